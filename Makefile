@@ -1,0 +1,28 @@
+# The two commands of README.md: `make run` and `make test`.
+PY := .venv/bin/python
+PORT ?= 8501
+
+.PHONY: run test setup lint format data bench
+
+setup:
+	bash scripts/setup.sh
+
+run: setup
+	$(PY) -m mapping init
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+
+test: setup
+	bash scripts/install-test-system.sh
+	$(PY) -m ruff format --check .
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+format: setup
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+data: setup
+	$(PY) -m mapping data build
+
+bench: setup
+	$(PY) bench/map_render.py

@@ -1,0 +1,81 @@
+"""Record frames: the in-memory form of a layer shared by every module.
+
+A layer's records are a GeoDataFrame in EPSG:4326, one row per record, with
+the system columns (``SYSTEM_FIELDS``), then every declared field in schema
+order, then ``geometry`` (None for records without a location).
+
+Value conventions: CHOICE holds the code; MULTICHOICE and REFS hold lists of
+strings; DATE holds ISO ``YYYY-MM-DD`` strings; INTEGER and REAL hold numbers
+or None.  Storage encodes lists as ``"; "``-joined text (readable in QGIS and
+Excel) and decodes them back here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from mapping.schema import SYSTEM_FIELDS, FieldType, Layer
+
+__all__ = [
+    "LIST_SEPARATOR",
+    "WGS84",
+    "column_names",
+    "decode_list",
+    "empty_frame",
+    "encode_list",
+    "is_list_field",
+    "records_to_frame",
+]
+
+WGS84 = "EPSG:4326"
+LIST_SEPARATOR = "; "
+
+
+def is_list_field(ftype: FieldType) -> bool:
+    """Whether values of this field type are lists."""
+    return ftype in (FieldType.MULTICHOICE, FieldType.REFS)
+
+
+def column_names(layer: Layer) -> list[str]:
+    """System columns then declared fields, in order (without geometry)."""
+    return [f.name for f in SYSTEM_FIELDS] + list(layer.field_names)
+
+
+def encode_list(values: Iterable[str] | None) -> str | None:
+    """Join a list for storage; None or empty becomes None."""
+    items = [str(v) for v in (values or []) if str(v).strip()]
+    return LIST_SEPARATOR.join(items) if items else None
+
+
+def decode_list(text: Any) -> list[str]:
+    """Split a stored list; tolerates lists, None and NaN."""
+    if text is None or (isinstance(text, float) and pd.isna(text)):
+        return []
+    if isinstance(text, list | tuple):
+        return [str(v) for v in text]
+    return [part.strip() for part in str(text).split(";") if part.strip()]
+
+
+def empty_frame(layer: Layer) -> gpd.GeoDataFrame:
+    """A GeoDataFrame with the layer's columns and no rows."""
+    frame = pd.DataFrame({name: pd.Series(dtype=object) for name in column_names(layer)})
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+
+
+def records_to_frame(layer: Layer, records: Iterable[Mapping[str, Any]]) -> gpd.GeoDataFrame:
+    """Build a record frame from dicts (missing columns become None)."""
+    rows = list(records)
+    if not rows:
+        return empty_frame(layer)
+    cols = column_names(layer)
+    data = {name: [row.get(name) for row in rows] for name in cols}
+    for f in layer.fields:
+        if is_list_field(f.type):
+            data[f.name] = [decode_list(v) for v in data[f.name]]
+    geoms = [row.get("geometry") for row in rows]
+    frame = pd.DataFrame(data, columns=cols)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=WGS84), crs=WGS84)

@@ -1,0 +1,222 @@
+"""Validation and normalisation of records against the schema.
+
+One function, ``clean_record``, turns user input (form values, spreadsheet
+cells, JSON) into a record whose values follow the record-frame conventions,
+or raises ``ValidationError`` listing every problem with the row and the
+field's Polish label.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from mapping.errors import MapError, ValidationError
+from mapping.schema import Field, FieldType, Layer
+
+__all__ = ["clean_record", "clean_value", "fold"]
+
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+_PHONE = re.compile(r"^\+?[0-9 ()\-/]{6,30}$")
+_DATE_DMY = re.compile(r"^(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})$")
+
+
+def fold(text: str) -> str:
+    """Lower-case text without diacritics, for lenient matching of choices and names.
+
+    ``ł`` has no Unicode decomposition, so it is mapped by hand.
+    """
+    text = text.strip().lower().replace("ł", "l")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _is_blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    if isinstance(value, str) and not value.strip():
+        return True
+    return isinstance(value, list | tuple) and not value
+
+
+def _as_text(value: Any, f: Field) -> str:
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    if len(text) > f.max_length:
+        raise ValueError(f"tekst jest za długi ({len(text)} znaków, najwyżej {f.max_length})")
+    return text
+
+
+def _as_choice(value: Any, f: Field) -> str:
+    wanted = fold(str(value))
+    for choice in f.choices:
+        if wanted in (fold(choice.code), fold(choice.label), fold(choice.label_en)):
+            return choice.code
+    allowed = ", ".join(c.label for c in f.choices)
+    raise ValueError(f"nieznana wartość „{value}”; dozwolone: {allowed}")
+
+
+def _split(value: Any) -> list[str]:
+    if isinstance(value, list | tuple | set):
+        return [str(v) for v in value if not _is_blank(v)]
+    return [part.strip() for part in re.split(r"[;,]", str(value)) if part.strip()]
+
+
+def _as_multichoice(value: Any, f: Field) -> list[str]:
+    codes = [_as_choice(item, f) for item in _split(value)]
+    return list(dict.fromkeys(codes))  # keep order, drop repeats
+
+
+def _as_refs(value: Any, f: Field) -> list[str]:
+    return list(dict.fromkeys(_split(value)))
+
+
+def _as_number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError("oczekiwano liczby")
+    if isinstance(value, int | float):
+        return float(value)
+    # Polish spreadsheets write "1 234,5" (space or NBSP thousands, decimal comma).
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"„{value}” nie jest liczbą") from None
+
+
+def _as_integer(value: Any, f: Field) -> int:
+    number = _as_number(value)
+    if not number.is_integer():
+        raise ValueError(f"oczekiwano liczby całkowitej, jest {value}")
+    if f.minimum is not None and number < f.minimum:
+        raise ValueError(f"wartość nie może być mniejsza niż {f.minimum:g}")
+    return int(number)
+
+
+def _as_real(value: Any, f: Field) -> float:
+    number = _as_number(value)
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError("oczekiwano liczby")
+    if f.minimum is not None and number < f.minimum:
+        raise ValueError(f"wartość nie może być mniejsza niż {f.minimum:g}")
+    return number
+
+
+def _as_date(value: Any, f: Field) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    match = _DATE_DMY.match(text)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return date(year, month, day).isoformat()
+        return date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        raise ValueError(f"„{value}” nie jest datą (RRRR-MM-DD lub DD.MM.RRRR)") from None
+
+
+def _as_email(value: Any, f: Field) -> str:
+    text = _as_text(value, f)
+    if not _EMAIL.match(text):
+        raise ValueError(f"„{text}” nie jest poprawnym adresem e-mail")
+    return text
+
+
+def _as_phone(value: Any, f: Field) -> str:
+    text = _as_text(value, f)
+    if not _PHONE.match(text):
+        raise ValueError(f"„{text}” nie jest numerem telefonu")
+    return text
+
+
+def _as_url(value: Any, f: Field) -> str:
+    text = _as_text(value, f)
+    if "://" not in text and text.startswith("www."):
+        text = "https://" + text
+    # Only web links: a javascript: or data: URL would run in a popup.
+    if not re.match(r"^https?://[^\s<>\"']+$", text, re.IGNORECASE):
+        raise ValueError(f"„{text}” nie jest adresem strony (http:// lub https://)")
+    return text
+
+
+_CONVERTERS: dict[FieldType, Callable[[Any, Field], Any]] = {
+    FieldType.TEXT: _as_text,
+    FieldType.LONGTEXT: _as_text,
+    FieldType.CHOICE: _as_choice,
+    FieldType.MULTICHOICE: _as_multichoice,
+    FieldType.REFS: _as_refs,
+    FieldType.INTEGER: _as_integer,
+    FieldType.REAL: _as_real,
+    FieldType.DATE: _as_date,
+    FieldType.EMAIL: _as_email,
+    FieldType.PHONE: _as_phone,
+    FieldType.URL: _as_url,
+}
+
+
+def clean_value(f: Field, value: Any, *, row: int | None = None) -> Any:
+    """Normalise one value of field ``f``; raise MapError naming row and field.
+
+    Blank values become None (or [] for list fields); a blank required field
+    is an error.
+    """
+    if _is_blank(value):
+        if f.required:
+            raise MapError("pole jest wymagane", row=row, field=f.label)
+        return [] if f.type in (FieldType.MULTICHOICE, FieldType.REFS) else None
+    try:
+        return _CONVERTERS[f.type](value, f)
+    except ValueError as exc:
+        raise MapError(str(exc), row=row, field=f.label) from None
+
+
+def clean_record(
+    layer: Layer,
+    values: Mapping[str, Any],
+    *,
+    row: int | None = None,
+    partial: bool = False,
+) -> dict[str, Any]:
+    """Validate and normalise a record of ``layer``.
+
+    Parameters
+    ----------
+    layer : the schema layer
+    values : field name → raw value; unknown keys are ignored, ``geometry``
+        is passed through unchanged
+    row : the row number to name in error messages (spreadsheet row, 1-based)
+    partial : validate only the fields present in ``values`` (for updates)
+
+    Returns
+    -------
+    dict with a normalised value for every declared field (or only the given
+    ones when ``partial``), plus ``geometry`` when given.
+
+    Raises
+    ------
+    ValidationError listing every problem found.
+    """
+    cleaned: dict[str, Any] = {}
+    problems: list[MapError] = []
+    for f in layer.fields:
+        if partial and f.name not in values:
+            continue
+        try:
+            cleaned[f.name] = clean_value(f, values.get(f.name), row=row)
+        except MapError as exc:
+            problems.append(exc)
+    if layer.geometry_required and values.get("geometry") is None:
+        problems.append(MapError("brak lokalizacji", row=row, field="lokalizacja"))
+    if problems:
+        raise ValidationError(problems)
+    if "geometry" in values:
+        cleaned["geometry"] = values["geometry"]
+    return cleaned

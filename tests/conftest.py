@@ -1,0 +1,48 @@
+"""Shared fixtures: a temporary store built from the schema, and record factories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from shapely.geometry import Point
+
+from mapping.store import GeoPackageStore
+
+GDANSK_CENTRE = Point(18.6466, 54.3520)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> GeoPackageStore:
+    """An empty GeoPackage store in a temporary directory."""
+    return GeoPackageStore(tmp_path / "mapa.gpkg")
+
+
+def resource_values(**overrides: Any) -> dict[str, Any]:
+    """A valid resource (a library in Gdańsk) with ``overrides`` applied."""
+    values: dict[str, Any] = {
+        "name": "Biblioteka Dzielnicowa",
+        "kind": "instytucja",
+        "category": "kultura",
+        "city": "Gdańsk",
+        "status": "aktywny",
+        "target_groups": ["dzieci", "seniorzy"],
+        "geometry": GDANSK_CENTRE,
+    }
+    values.update(overrides)
+    return values
+
+
+def need_values(**overrides: Any) -> dict[str, Any]:
+    """A valid open need with ``overrides`` applied."""
+    values: dict[str, Any] = {
+        "title": "Miejsce spotkań dla seniorów",
+        "category": "miejsce_spotkan",
+        "city": "Gdańsk",
+        "status": "zgloszona",
+        "target_groups": ["seniorzy"],
+        "geometry": GDANSK_CENTRE,
+    }
+    values.update(overrides)
+    return values
