@@ -1,0 +1,148 @@
+"""Keeping the map current: record choices, verification, staleness and history views."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+
+from mapping.polish import polish_sort_key
+from mapping.schema import SYSTEM_FIELDS, Layer
+from mapping.store import Store
+from mapping.tables import format_value
+
+__all__ = [
+    "ACTION_LABELS",
+    "DEFAULT_STALE_DAYS",
+    "describe_changes",
+    "history_table",
+    "record_choices",
+    "stale_records",
+    "unlocated_records",
+    "verify_record",
+]
+
+DEFAULT_STALE_DAYS = 365
+
+ACTION_LABELS = {
+    "create": "utworzenie",
+    "update": "zmiana",
+    "archive": "archiwizacja",
+    "unarchive": "przywrócenie z archiwum",
+    "restore": "przywrócenie wersji",
+    "undo": "cofnięcie",
+}
+
+
+def record_choices(layer: Layer, frame: pd.DataFrame) -> dict[str, str]:
+    """Record id → label for pickers ("Biblioteka Stogi — Stogi"), in Polish order."""
+    labels: dict[str, str] = {}
+    for _, row in frame.iterrows():
+        title = str(row.get(layer.title_field) or row["id"])
+        district = row.get("district") if "district" in frame.columns else None
+        suffix = f" — {district}" if isinstance(district, str) and district else ""
+        archived = " (archiwum)" if row.get("archived_at") else ""
+        labels[row["id"]] = f"{title}{suffix}{archived}"
+    return dict(sorted(labels.items(), key=lambda item: polish_sort_key(item[1])))
+
+
+def verify_record(
+    store: Store, layer: str, record: dict[str, Any], *, author: str, today: date | None = None
+) -> dict[str, Any]:
+    """ "Potwierdzam aktualność": set ``last_verified`` to today (one new version)."""
+    today = today or date.today()
+    return store.update(
+        layer,
+        record["id"],
+        {"last_verified": today.isoformat()},
+        expected_version=record["version"],
+        author=author,
+    )
+
+
+def stale_records(
+    layer: Layer,
+    frame: pd.DataFrame,
+    *,
+    today: date | None = None,
+    max_age_days: int = DEFAULT_STALE_DAYS,
+) -> pd.DataFrame:
+    """Records not verified within ``max_age_days``, worst first (never verified on top).
+
+    Columns: id, title, district, last_verified, days (since verification, None
+    when never verified).
+    """
+    if "last_verified" not in layer.field_names or frame.empty:
+        return pd.DataFrame(columns=["id", "title", "district", "last_verified", "days"])
+    today = today or date.today()
+    verified = pd.to_datetime(frame["last_verified"], errors="coerce")
+    days = (pd.Timestamp(today) - verified).dt.days
+    limit = today - timedelta(days=max_age_days)
+    stale = verified.isna() | (verified < pd.Timestamp(limit))
+    result = pd.DataFrame(
+        {
+            "id": frame["id"],
+            "title": frame[layer.title_field],
+            "district": frame["district"] if "district" in frame.columns else None,
+            "last_verified": frame["last_verified"],
+            "days": days.astype("Int64"),
+        }
+    )[stale.to_numpy()]
+    never = result["days"].isna()
+    return pd.concat(
+        [result[never], result[~never].sort_values("days", ascending=False)]
+    ).reset_index(drop=True)
+
+
+def unlocated_records(layer: Layer, frame: pd.DataFrame) -> pd.DataFrame:
+    """Records still without a location ("bez lokalizacji"), to be placed by a click."""
+    if layer.geometry is None or frame.empty:
+        return frame.iloc[0:0]
+    missing = frame.geometry.isna() | frame.geometry.is_empty
+    return frame[missing.to_numpy()]
+
+
+def describe_changes(
+    layer: Layer, before: dict[str, Any] | None, after: dict[str, Any]
+) -> list[tuple[str, str, str]]:
+    """(field label, before, after) for every field that differs, as people read them."""
+    if before is None:
+        return [("", "", "nowy wpis")]
+    rows = []
+    for f in layer.fields:
+        old, new = before.get(f.name), after.get(f.name)
+        if old != new:
+            rows.append((f.label, format_value(f, old), format_value(f, new)))
+    if before.get("geometry") != after.get("geometry"):
+        rows.append(("Lokalizacja", before.get("geometry") or "", after.get("geometry") or ""))
+    archived = next(f for f in SYSTEM_FIELDS if f.name == "archived_at")
+    if before.get("archived_at") != after.get("archived_at"):
+        rows.append(
+            (archived.label, before.get("archived_at") or "", after.get("archived_at") or "")
+        )
+    return rows
+
+
+def history_table(store: Store, layer: Layer, record_id: str) -> pd.DataFrame:
+    """The history of one record: version, when, who, what, and which fields changed."""
+    log = store.history(layer.name, record_id)
+    rows = []
+    for _, entry in log.iterrows():
+        before = json.loads(entry["before"]) if isinstance(entry["before"], str) else None
+        after = json.loads(entry["after"])
+        changed = describe_changes(layer, before, after)
+        rows.append(
+            {
+                "wersja": int(entry["version"]),
+                "kiedy": str(entry["at"]).replace("T", " ")[:19],
+                "kto": entry["author"],
+                "co": ACTION_LABELS.get(entry["action"], entry["action"]),
+                "zmiany": "; ".join(
+                    f"{label}: {old or '—'} → {new or '—'}" if label else new
+                    for label, old, new in changed
+                ),
+            }
+        )
+    return pd.DataFrame(rows, columns=["wersja", "kiedy", "kto", "co", "zmiany"])
