@@ -6,8 +6,10 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 
+from mapping.analysis.indicators import assign_district
 from mapping.polish import polish_sort_key
 from mapping.schema import SYSTEM_FIELDS, Layer
 from mapping.store import Store
@@ -16,15 +18,28 @@ from mapping.tables import format_value
 __all__ = [
     "ACTION_LABELS",
     "DEFAULT_STALE_DAYS",
+    "STALE_COLUMNS",
+    "compare_versions",
     "describe_changes",
     "history_table",
+    "new_record_defaults",
     "record_choices",
     "stale_records",
     "unlocated_records",
+    "verify_many",
     "verify_record",
+    "with_district",
 ]
 
 DEFAULT_STALE_DAYS = 365
+
+#: Polish headers of the stale list.
+STALE_COLUMNS = {
+    "title": "Wpis",
+    "district": "Dzielnica",
+    "last_verified": "Ostatnia weryfikacja",
+    "days": "Dni od weryfikacji",
+}
 
 ACTION_LABELS = {
     "create": "utworzenie",
@@ -60,6 +75,20 @@ def verify_record(
         expected_version=record["version"],
         author=author,
     )
+
+
+def verify_many(
+    store: Store, layer: str, record_ids: list[str], *, author: str, today: date | None = None
+) -> int:
+    """Confirm many records at once (one transaction); return how many changed."""
+    stamp = (today or date.today()).isoformat()
+    with store.batch(author, note="potwierdzenie aktualności") as batch:
+        for record_id in record_ids:
+            current = batch.current_record(layer, record_id)
+            batch.update(
+                layer, record_id, {"last_verified": stamp}, expected_version=current["version"]
+            )
+    return len(record_ids)
 
 
 def stale_records(
@@ -146,3 +175,38 @@ def history_table(store: Store, layer: Layer, record_id: str) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["wersja", "kiedy", "kto", "co", "zmiany"])
+
+
+def new_record_defaults(layer: Layer, city: str) -> dict[str, Any]:
+    """Values a new record starts with: the city and the first status of the layer."""
+    values: dict[str, Any] = {}
+    if "city" in layer.field_names:
+        values["city"] = city
+    if "status" in layer.field_names:
+        values["status"] = layer.field("status").codes[0]
+    if "reported_on" in layer.field_names:
+        values["reported_on"] = date.today().isoformat()
+    return values
+
+
+def with_district(layer: Layer, values: dict[str, Any], areas: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Set ``district`` from the geometry when the city's districts have polygons.
+
+    A hand-typed district is kept when the point lies in no district polygon
+    (e.g. a city whose boundaries are not loaded yet).
+    """
+    geometry = values.get("geometry")
+    if "district" not in layer.field_names or geometry is None or areas.empty:
+        return values
+    point = gpd.GeoDataFrame(geometry=[geometry], crs=areas.crs)
+    found = assign_district(point, areas).iloc[0]
+    return {**values, "district": found} if found else values
+
+
+def compare_versions(layer: Layer, theirs: dict[str, Any], yours: dict[str, Any]) -> pd.DataFrame:
+    """Fields where the stored record and the user's unsaved version differ."""
+    rows = [
+        {"Pole": label, "W bazie (nowsza)": old, "Twoja wersja": new}
+        for label, old, new in describe_changes(layer, theirs, {**theirs, **yours})
+    ]
+    return pd.DataFrame(rows, columns=["Pole", "W bazie (nowsza)", "Twoja wersja"])

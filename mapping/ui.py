@@ -15,18 +15,30 @@ from typing import Any, TypeVar
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+from streamlit_folium import st_folium
 
+from mapping.editing import compare_versions, verify_record
 from mapping.errors import ConflictError, MapError, ValidationError
+from mapping.pickermap import picker_map
 from mapping.schema import Audience, Field, FieldType, Layer, Visibility
 from mapping.store import Store, default_location, open_store
 
 __all__ = [
     "Context",
+    "apply_pending_selection",
+    "conflict_panel",
     "context",
+    "forget_location",
     "get_store",
     "load_layer",
+    "location_picker",
+    "record_actions",
     "record_form",
     "run_action",
+    "save_record",
+    "select_after_rerun",
     "sidebar",
 ]
 
@@ -234,3 +246,152 @@ def record_form(
                 st.error(errors[f.label], icon="⚠️")
         submitted = st.form_submit_button(submit_label, type="primary")
     return values if submitted else None
+
+
+def location_picker(
+    areas: gpd.GeoDataFrame, current: BaseGeometry | None, *, key: str
+) -> BaseGeometry | None:
+    """A map where one click places (or moves) the record; returns the chosen point.
+
+    Only clicks come back to Python (``returned_objects=["last_clicked"]``), so
+    panning and zooming never rerun the page.
+    """
+    picked_key = f"{key}_picked"
+    shown = st.session_state.get(picked_key) or current
+    result = st_folium(
+        picker_map(areas, shown),
+        key=key,
+        height=420,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+    )
+    clicked = (result or {}).get("last_clicked")
+    if clicked:
+        point = Point(round(clicked["lng"], 6), round(clicked["lat"], 6))
+        if st.session_state.get(picked_key) != point:
+            st.session_state[picked_key] = point
+            st.rerun()
+    chosen = st.session_state.get(picked_key) or current
+    if chosen is not None:
+        p = chosen.representative_point()
+        st.caption(f"Lokalizacja: {p.y:.5f}, {p.x:.5f} — kliknij mapę, aby ją zmienić.")
+    else:
+        st.caption("Brak lokalizacji — kliknij mapę, aby wskazać miejsce.")
+    return chosen
+
+
+def forget_location(key: str) -> None:
+    """Drop a point picked on the map (after saving or when switching records)."""
+    st.session_state.pop(f"{key}_picked", None)
+
+
+def save_record(
+    layer: Layer, record: dict[str, Any] | None, values: dict[str, Any], *, author: str, key: str
+) -> dict[str, Any] | None:
+    """Create or update a record from a form; keep problems for the next run.
+
+    Validation problems are remembered under ``key`` so the form shows each
+    beside its field; a conflict is remembered so ``conflict_panel`` can show
+    both versions.  Returns the saved record, or None.
+    """
+    store = get_store()
+    st.session_state.pop(f"{key}_errors", None)
+    try:
+        if record is None:
+            return store.create(layer.name, values, author=author)
+        return store.update(
+            layer.name, record["id"], values, expected_version=record["version"], author=author
+        )
+    except ValidationError as exc:
+        st.session_state[f"{key}_errors"] = {p.field: p.message for p in exc.problems}
+        st.error("Nie zapisano — popraw zaznaczone pola.")
+        for problem in exc.problems:
+            st.error(problem.describe())
+    except ConflictError as exc:
+        st.session_state["_conflict"] = (layer.name, exc.current, values)
+    except MapError as exc:
+        st.error(exc.describe())
+    return None
+
+
+def conflict_panel(layer: Layer, *, author: str) -> None:
+    """If the last save hit a newer version, show both and let the user decide."""
+    pending = st.session_state.get("_conflict")
+    if not pending or pending[0] != layer.name:
+        return
+    _, current, yours = pending
+    st.error(
+        f"Ktoś zapisał nowszą wersję tego wpisu ({current['author']}, "
+        f"{current['updated_at'][:16].replace('T', ' ')}). Nic nie zostało nadpisane."
+    )
+    st.dataframe(compare_versions(layer, current, yours), hide_index=True, width="stretch")
+    keep, drop = st.columns(2)
+    if keep.button("Zapisz moją wersję mimo to", type="primary"):
+        saved = run_action(
+            lambda: get_store().update(
+                layer.name, current["id"], yours, expected_version=current["version"], author=author
+            )
+        )
+        if saved is not None:
+            st.session_state.pop("_conflict")
+            st.rerun()
+    if drop.button("Zostaw wersję z bazy"):
+        st.session_state.pop("_conflict")
+        st.rerun()
+
+
+def select_after_rerun(widget_key: str, value: Any) -> None:
+    """Make a selectbox show ``value`` on the next run (e.g. the record just saved).
+
+    A widget's state cannot change after it is drawn, so the value waits here.
+    """
+    st.session_state[f"_pending_{widget_key}"] = value
+
+
+def apply_pending_selection(widget_key: str) -> None:
+    """Call right before drawing the widget: applies ``select_after_rerun``."""
+    pending = st.session_state.pop(f"_pending_{widget_key}", None)
+    if pending is not None:
+        st.session_state[widget_key] = pending
+
+
+def record_actions(layer: Layer, record: dict[str, Any], *, author: str) -> None:
+    """Buttons under a record: confirm it is current, archive or restore, undo."""
+    store = get_store()
+    rid, version = record["id"], record["version"]
+    cols = st.columns(3)
+    actions: list[tuple[Any, str, Callable[[], Any]]] = []
+    if "last_verified" in layer.field_names:
+        actions.append(
+            (
+                cols[0],
+                "✅ Potwierdzam aktualność",
+                lambda: verify_record(store, layer.name, record, author=author),
+            )
+        )
+    if record["archived_at"]:
+        actions.append(
+            (
+                cols[1],
+                "♻️ Przywróć z archiwum",
+                lambda: store.unarchive(layer.name, rid, expected_version=version, author=author),
+            )
+        )
+    else:
+        actions.append(
+            (
+                cols[1],
+                "🗄️ Archiwizuj",
+                lambda: store.archive(layer.name, rid, expected_version=version, author=author),
+            )
+        )
+    actions.append(
+        (
+            cols[2],
+            "↩️ Cofnij ostatnią zmianę",
+            lambda: store.undo_last(layer.name, rid, author=author),
+        )
+    )
+    for col, label, action in actions:
+        if col.button(label, disabled=not author, key=f"{label}_{rid}") and run_action(action):
+            st.rerun()

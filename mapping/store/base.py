@@ -28,6 +28,10 @@ class Batch(Protocol):
 
     batch_id: str
 
+    def current_record(self, layer: str, record_id: str) -> dict[str, Any]:
+        """The record as it is inside this transaction."""
+        ...
+
     def create(
         self, layer: str, values: Mapping[str, Any], *, record_id: str | None = None
     ) -> dict[str, Any]:

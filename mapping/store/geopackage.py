@@ -134,6 +134,10 @@ class _Writer:
             raise NotFoundError(f"nie ma wpisu {record_id} w warstwie „{layer.label}”")
         return _row_to_record(layer, row)
 
+    def current_record(self, layer: str, record_id: str) -> dict[str, Any]:
+        """The record as it is inside this transaction."""
+        return self.current(get_layer(layer), record_id)
+
     # -- the three writes --------------------------------------------------
     def create(
         self, layer: str, values: Mapping[str, Any], *, record_id: str | None = None

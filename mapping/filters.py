@@ -1,0 +1,90 @@
+"""Filtering record frames by what a meeting is discussing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from mapping.polish import polish_sorted
+from mapping.schema import Layer
+from mapping.validation import fold
+
+__all__ = ["RecordFilter", "apply_filter", "count_label", "district_options"]
+
+# Polish plural forms of "wpis"-like nouns per layer: (1, 2–4, 5+).
+_NOUNS = {
+    "resources": ("zasobu", "zasobów", "zasobów"),
+    "needs": ("potrzeby", "potrzeb", "potrzeb"),
+    "actions": ("działania", "działań", "działań"),
+}
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    """What to keep; an empty selection keeps everything."""
+
+    kinds: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    target_groups: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    text: str = ""
+    extra: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _in(frame: pd.DataFrame, column: str, wanted: tuple[str, ...]) -> pd.Series:
+    if not wanted or column not in frame.columns:
+        return pd.Series(True, index=frame.index)
+    return frame[column].isin(wanted)
+
+
+def _any_group(frame: pd.DataFrame, wanted: tuple[str, ...]) -> pd.Series:
+    if not wanted or "target_groups" not in frame.columns:
+        return pd.Series(True, index=frame.index)
+    # "wszyscy" serves every group, so it matches any wanted group.
+    accepted = set(wanted) | {"wszyscy"}
+    return frame["target_groups"].map(lambda groups: bool(accepted & set(groups or [])))
+
+
+def _text(layer: Layer, frame: pd.DataFrame, text: str) -> pd.Series:
+    needle = fold(text)
+    if not needle:
+        return pd.Series(True, index=frame.index)
+    columns = [c for c in (layer.title_field, "address", "subtype") if c in frame.columns]
+    haystack = frame[columns].fillna("").astype(str).agg(" ".join, axis=1).map(fold)
+    return haystack.str.contains(needle, regex=False)
+
+
+def apply_filter(layer: Layer, frame: pd.DataFrame, flt: RecordFilter) -> pd.DataFrame:
+    """Rows of ``frame`` that pass every part of ``flt`` (name/address search is
+    case- and diacritic-insensitive)."""
+    if frame.empty:
+        return frame
+    keep = (
+        _in(frame, "kind", flt.kinds)
+        & _in(frame, "category", flt.categories)
+        & _in(frame, "status", flt.statuses)
+        & _in(frame, "district", flt.districts)
+        & _any_group(frame, flt.target_groups)
+        & _text(layer, frame, flt.text)
+    )
+    return frame[keep.to_numpy()]
+
+
+def count_label(layer_name: str, shown: int, total: int) -> str:
+    """ "pokazano 37 z 85 zasobów" with the right Polish noun form."""
+    one, few, many = _NOUNS.get(layer_name, ("wpisu", "wpisów", "wpisów"))
+    noun = (
+        one
+        if total == 1
+        else (few if 2 <= total % 10 <= 4 and total % 100 not in (12, 13, 14) else many)
+    )
+    return f"pokazano {shown} z {total} {noun}"
+
+
+def district_options(areas: pd.DataFrame) -> list[str]:
+    """Names of the city's districts in Polish order."""
+    if areas.empty:
+        return []
+    return polish_sorted(areas.loc[areas["kind"] == "dzielnica", "name"].dropna())
