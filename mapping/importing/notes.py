@@ -1,0 +1,42 @@
+"""Notes about one row of an imported file: a rejection reason or a warning.
+
+Every note names the spreadsheet row (header row = 1, first data row = 2, as
+Excel shows it) and the Polish label of the field it concerns, so the import
+preview and the JSON report read the same way as validation errors in forms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mapping.errors import MapError
+
+__all__ = ["LOCATION_LABEL", "Note", "notes_from_error"]
+
+#: The field label used for anything about a row's position on the map; the
+#: same word the store and ``clean_record`` use.
+LOCATION_LABEL = "lokalizacja"
+
+
+@dataclass(frozen=True)
+class Note:
+    """One problem or warning: row number (None for the whole file), field label, message."""
+
+    row: int | None
+    field: str | None
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """The note as the import report writes it."""
+        return {"row": self.row, "field": self.field, "message": self.message}
+
+    def describe(self) -> str:
+        """One line for people: ``wiersz 5, pole „Nazwa”: pole jest wymagane``."""
+        return MapError(self.message, row=self.row, field=self.field).describe()
+
+
+def notes_from_error(error: MapError, row: int | None) -> list[Note]:
+    """Notes for every problem a ``MapError`` (or ``ValidationError``) carries."""
+    problems = getattr(error, "problems", None) or [error]
+    return [Note(p.row if p.row is not None else row, p.field, p.message) for p in problems]

@@ -1,0 +1,259 @@
+"""The import preview: every row of the file with what will happen to it.
+
+``plan_import`` builds an ``ImportPlan``; the page shows ``plan.preview()``,
+lets the user change decisions (``plan.decide``), and hands the plan to
+``commit_import``.  Nothing is written to the map before that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from mapping.errors import MapError
+from mapping.importing.duplicates import DuplicateMatch
+from mapping.importing.notes import Note
+from mapping.importing.targets import target_label
+
+__all__ = ["DECISION_LABELS", "Decision", "ImportPlan", "Located", "PlannedRow", "RowStatus"]
+
+
+class RowStatus(StrEnum):
+    """What the preview found about a row."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+
+
+class Decision(StrEnum):
+    """What to do with a row: add it, skip it, or merge it into the entry it duplicates."""
+
+    ADD = "add"
+    SKIP = "skip"
+    MERGE = "merge"
+
+
+DECISION_LABELS = {Decision.ADD: "dodaj", Decision.SKIP: "pomiń", Decision.MERGE: "scal"}
+_STATUS_LABELS = {
+    RowStatus.ACCEPTED: "przyjęty",
+    RowStatus.REJECTED: "odrzucony",
+    RowStatus.DUPLICATE: "możliwy duplikat",
+}
+
+
+class Located(StrEnum):
+    """Where a row's location came from."""
+
+    FILE = "plik"  # coordinates or geometry in the file
+    ADDRESS = "adres"  # an address the map already knows (offline)
+    SERVICE = "usługa"  # the optional online geocoder hook
+
+
+@dataclass
+class PlannedRow:
+    """One data row of the file.
+
+    Attributes
+    ----------
+    row : spreadsheet row number
+    title : the row's name as in the file (for the preview)
+    values : the cleaned record values, geometry included (empty when rejected)
+    status, decision : see ``RowStatus`` and ``Decision``
+    problems : why the row is rejected (row, field label, Polish message)
+    warnings : what was changed or doubtful, the row still accepted
+    duplicate : the entry or earlier row it may duplicate
+    located : where its location came from (None: no location)
+    defaulted : fields filled by the import, not read from the file
+    target_id, target_version : the existing record a districts row updates
+    """
+
+    row: int
+    title: str
+    values: dict[str, Any] = field(default_factory=dict)
+    status: RowStatus = RowStatus.ACCEPTED
+    decision: Decision = Decision.ADD
+    problems: list[Note] = field(default_factory=list)
+    warnings: list[Note] = field(default_factory=list)
+    duplicate: DuplicateMatch | None = None
+    located: Located | None = None
+    defaulted: frozenset[str] = frozenset()
+    target_id: str | None = None
+    target_version: int | None = None
+
+    @property
+    def allowed_decisions(self) -> tuple[Decision, ...]:
+        """Decisions the user may pick for this row."""
+        if self.status == RowStatus.REJECTED:
+            return (Decision.SKIP,)
+        if self.target_id is not None:  # a district boundary for an existing district
+            return (Decision.MERGE, Decision.SKIP)
+        if self.duplicate is not None and self.duplicate.record_id is not None:
+            return (Decision.SKIP, Decision.MERGE, Decision.ADD)
+        return (
+            (Decision.ADD, Decision.SKIP)
+            if self.duplicate is None
+            else (Decision.SKIP, Decision.ADD)
+        )
+
+    @property
+    def writes(self) -> bool:
+        """Whether committing will write this row."""
+        return self.status != RowStatus.REJECTED and self.decision != Decision.SKIP
+
+
+@dataclass
+class ImportPlan:
+    """What importing a file would do; built by ``plan_import``.
+
+    Attributes
+    ----------
+    path, layer, city : the file, the import layer and the city
+    store_location : the store the plan was made against
+    mapping : column header → target (field or helper) or None, as used
+    mapping_origin : "podane" (given), "zapamiętane" (remembered) or "odgadnięte" (guessed)
+    source_key : the key the mapping is remembered under
+    rows : every non-empty data row, in file order
+    skipped_empty : empty rows left out
+    notes : remarks about the whole file (format, CRS, swapped axes…)
+    details : how the file was read (format, encoding, delimiter, sheet, layer, crs)
+    committed, batch_id : set by ``commit_import`` (a plan is written at most once)
+    """
+
+    path: Path
+    layer: str
+    city: str
+    store_location: str
+    mapping: dict[str, str | None]
+    mapping_origin: str
+    source_key: str
+    rows: list[PlannedRow]
+    skipped_empty: int = 0
+    notes: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+    committed: bool = False
+    batch_id: str | None = None
+    _by_row: dict[int, PlannedRow] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_row = {r.row: r for r in self.rows}
+
+    @property
+    def accepted(self) -> list[PlannedRow]:
+        """Rows that passed every check and duplicate nothing."""
+        return [r for r in self.rows if r.status == RowStatus.ACCEPTED]
+
+    @property
+    def rejected(self) -> list[PlannedRow]:
+        """Rows that will not be imported, each with its problems."""
+        return [r for r in self.rows if r.status == RowStatus.REJECTED]
+
+    @property
+    def duplicates(self) -> list[PlannedRow]:
+        """Valid rows that may duplicate an entry or an earlier row."""
+        return [r for r in self.rows if r.status == RowStatus.DUPLICATE]
+
+    @property
+    def to_write(self) -> list[PlannedRow]:
+        """Rows the current decisions would write."""
+        return [r for r in self.rows if r.writes]
+
+    def row(self, number: int) -> PlannedRow:
+        """The planned row with spreadsheet row ``number``."""
+        try:
+            return self._by_row[number]
+        except KeyError:
+            raise MapError(f"w pliku nie ma wiersza {number}", row=number) from None
+
+    def decide(self, number: int, decision: Decision | str) -> None:
+        """Set the decision for row ``number``; MapError if not allowed for it."""
+        planned = self.row(number)
+        try:
+            chosen = Decision(decision)
+        except ValueError:
+            raise MapError(
+                f"nieznana decyzja „{decision}” (add, skip, merge)", row=number
+            ) from None
+        if chosen not in planned.allowed_decisions:
+            allowed = ", ".join(DECISION_LABELS[d] for d in planned.allowed_decisions)
+            raise MapError(f"dla tego wiersza można wybrać: {allowed}", row=number)
+        planned.decision = chosen
+
+    def decide_all(self, decisions: Mapping[int, Decision | str]) -> None:
+        """Apply many decisions (row number → decision)."""
+        for number, decision in decisions.items():
+            self.decide(int(number), decision)
+
+    def decisions(self) -> dict[int, Decision]:
+        """The current decision of every row."""
+        return {r.row: r.decision for r in self.rows}
+
+    def preview(self) -> pd.DataFrame:
+        """One line per row for the page: number, name, status, decision, problems, notes."""
+        lines = []
+        for r in self.rows:
+            duplicate = ""
+            if r.duplicate is not None:
+                what = f"wiersz {r.duplicate.row}" if r.duplicate.row else f"„{r.duplicate.name}”"
+                duplicate = f"{what} ({r.duplicate.reason})"
+            lines.append(
+                {
+                    "wiersz": r.row,
+                    "nazwa": r.title,
+                    "stan": _STATUS_LABELS[r.status],
+                    "decyzja": DECISION_LABELS[r.decision],
+                    "problemy": "; ".join(f"{n.field}: {n.message}" for n in r.problems),
+                    "duplikat": duplicate,
+                    "lokalizacja": r.located.value if r.located else "bez lokalizacji",
+                    "uwagi": "; ".join(f"{n.field}: {n.message}" for n in r.warnings),
+                }
+            )
+        return pd.DataFrame(lines, columns=_PREVIEW_COLUMNS)
+
+    def describe_source(self) -> str:
+        """How the file was read, in Polish: "CSV, kodowanie Windows-1250, separator „;”"."""
+        d = self.details
+        parts = [str(d.get("format", "")).upper()]
+        if d.get("encoding"):
+            parts.append(f"kodowanie {d['encoding']}")
+        if d.get("delimiter"):
+            parts.append(
+                "separator " + ("tabulator" if d["delimiter"] == "\t" else f"„{d['delimiter']}”")
+            )
+        if d.get("sheet"):
+            parts.append(f"arkusz „{d['sheet']}”")
+        if d.get("layer"):
+            parts.append(f"warstwa „{d['layer']}”")
+        if d.get("crs_label"):
+            parts.append(f"współrzędne: {d['crs_label']}")
+        return ", ".join(parts)
+
+    def mapping_table(self) -> pd.DataFrame:
+        """Column → field (Polish label), for showing and confirming the mapping."""
+        return pd.DataFrame(
+            [
+                {
+                    "kolumna": header,
+                    "pole": target or "",
+                    "etykieta": target_label(self.layer, target) if target else "(pomiń)",
+                }
+                for header, target in self.mapping.items()
+            ]
+        )
+
+
+_PREVIEW_COLUMNS = [
+    "wiersz",
+    "nazwa",
+    "stan",
+    "decyzja",
+    "problemy",
+    "duplikat",
+    "lokalizacja",
+    "uwagi",
+]

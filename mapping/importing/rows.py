@@ -1,0 +1,335 @@
+"""Planning the rows of a resources or needs file, step by step.
+
+The order matters: coordinates first (they may reject a row or fix its
+axes), then addresses for rows without coordinates, then districts (they
+need the location), then values and validation, then duplicates (only
+among valid rows).  Each step works on the whole file at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from mapping.errors import ValidationError
+from mapping.importing.coordinates import (
+    POLAND_BOUNDS,
+    Placement,
+    declared_crs,
+    parse_coordinate,
+    place_geometries,
+    split_pair,
+)
+from mapping.importing.districts import CityContext, district_key
+from mapping.importing.duplicates import Candidate, find_duplicates
+from mapping.importing.geocoding import AddressIndex, Geocoder
+from mapping.importing.notes import LOCATION_LABEL, Note, notes_from_error
+from mapping.importing.preview import Decision, Located, PlannedRow, RowStatus
+from mapping.importing.source import SourceTable, cell_text
+from mapping.importing.targets import (
+    ADDRESS,
+    COORDINATES,
+    LAT,
+    LON,
+    import_schema,
+    store_layer,
+    target_label,
+)
+from mapping.importing.values import Prepared, collect_values, prepare_values
+from mapping.store import Store
+from mapping.validation import clean_record
+
+__all__ = ["RowsOutcome", "plan_rows"]
+
+
+@dataclass
+class RowsOutcome:
+    """Planned rows plus what is said about the whole file."""
+
+    rows: list[PlannedRow]
+    notes: list[str] = field(default_factory=list)
+    crs: str | None = None
+
+
+@dataclass
+class _Work:
+    """Per-row state shared by the steps (lists aligned with the file's rows)."""
+
+    table: SourceTable
+    layer: str
+    context: CityContext
+    raws: list[dict[str, Any]]
+    numbers: list[int]
+    geoms: list[BaseGeometry | None] = field(default_factory=list)
+    located: list[Located | None] = field(default_factory=list)
+    problems: list[list[Note]] = field(default_factory=list)
+    warnings: list[list[Note]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        n = len(self.raws)
+        self.geoms = [None] * n
+        self.located = [None] * n
+        self.problems = [[] for _ in range(n)]
+        self.warnings = [[] for _ in range(n)]
+
+
+# -- coordinates --------------------------------------------------------------------
+
+
+def _column_point(raw: dict[str, Any], layer: str) -> tuple[float, float] | None:
+    """(x, y) from lat/lon or one "współrzędne" cell; ValueError naming the problem."""
+    if COORDINATES in raw and not (LAT in raw or LON in raw):
+        pair = split_pair(raw[COORDINATES])
+        if pair is None:
+            return None
+        first, second, x_first = pair
+        a, b = parse_coordinate(first), parse_coordinate(second)
+        return (a, b) if x_first else (b, a)
+    lat, lon = raw.get(LAT), raw.get(LON)
+    if lat is None and lon is None:
+        return None
+    y = _labelled(parse_coordinate, lat, target_label(layer, LAT))
+    x = _labelled(parse_coordinate, lon, target_label(layer, LON))
+    if x is None or y is None:
+        missing = target_label(layer, LAT if y is None else LON)
+        raise _CoordinateError(missing, "brak drugiej współrzędnej")
+    return x, y
+
+
+class _CoordinateError(ValueError):
+    def __init__(self, label: str, message: str):
+        self.label = label
+        super().__init__(message)
+
+
+def _labelled(parse: Callable[[Any], float | None], value: Any, label: str) -> float | None:
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise _CoordinateError(label, str(exc)) from None
+
+
+def _source_geometries(work: _Work) -> list[BaseGeometry | None]:
+    geoms: list[BaseGeometry | None] = [None] * len(work.raws)
+    gis = work.table.geometry
+    if gis is not None:
+        for i, geom in enumerate(gis.values):
+            if geom is not None and not geom.is_empty:
+                geoms[i] = geom
+    for i, raw in enumerate(work.raws):
+        if geoms[i] is not None:
+            continue
+        try:
+            xy = _column_point(raw, work.layer)
+        except _CoordinateError as exc:
+            work.problems[i].append(Note(work.numbers[i], exc.label, str(exc)))
+            continue
+        except ValueError as exc:
+            work.problems[i].append(
+                Note(work.numbers[i], target_label(work.layer, COORDINATES), str(exc))
+            )
+            continue
+        if xy is not None:
+            geoms[i] = shapely.Point(*xy)
+    return geoms
+
+
+def _locate_from_file(work: _Work, crs: str | None) -> str | None:
+    declared, note = declared_crs(work.table.geometry)
+    if note:
+        work.notes.append(note)
+    placement: Placement = place_geometries(
+        _source_geometries(work),
+        work.numbers,
+        crs=crs or declared,
+        outline=work.context.outline,
+        city=work.context.city,
+    )
+    for i, geom in enumerate(placement.geometries):
+        if geom is not None:
+            work.geoms[i] = geom
+            work.located[i] = Located.FILE
+    for i, note in placement.rejected.items():
+        work.problems[i].append(note)
+    for i, notes in placement.warnings.items():
+        work.warnings[i].extend(notes)
+    work.notes.extend(placement.file_notes)
+    return placement.crs
+
+
+# -- addresses ----------------------------------------------------------------------
+
+
+def _in_poland(geom: BaseGeometry) -> bool:
+    x0, y0, x1, y1 = POLAND_BOUNDS
+    point = geom.representative_point()
+    return x0 <= point.x <= x1 and y0 <= point.y <= y1
+
+
+def _geocode(work: _Work, store: Store, geocoder: Geocoder | None) -> None:
+    """Rows without a location but with an address: place them at a known address."""
+    wanted = [
+        i
+        for i, raw in enumerate(work.raws)
+        if work.geoms[i] is None and not work.problems[i] and cell_text(raw.get(ADDRESS))
+    ]
+    if not wanted:
+        return
+    index = AddressIndex.from_store(store, work.context.city)
+    for i, raw in enumerate(work.raws):  # the file's own located rows help too
+        if work.located[i] == Located.FILE and cell_text(raw.get(ADDRESS)):
+            index.add(cell_text(raw[ADDRESS]), work.geoms[i])
+    for i in wanted:
+        address = cell_text(work.raws[i][ADDRESS])
+        found = index.lookup(address)
+        if found is not None:
+            work.geoms[i], work.located[i] = found[0], Located.ADDRESS
+            message = f"lokalizację ustalono ze znanego już adresu „{found[1]}”"
+            work.warnings[i].append(Note(work.numbers[i], LOCATION_LABEL, message))
+        elif geocoder is not None:
+            point = geocoder(address, work.context.city)
+            if point is not None and not point.is_empty and _in_poland(point):
+                work.geoms[i], work.located[i] = point, Located.SERVICE
+                message = "lokalizację ustalono z adresu przez usługę geokodowania — sprawdź"
+                work.warnings[i].append(Note(work.numbers[i], LOCATION_LABEL, message))
+
+
+def _as_points(work: _Work) -> None:
+    """Resources are points: an area from a GIS file is represented by a point inside it."""
+    if import_schema(work.layer).geometry != "POINT":
+        return
+    for i, geom in enumerate(work.geoms):
+        if geom is None or geom.geom_type == "Point":
+            continue
+        if geom.geom_type == "MultiPoint" and len(geom.geoms) == 1:
+            work.geoms[i] = geom.geoms[0]
+            continue
+        work.geoms[i] = geom.representative_point()
+        message = f"geometria {geom.geom_type} zamieniona na punkt wewnątrz niej"
+        work.warnings[i].append(Note(work.numbers[i], LOCATION_LABEL, message))
+
+
+# -- districts ----------------------------------------------------------------------
+
+
+def _district(work: _Work, i: int, assigned: str | None, label: str) -> str | None:
+    given = cell_text(work.raws[i].get("district"))
+    context = work.context
+    if assigned:
+        if given and district_key(given) != district_key(assigned):
+            message = (
+                f"w pliku „{given}”, a punkt leży w dzielnicy {assigned} — przyjęto {assigned}"
+            )
+            work.warnings[i].append(Note(work.numbers[i], label, message))
+        return assigned
+    if not given:
+        return None
+    official = context.official_name(given)
+    if official:
+        return official
+    if context.district_names:
+        message = f"nieznana dzielnica „{given}” — nie ma jej wśród dzielnic miasta {context.city}"
+        work.warnings[i].append(Note(work.numbers[i], label, message))
+    return given
+
+
+def _districts(work: _Work) -> list[str | None]:
+    assigned = work.context.assign(work.geoms)
+    label = import_schema(work.layer).field("district").label
+    return [_district(work, i, assigned[i], label) for i in range(len(work.raws))]
+
+
+# -- validation and duplicates -------------------------------------------------------
+
+
+def _validate(
+    work: _Work, prepared: list[Prepared], districts: list[str | None]
+) -> list[PlannedRow]:
+    schema = import_schema(work.layer)
+    planned = []
+    for i, prep in enumerate(prepared):
+        number = work.numbers[i]
+        values = {**prep.values, "district": districts[i], "geometry": work.geoms[i]}
+        row = PlannedRow(
+            number, cell_text(work.raws[i].get(schema.title_field)), located=work.located[i]
+        )
+        row.warnings = [Note(number, label, msg) for label, msg in prep.warnings] + work.warnings[i]
+        row.defaulted = frozenset(prep.defaulted)
+        problems = list(work.problems[i])
+        try:
+            row.values = clean_record(schema, values, row=number)
+        except ValidationError as exc:
+            problems += [_with_hint(n, prep.hints) for n in notes_from_error(exc, number)]
+        if problems:
+            row.status, row.decision = RowStatus.REJECTED, Decision.SKIP
+            row.problems, row.values = problems, {}
+        elif row.located is None:
+            row.warnings.append(Note(number, LOCATION_LABEL, _UNLOCATED))
+        planned.append(row)
+    return planned
+
+
+_UNLOCATED = "bez lokalizacji — wpis zostanie dodany bez punktu na mapie"
+
+
+def _with_hint(note: Note, hints: dict[str, str]) -> Note:
+    hint = hints.get(note.field or "")
+    return Note(note.row, note.field, f"{note.message}; {hint}") if hint else note
+
+
+def _mark_duplicates(work: _Work, planned: list[PlannedRow], store: Store) -> None:
+    schema = import_schema(work.layer)
+    valid = [k for k, r in enumerate(planned) if r.status != RowStatus.REJECTED]
+    if not valid:
+        return
+    frame = store.read_layer(store_layer(work.layer), city=work.context.city)
+    existing = frame.to_dict("records")
+    candidates = [
+        Candidate(
+            str(planned[k].values.get(schema.title_field) or ""),
+            cell_text(planned[k].values.get("address") or work.raws[k].get(ADDRESS)) or None,
+            planned[k].values.get("geometry"),
+        )
+        for k in valid
+    ]
+    cells = work.table.frame.itertuples(index=False, name=None)
+    signatures = [tuple(map(cell_text, row)) for row in cells]
+    matches = find_duplicates(
+        candidates,
+        existing,
+        title_field=schema.title_field,
+        rows=[planned[k].row for k in valid],
+        city=work.context.city,
+        signatures=[signatures[k] for k in valid],
+    )
+    for position, match in matches.items():
+        row = planned[valid[position]]
+        row.status, row.decision, row.duplicate = RowStatus.DUPLICATE, Decision.SKIP, match
+
+
+def plan_rows(
+    table: SourceTable,
+    mapping: dict[str, str | None],
+    layer: str,
+    context: CityContext,
+    store: Store,
+    *,
+    crs: str | None = None,
+    geocoder: Geocoder | None = None,
+) -> RowsOutcome:
+    """Plan every row of a resources or needs file (see the module docstring)."""
+    raws = collect_values(table.frame, mapping, layer)
+    work = _Work(table, layer, context, raws, table.row_numbers)
+    used_crs = _locate_from_file(work, crs)
+    _geocode(work, store, geocoder)
+    _as_points(work)
+    districts = _districts(work)
+    prepared = prepare_values(raws, layer, city=context.city, source_name=table.path.name)
+    planned = _validate(work, prepared, districts)
+    _mark_duplicates(work, planned, store)
+    return RowsOutcome(planned, work.notes, used_crs)

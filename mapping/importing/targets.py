@@ -1,0 +1,82 @@
+"""What a column of an imported file can become: a schema field or a helper column.
+
+Besides the fields declared in ``mapping.schema``, spreadsheets carry values
+that are not fields themselves but make one: latitude and longitude (or one
+"współrzędne" cell) make the location, "ulica" and "numer" make the address.
+These helper targets are named here once, with their Polish labels.
+"""
+
+from __future__ import annotations
+
+from mapping.schema import AREAS, NEEDS, RESOURCES, Layer
+
+__all__ = [
+    "ADDRESS",
+    "COORDINATES",
+    "HOUSE_NUMBER",
+    "IMPORT_LAYERS",
+    "LAT",
+    "LON",
+    "STREET",
+    "import_schema",
+    "store_layer",
+    "target_label",
+    "targets",
+]
+
+LAT = "lat"
+LON = "lon"
+COORDINATES = "coordinates"
+STREET = "street"
+HOUSE_NUMBER = "house_number"
+#: For needs (which have no address field): an address used only to find the place.
+ADDRESS = "address"
+
+#: Import "layers" offered to the user; ``districts`` are area records of kind "dzielnica".
+IMPORT_LAYERS = ("resources", "needs", "districts")
+
+_HELPERS: dict[str, str] = {
+    LAT: "Szerokość geograficzna (Y)",
+    LON: "Długość geograficzna (X)",
+    COORDINATES: "Współrzędne (szerokość, długość)",
+    STREET: "Ulica",
+    HOUSE_NUMBER: "Numer domu",
+}
+_NEED_ADDRESS_LABEL = "Adres (tylko do ustalenia lokalizacji)"
+#: Fields of an area a district-boundaries file can fill or be matched on.
+_DISTRICT_FIELDS = ("name", "teryt")
+
+
+def _check(layer: str) -> None:
+    if layer not in IMPORT_LAYERS:
+        raise ValueError(
+            f"nieznana warstwa importu {layer!r}; dostępne: {', '.join(IMPORT_LAYERS)}"
+        )
+
+
+def import_schema(layer: str) -> Layer:
+    """The schema layer records of an import layer go into."""
+    _check(layer)
+    return {"resources": RESOURCES, "needs": NEEDS, "districts": AREAS}[layer]
+
+
+def store_layer(layer: str) -> str:
+    """The store layer name: ``districts`` live in ``areas``."""
+    return import_schema(layer).name
+
+
+def targets(layer: str) -> dict[str, str]:
+    """Every target a column of an ``layer`` import may map to → its Polish label."""
+    schema = import_schema(layer)
+    if layer == "districts":
+        return {name: schema.field(name).label for name in _DISTRICT_FIELDS}
+    options = {f.name: f.label for f in schema.fields}
+    options.update(_HELPERS)
+    if "address" not in schema.field_names:
+        options[ADDRESS] = _NEED_ADDRESS_LABEL
+    return options
+
+
+def target_label(layer: str, target: str) -> str:
+    """The Polish label of a target (the target itself if unknown)."""
+    return targets(layer).get(target, target)

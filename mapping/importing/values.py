@@ -1,0 +1,236 @@
+"""From a row's cells to a record's values: combining columns, tidying, defaults.
+
+What spreadsheets do that forms never do, and what is done about it here:
+
+- several columns for one field ("ulica" + "numer"; two description columns)
+  are combined; a merged "Adres" over two columns arrives already joined;
+- required fields are missing: the city is the one being imported, the
+  status is "aktywny" / "zgłoszona", the source names the file, the kind and
+  category are read from the type and the name where the words are clear;
+- free text in choice fields ("fundacja" as the kind, "biblioteka" as the
+  category, "dzieci i młodzież" as the target group) is turned into codes;
+- phones as "tel. 34 123 45 67, 600 100 200", e-mails as "mailto:…", web
+  addresses without "https://" are tidied before validation.
+
+Nothing here rejects a row: validation (``clean_record``) does, with every
+problem named.  Values filled in here rather than read from the file are
+listed in ``defaulted``, so that merging into an existing entry never
+overwrites a real value with a default.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from mapping.importing.source import cell_text, is_blank_cell
+from mapping.importing.targets import ADDRESS, HOUSE_NUMBER, STREET, import_schema
+from mapping.importing.vocabulary import (
+    guess_category,
+    guess_kind,
+    guess_status,
+    match_choice,
+    parse_target_groups,
+)
+from mapping.schema import Field, FieldType, Layer
+from mapping.validation import fold
+
+__all__ = ["DEFAULT_STATUS", "Prepared", "collect_values", "prepare_values"]
+
+#: The status of a record a spreadsheet does not give one.
+DEFAULT_STATUS = {"resources": "aktywny", "needs": "zgloszona"}
+_GUESS_HINT = (
+    "nie da się go odgadnąć z nazwy ani typu — dodaj kolumnę lub uzupełnij (dozwolone: {})"
+)
+
+
+def _combine(f: Field | None, parts: Sequence[Any]) -> Any:
+    if f is not None and f.type == FieldType.LONGTEXT:
+        return "\n".join(cell_text(p) for p in parts)
+    if f is not None and f.type == FieldType.MULTICHOICE:
+        return "; ".join(cell_text(p) for p in parts)
+    return parts[0]
+
+
+def _compose_address(values: dict[str, Any]) -> None:
+    """ "ulica" + "numer" → the address; "Adres" without a number + "nr" → joined."""
+    street = cell_text(values.pop(STREET, None))
+    number = cell_text(values.pop(HOUSE_NUMBER, None))
+    address = cell_text(values.get(ADDRESS))
+    if street:
+        values[ADDRESS] = address or f"{street} {number}".strip()
+    elif address and number and not re.search(r"\d", address):
+        values[ADDRESS] = f"{address} {number}"
+
+
+def collect_values(
+    frame: pd.DataFrame, mapping: Mapping[str, str | None], layer: str
+) -> list[dict[str, Any]]:
+    """The mapped values of every row: target → raw value (blanks left out)."""
+    schema = import_schema(layer)
+    fields = {f.name: f for f in schema.fields}
+    by_target: dict[str, list[int]] = {}
+    for position, header in enumerate(frame.columns):
+        target = mapping.get(str(header))
+        if target:
+            by_target.setdefault(target, []).append(position)
+    rows = []
+    for cells in frame.itertuples(index=False, name=None):
+        values: dict[str, Any] = {}
+        for target, positions in by_target.items():
+            present = [cells[p] for p in positions if not is_blank_cell(cells[p])]
+            if present:
+                values[target] = _combine(fields.get(target), present)
+        _compose_address(values)
+        rows.append(values)
+    return rows
+
+
+@dataclass
+class Prepared:
+    """Values ready for ``clean_record``, with what was filled in or changed on the way.
+
+    ``warnings`` are (field label, message); ``hints`` add a sentence to a
+    validation problem of a field (label → text); ``defaulted`` names fields
+    whose value did not come from the file.
+    """
+
+    values: dict[str, Any]
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    hints: dict[str, str] = field(default_factory=dict)
+    defaulted: set[str] = field(default_factory=set)
+
+
+def _tidy_phone(text: str) -> str:
+    text = re.sub(r"^\s*(tel(efon)?|kom(órka|orka)?|phone)\.?\s*:?\s*", "", text, flags=re.I)
+    return " ".join(re.sub(r"\s*[,;]\s*", " / ", text).split())
+
+
+def _tidy_url(text: str) -> str:
+    text = text.strip()
+    if re.match(r"^[\w.-]+\.[a-z]{2,}(/\S*)?$", text, re.IGNORECASE) and "@" not in text:
+        return "https://" + text  # "mops.czestochowa.pl" as people write it
+    return text
+
+
+def _tidy(f: Field, value: Any) -> Any:
+    if f.type == FieldType.PHONE:
+        return _tidy_phone(cell_text(value))
+    if f.type == FieldType.EMAIL:
+        return re.sub(r"^mailto:", "", cell_text(value), flags=re.IGNORECASE).replace(" ", "")
+    if f.type == FieldType.URL:
+        return _tidy_url(cell_text(value))
+    if f.type in (FieldType.TEXT, FieldType.LONGTEXT):
+        return cell_text(value)
+    return value
+
+
+def _labels(f: Field) -> str:
+    return ", ".join(c.label for c in f.choices)
+
+
+class _Preparer:
+    """Fills one row's choices and defaults (one object per import, reused per row)."""
+
+    def __init__(self, layer: str, city: str, source_name: str):
+        self.layer = layer
+        self.schema: Layer = import_schema(layer)
+        self.city = city
+        self.source_name = source_name
+        self.fields = {f.name: f for f in self.schema.fields}
+
+    def __call__(self, raw: Mapping[str, Any]) -> Prepared:
+        values = {k: _tidy(self.fields[k], v) for k, v in raw.items() if k in self.fields}
+        prepared = Prepared(values)
+        self._city(prepared)
+        self._defaults(prepared)
+        if "kind" in self.fields:
+            self._kind(prepared)
+        self._category(prepared)
+        self._status(prepared)
+        self._groups(prepared)
+        return prepared
+
+    def _city(self, p: Prepared) -> None:
+        given = cell_text(p.values.get("city"))
+        if given and fold(given) != fold(self.city):
+            label = self.fields["city"].label
+            p.warnings.append((label, f"w pliku „{given}” — przyjęto miasto importu {self.city}"))
+        p.values["city"] = self.city
+
+    def _defaults(self, p: Prepared) -> None:
+        if is_blank_cell(p.values.get("source")):
+            p.values["source"] = f"import z pliku {self.source_name}"
+            p.defaulted.add("source")
+
+    def _texts(self, p: Prepared, *names: str) -> list[str]:
+        return [cell_text(p.values.get(n)) for n in names if not is_blank_cell(p.values.get(n))]
+
+    def _guess(
+        self, p: Prepared, name: str, guess: Callable[[list[str]], str | None], *sources: str
+    ) -> str | None:
+        """Fill choice ``name`` from words: its own text first, then ``sources``.
+
+        Returns the text of the field the code was read from, if it was the field's own.
+        """
+        f = self.fields[name]
+        given = cell_text(p.values.get(name))
+        if given and match_choice(f, given):
+            return None
+        own = guess([given]) if given else None
+        guessed = own or guess(self._texts(p, *sources))
+        if guessed is None:
+            if not given:  # an unknown given value is explained by validation itself
+                p.hints[f.label] = _GUESS_HINT.format(_labels(f))
+            return None
+        p.values[name] = guessed
+        label = f.choice_label(guessed)
+        if own:
+            p.warnings.append((f.label, f"„{given}” przyjęto jako „{label}”"))
+        elif given:
+            p.warnings.append((f.label, f"nie rozpoznano „{given}” — z nazwy przyjęto „{label}”"))
+        else:
+            p.defaulted.add(name)
+        return given if own else None
+
+    def _kind(self, p: Prepared) -> None:
+        source = self._guess(p, "kind", guess_kind, "subtype", "name", "category")
+        if source and is_blank_cell(p.values.get("subtype")):
+            p.values["subtype"] = source  # "fundacja" stays visible as the type
+
+    def _category(self, p: Prepared) -> None:
+        if self.layer == "resources":
+            self._guess(p, "category", guess_category, "subtype", "name", "offer")
+        else:
+            self._guess(p, "category", guess_category, "title", "description")
+
+    def _status(self, p: Prepared) -> None:
+        f = self.fields["status"]
+        given = cell_text(p.values.get("status"))
+        if not given:
+            p.values["status"] = DEFAULT_STATUS[self.layer]
+            p.defaulted.add("status")
+        elif (code := guess_status(given, f)) is not None:
+            p.values["status"] = code
+
+    def _groups(self, p: Prepared) -> None:
+        f = self.fields["target_groups"]
+        given = p.values.get("target_groups")
+        if is_blank_cell(given) or isinstance(given, list):
+            return
+        codes, unknown = parse_target_groups(cell_text(given), f)
+        p.values["target_groups"] = codes
+        if unknown:
+            p.warnings.append((f.label, f"pominięto nieznane grupy: {', '.join(unknown)}"))
+
+
+def prepare_values(
+    rows: Sequence[Mapping[str, Any]], layer: str, *, city: str, source_name: str
+) -> list[Prepared]:
+    """Prepare every row's values for validation (see the module docstring)."""
+    preparer = _Preparer(layer, city, source_name)
+    return [preparer(raw) for raw in rows]
