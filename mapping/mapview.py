@@ -1,0 +1,620 @@
+"""The map of resources, needs and districts: ``build_map`` (no Streamlit here).
+
+One Leaflet layer per dataset, points drawn on a canvas, popups built in the
+browser from properties that hold only what the audience may see; districts
+with outlines and labels readable without tiles, optionally shaded by an
+indicator.  The same function serves the app (``assets="served"``), exported
+files and tests (``assets="inline"``); see ``mapping.offline``.
+
+Performance (``bench/map_render.py``): a record costs a few packed values in
+the page (``mapping.mapdata``) and one canvas marker drawn in batches by style
+(``mapping.maplayers``); no per-record folium element exists.  Layers of
+``CLUSTER_MIN_POINTS`` points or more are clustered (Leaflet.markercluster),
+because repainting tens of thousands of markers on every zoom step is what
+stops being fast, not loading them.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal, get_args
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from folium.map import FitBounds
+
+from mapping.analysis.matching import is_verified
+from mapping.choropleth import Classification, classify, format_number
+from mapping.legend import (
+    CARTO_ATTRIBUTION,
+    DATA_SOURCES,
+    OSM_ATTRIBUTION,
+    Legend,
+    LegendItem,
+    LegendSection,
+    attribution_html,
+)
+from mapping.mapdata import LayerData, pack_layer, shipped_fields
+from mapping.maplayers import DeferredLayerControl, MapRuntime, RecordLayer
+from mapping.offline import AssetMode, make_offline
+from mapping.schema import (
+    AREAS,
+    CATEGORIES,
+    SAMPLE_SOURCE,
+    Audience,
+    Field,
+    FieldType,
+    Layer,
+    get_layer,
+)
+from mapping.styles import (
+    CATEGORY_COLORS,
+    LAYER_COLORS,
+    LAYER_SHAPES,
+    NO_DATA_COLOR,
+    OTHER_COLOR,
+    RESOURCE_KIND_SHAPES,
+    STANDARD,
+    MapStyle,
+)
+
+__all__ = [
+    "CLUSTER_MIN_POINTS",
+    "TILES",
+    "TileChoice",
+    "build_map",
+    "count_stale",
+    "stale_mask",
+]
+
+TileChoice = Literal["osm", "light", "none"]
+
+
+@dataclass(frozen=True)
+class _Tiles:
+    label: str
+    url: str | None
+    attribution: str = ""
+    max_zoom: int = 19
+
+
+#: The base maps offered in the layer control; the only internet requests a
+#: map makes are for these tiles, and "none" makes none.
+TILES: dict[str, _Tiles] = {
+    "osm": _Tiles(
+        "OpenStreetMap", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", OSM_ATTRIBUTION
+    ),
+    "light": _Tiles(
+        "Jasny podkład (CARTO)",
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        CARTO_ATTRIBUTION,
+        max_zoom=20,
+    ),
+    "none": _Tiles("Brak podkładu", None),
+}
+
+#: A point layer with at least this many points is clustered when
+#: ``cluster=None``.  Below it every point is drawn (batched on the canvas),
+#: which is quick to load; above it drawing each point on every zoom step costs
+#: more than markercluster's one-off indexing (bench/map_render.py: 50,000
+#: canvas points take about a second to paint in software rendering, a
+#: clustered view a few dozen milliseconds).
+CLUSTER_MIN_POINTS = 5_000
+
+#: Leaflet.markercluster options: no chunked loading (the group is filled
+#: in one go once it is on the map, which is faster than chunks with pauses),
+#: single points from zoom 16 (a few streets) on.  markercluster indexes every
+#: zoom level from the map's minimum to here, so both ends bound its load time.
+_CLUSTER_OPTIONS = {
+    "chunkedLoading": False,
+    "showCoverageOnHover": False,
+    "maxClusterRadius": 80,
+    "disableClusteringAtZoom": 16,
+}
+_MIN_ZOOM = 8
+_STALE_COLOR = "#444444"
+_STALE_DASH = "3 2"
+_POINT_STROKE = "#1a1a1a"
+_NEED_STROKE = "#000000"
+_FRESHNESS_FIELD = "last_verified"
+_POLAND_CENTER = (52.1, 19.4)
+_POLAND_ZOOM = _MIN_ZOOM
+_SYMBOL_LABELS = {"needs": "potrzeba", "actions": "działanie"}
+_KIND_ORDER = {"miasto": 0, "dzielnica": 1, "obszar_roboczy": 2}
+
+
+def stale_mask(frame: pd.DataFrame, stale_days: int = 365, today: date | None = None) -> pd.Series:
+    """Whether each record is stale: ``last_verified`` missing or older than ``stale_days``.
+
+    The rule is ``mapping.analysis.matching.is_verified``'s.  Records of layers
+    without a ``last_verified`` column (needs, areas) are never stale.  The
+    result is indexed like ``frame``.
+    """
+    if _FRESHNESS_FIELD not in frame.columns:
+        return pd.Series(False, index=frame.index, dtype=bool)
+    return ~is_verified(frame, today=today or date.today(), stale_days=stale_days)
+
+
+def count_stale(frame: pd.DataFrame, stale_days: int = 365, today: date | None = None) -> int:
+    """Number of stale records in ``frame`` (see ``stale_mask``)."""
+    return int(stale_mask(frame, stale_days, today).sum())
+
+
+def build_map(  # noqa: PLR0913 - keyword options of one screen, each with a default
+    areas: gpd.GeoDataFrame,
+    layers: Mapping[str, gpd.GeoDataFrame],
+    *,
+    audience: Audience = Audience.PUBLIC,
+    indicator: str | None = None,
+    indicator_label: tuple[str, str] | None = None,
+    focus: str | None = None,
+    tiles: TileChoice = "osm",
+    assets: AssetMode = "served",
+    stale_days: int = 365,
+    today: date | None = None,
+    title: str | None = None,
+    style: MapStyle = STANDARD,
+    cluster: bool | None = None,
+    sources: Sequence[str] = DATA_SOURCES,
+) -> folium.Map:
+    """Build the map of ``areas`` and record ``layers`` for ``audience``.
+
+    Parameters
+    ----------
+    areas : record frame of the ``areas`` layer (districts "dzielnica", city
+        outline "miasto", working areas); geometry may be missing
+    layers : record frames keyed by layer name, e.g. ``{"resources": ...,
+        "needs": ...}``; each becomes one toggleable layer
+    audience : who will see the map; only fields it may see are embedded
+    indicator : numeric column of ``areas`` to shade districts by
+    indicator_label : ``(label, unit)`` of the indicator, e.g. from
+        ``mapping.analysis.indicators.INDICATOR_LABELS``; defaults to the
+        schema label of the column; unit "udział" (a share) shows as percent
+    focus : name of an area to zoom to and outline
+    tiles : initial base map: "osm", "light" or "none" (all three are offered
+        in the layer control)
+    assets : "served" (the app) or "inline" (one self-contained HTML file)
+    stale_days, today : records not verified within ``stale_days`` before
+        ``today`` are drawn as stale (dashed outline, faded)
+    title : plain-text title shown on the map
+    style : ``mapping.styles.STANDARD`` or ``PROJECTOR`` (large text, thick lines)
+    cluster : cluster point layers; None clusters layers of at least
+        ``CLUSTER_MIN_POINTS`` points
+    sources : data sources named in the attribution
+
+    Raises
+    ------
+    ValueError
+        for an unknown tile choice, asset mode or layer, a missing indicator
+        column or an unknown ``focus`` name.
+    """
+    _basic_checks(areas, layers, tiles, assets, indicator, focus)
+    today = today or date.today()
+    m = folium.Map(location=_POLAND_CENTER, tiles=None, prefer_canvas=True, zoom_start=_MIN_ZOOM)
+    # folium passes its min/max zoom to the tile layer only; these go to the map.
+    # Zoom 8 shows a whole region around a city; the floor also spares
+    # markercluster from indexing country- and world-scale zoom levels.
+    m.options.update(minZoom=_MIN_ZOOM, maxZoom=19)
+    if title:
+        m.get_root().title = html.escape(title)
+    m.add_child(MapRuntime(style, title=title, attribution=attribution_html(sources)))
+    _add_tiles(m, tiles)
+    legend = _LegendParts()
+    bounds: list[list[list[float]]] = []
+    area_bounds = _add_areas(m, areas, audience, indicator, indicator_label, focus, style, legend)
+    bounds.extend(area_bounds.values())
+    for key, frame in layers.items():
+        stale = stale_mask(frame, stale_days, today)
+        data = _add_records(m, key, frame, stale, audience, style, cluster)
+        legend.add_records(key, frame, data, stale, stale_days)
+        if data.bounds:
+            bounds.append(data.bounds)
+    m.add_child(legend.element())
+    DeferredLayerControl(collapsed=style.name != "projector").add_to(m)
+    _fit(m, area_bounds.get("focus") or _union(bounds), focus, layers)
+    make_offline(m, assets)
+    return m
+
+
+# --- checks ------------------------------------------------------------------
+
+
+def _basic_checks(
+    areas: gpd.GeoDataFrame,
+    layers: Mapping[str, gpd.GeoDataFrame],
+    tiles: str,
+    assets: str,
+    indicator: str | None,
+    focus: str | None,
+) -> None:
+    if tiles not in TILES:
+        raise ValueError(f"Nieznany podkład {tiles!r}; dostępne: {', '.join(TILES)}")
+    if assets not in get_args(AssetMode):
+        raise ValueError(f"Nieznany tryb zasobów {assets!r}; dostępne: served, inline")
+    for key in layers:
+        if get_layer(key).geometry is None:
+            raise ValueError(f"Warstwa {key!r} nie ma geometrii i nie może być na mapie")
+    if indicator is not None and indicator not in areas.columns:
+        raise ValueError(
+            f"Brak kolumny wskaźnika {indicator!r} w obszarach; "
+            f"dostępne: {', '.join(map(str, areas.columns))}"
+        )
+    if focus is not None:
+        names = areas["name"].dropna().astype(str).tolist() if "name" in areas else []
+        if focus not in names:
+            raise ValueError(
+                f"Nieznany obszar {focus!r}; dostępne: {', '.join(sorted(names)) or 'brak'}"
+            )
+
+
+# --- tiles -------------------------------------------------------------------
+
+
+def _add_tiles(m: folium.Map, initial: str) -> None:
+    for key, spec in TILES.items():
+        if spec.url is None:
+            # An empty base layer, so "no tiles" is a choice like the others.
+            folium.FeatureGroup(name=spec.label, overlay=False, show=key == initial).add_to(m)
+            continue
+        folium.TileLayer(
+            tiles=spec.url,
+            attr=spec.attribution,
+            name=spec.label,
+            overlay=False,
+            show=key == initial,
+            max_zoom=spec.max_zoom,
+            subdomains="abcd",
+        ).add_to(m)
+
+
+# --- areas -------------------------------------------------------------------
+
+
+def _add_areas(
+    m: folium.Map,
+    areas: gpd.GeoDataFrame,
+    audience: Audience,
+    indicator: str | None,
+    indicator_label: tuple[str, str] | None,
+    focus: str | None,
+    style: MapStyle,
+    legend: _LegendParts,
+) -> dict[str, list[list[float]]]:
+    """Draw areas with polygons; return their bounds ("all", and "focus" if drawn)."""
+    placed = _placed(areas)
+    drawn = areas[placed].copy()
+    if drawn.empty:
+        if len(areas):
+            legend.notes.append("Obszary nie mają granic na mapie — widać tylko punkty.")
+        return {}
+    kinds = drawn["kind"] if "kind" in drawn else pd.Series("dzielnica", index=drawn.index)
+    names = drawn["name"].astype(str) if "name" in drawn else pd.Series("", index=drawn.index)
+    is_focus = names == focus if focus else pd.Series(False, index=drawn.index)
+    # City outline under districts, the focused area on top.
+    order = kinds.map(_KIND_ORDER).fillna(1).to_numpy() + is_focus.to_numpy() * 10
+    pos = np.argsort(order, kind="stable")
+    drawn, kinds, is_focus = drawn.iloc[pos], kinds.iloc[pos], is_focus.iloc[pos]
+    label, unit = _indicator_label(indicator, indicator_label)
+    extra: dict[str, list[Any]] = {
+        "_label": _label_points(drawn, kinds),
+        "_focus": [1 if f else None for f in is_focus],
+    }
+    config: dict[str, Any] = {}
+    if indicator is not None:
+        classes = _classify_districts(drawn, kinds, indicator, unit)
+        extra["_value"] = drawn[indicator].tolist()
+        extra["_class"] = [c if c >= 0 else None for c in classes.classes.tolist()]
+        config = {
+            "indicator": {"label": label, "unit": "%" if unit == "udział" else unit},
+            "classes": list(classes.colors),
+        }
+        if unit == "udział":
+            extra["_value"] = [_percent(v) for v in extra["_value"]]
+        legend.add_classes(label, unit, classes)
+    fields = shipped_fields(AREAS, audience, drawn)
+    data = pack_layer(drawn, fields, extra=_with_id(drawn, audience, extra), simplify=True)
+    config |= _base_config("areas", AREAS, fields, audience, style, data)
+    RecordLayer(data.packed, config, bounds=data.bounds, name="Obszary").add_to(m)
+    legend.add_areas(kinds, focus if bool(is_focus.any()) else None, style)
+    result = {"all": data.bounds} if data.bounds else {}
+    if is_focus.any():
+        result["focus"] = _frame_bounds(drawn[is_focus.to_numpy()])
+    return result
+
+
+def _classify_districts(
+    drawn: gpd.GeoDataFrame, kinds: pd.Series, indicator: str, unit: str
+) -> Classification:
+    values = drawn[indicator].where(kinds == "dzielnica")
+    return classify(values, percent=unit == "udział")
+
+
+def _indicator_label(indicator: str | None, given: tuple[str, str] | None) -> tuple[str, str]:
+    if given is not None:
+        return given
+    if indicator is None:
+        return ("", "")
+    if indicator in AREAS.field_names:
+        return (AREAS.field(indicator).label, "")
+    return (indicator, "")
+
+
+def _percent(value: Any) -> float | None:
+    number = pd.to_numeric(value, errors="coerce")
+    return None if pd.isna(number) else round(float(number) * 100, 1)
+
+
+def _label_points(drawn: gpd.GeoDataFrame, kinds: pd.Series) -> list[list[float] | None]:
+    points = drawn.geometry.representative_point()
+    return [
+        [round(p.y, 5), round(p.x, 5)] if kind != "miasto" else None
+        for p, kind in zip(points, kinds, strict=True)
+    ]
+
+
+# --- record layers -------------------------------------------------------------
+
+
+def _add_records(
+    m: folium.Map,
+    key: str,
+    frame: gpd.GeoDataFrame,
+    stale: pd.Series,
+    audience: Audience,
+    style: MapStyle,
+    cluster: bool | None,
+) -> LayerData:
+    layer = get_layer(key)
+    fields = [f for f in shipped_fields(layer, audience, frame) if f.name != layer.title_field]
+    extra = _with_id(frame, audience, {"_stale": [1 if s else None for s in stale.tolist()]})
+    title = [layer.field(layer.title_field)] if layer.title_field in frame.columns else []
+    data = pack_layer(frame, title + fields, extra=extra)
+    config = _base_config("points", layer, fields, audience, style, data)
+    config |= _symbols(key, style)
+    name = f"{layer.label} ({format_number(data.count)})"
+    clustered = cluster if cluster is not None else data.count >= CLUSTER_MIN_POINTS
+    RecordLayer(
+        data.packed,
+        config,
+        bounds=data.bounds,
+        name=name,
+        cluster=_CLUSTER_OPTIONS if clustered and data.count else None,
+    ).add_to(m)
+    return data
+
+
+def _symbols(key: str, style: MapStyle) -> dict[str, Any]:
+    is_need = LAYER_SHAPES.get(key) == "diamond"
+    return {
+        "colors": CATEGORY_COLORS,
+        "color": LAYER_COLORS.get(key, OTHER_COLOR),
+        "shape": LAYER_SHAPES.get(key, "circle"),
+        "shapes": RESOURCE_KIND_SHAPES if key == "resources" else {},
+        "stroke": _NEED_STROKE if is_need else _POINT_STROKE,
+        "weight": style.point_weight * (2.2 if is_need else 1),
+        "radius": style.point_radius * (1.15 if is_need else 1),
+    }
+
+
+def _base_config(
+    kind: str,
+    layer: Layer,
+    fields: Sequence[Field],
+    audience: Audience,
+    style: MapStyle,
+    data: LayerData,
+) -> dict[str, Any]:
+    shown = [f for f in fields if f.name not in (layer.title_field, _FRESHNESS_FIELD)]
+    names = {f.name for f in fields}
+    return {
+        "kind": kind,
+        "label": layer.label,
+        "title": layer.title_field,
+        "fields": [{"name": f.name, "label": f.label, "type": str(f.type)} for f in shown],
+        "choices": {
+            f.name: {c.code: c.label for c in f.choices}
+            for f in shown
+            if f.type in (FieldType.CHOICE, FieldType.MULTICHOICE)
+        },
+        "sample": SAMPLE_SOURCE if "source" in names else None,
+        "freshness": _FRESHNESS_FIELD if _FRESHNESS_FIELD in names else None,
+        "showId": audience == Audience.EDITOR,
+        "hasShapes": data.has_shapes,
+        "staleColor": _STALE_COLOR,
+        "staleDash": _STALE_DASH,
+        "lineWeight": style.line_weight,
+        "labelMinZoom": style.label_min_zoom,
+        "popupWidth": style.popup_width,
+        "noDataColor": NO_DATA_COLOR,
+    }
+
+
+def _with_id(
+    frame: pd.DataFrame, audience: Audience, extra: dict[str, list[Any]]
+) -> dict[str, list[Any]]:
+    # Editors get the record id in the popup (to find the record to edit);
+    # other audiences do not need it, and it would only add bytes.
+    if audience == Audience.EDITOR and "id" in frame.columns:
+        return {**extra, "id": frame["id"].tolist()}
+    return extra
+
+
+# --- geometry helpers ----------------------------------------------------------
+
+
+def _placed(frame: gpd.GeoDataFrame) -> np.ndarray:
+    # shapely directly: GeoSeries.notna() warns when empty geometries occur.
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    return ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+
+
+def _frame_bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
+    minx, miny, maxx, maxy = frame.total_bounds.tolist()
+    return [[miny, minx], [maxy, maxx]]
+
+
+def _union(bounds: list[list[list[float]]]) -> list[list[float]] | None:
+    if not bounds:
+        return None
+    south = min(b[0][0] for b in bounds)
+    west = min(b[0][1] for b in bounds)
+    north = max(b[1][0] for b in bounds)
+    east = max(b[1][1] for b in bounds)
+    return [[south, west], [north, east]]
+
+
+def _fit(
+    m: folium.Map,
+    bounds: list[list[float]] | None,
+    focus: str | None,
+    layers: Mapping[str, gpd.GeoDataFrame],
+) -> None:
+    if focus is not None and bounds is None:
+        bounds = _records_in_district(layers, focus)
+    if bounds is None:
+        m.location = list(_POLAND_CENTER)
+        m.options["zoom"] = _POLAND_ZOOM
+        return
+    m.location = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    # Right after the runtime, before any layer: the view is final when the
+    # layers arrive, so 50,000 markers are projected and drawn once, not twice.
+    fit = FitBounds(bounds, padding=(12, 12), max_zoom=16)
+    # No zoom animation on opening: it would ignore any other view change for
+    # its 250 ms and redraw every marker once more at its end.
+    fit.options["animate"] = False
+    m.add_child(fit, name="fit_bounds", index=1)
+
+
+def _records_in_district(
+    layers: Mapping[str, gpd.GeoDataFrame], focus: str
+) -> list[list[float]] | None:
+    """Bounds of records whose ``district`` is ``focus`` (the area has no polygon)."""
+    found = []
+    for frame in layers.values():
+        if "district" not in frame.columns:
+            continue
+        rows = frame[(frame["district"] == focus).to_numpy() & _placed(frame)]
+        if len(rows):
+            found.append(_frame_bounds(rows))
+    return _union(found)
+
+
+# --- legend --------------------------------------------------------------------
+
+
+class _LegendParts:
+    """Collects legend rows while layers are added."""
+
+    def __init__(self) -> None:
+        self.categories: set[str] = set()
+        self.symbols: list[LegendItem] = []
+        self.areas: list[LegendItem] = []
+        self.classes: LegendSection | None = None
+        self.notes: list[str] = []
+        self.stale = False
+        self.stale_days = 365
+
+    def add_records(
+        self,
+        key: str,
+        frame: gpd.GeoDataFrame,
+        data: LayerData,
+        stale: pd.Series,
+        stale_days: int,
+    ) -> None:
+        layer = get_layer(key)
+        placed = _placed(frame)
+        if "category" in frame.columns:
+            self.categories |= _distinct(frame["category"][placed])
+        kinds = None
+        if key == "resources" and "kind" in frame.columns:
+            kinds = _distinct(frame["kind"][placed])
+        if placed.any():
+            self.symbols.extend(_layer_symbols(key, layer, kinds))
+        if bool((stale.to_numpy() & placed).any()):
+            self.stale, self.stale_days = True, stale_days
+        if data.unplaced:
+            self.notes.append(
+                f"{layer.label}: {format_number(data.unplaced)} bez lokalizacji (poza mapą)."
+            )
+
+    def add_classes(self, label: str, unit: str, classes: Classification) -> None:
+        items = [
+            LegendItem(text, "box", color, "#3a3a3a", 0.8)
+            for text, color in zip(classes.labels, classes.colors, strict=True)
+        ]
+        if classes.missing:
+            items.append(LegendItem("brak danych", "box", NO_DATA_COLOR, "#3a3a3a", 0.8))
+        shown_unit = "" if unit in ("", "udział", "liczba") else f" [{unit}]"
+        self.classes = LegendSection(f"{label}{shown_unit}", tuple(items))
+
+    def add_areas(self, kinds: pd.Series, focus: str | None, style: MapStyle) -> None:
+        present = set(kinds.dropna())
+        weight = style.line_weight
+        if "miasto" in present:
+            self.areas.append(LegendItem("granica miasta", "line", None, "#1f1f1f", weight * 1.6))
+        if "dzielnica" in present:
+            self.areas.append(LegendItem("granica dzielnicy", "line", None, "#3a3a3a", weight))
+        if "obszar_roboczy" in present:
+            self.areas.append(
+                LegendItem("obszar roboczy", "line", None, "#6a3d9a", weight, dash="4 3")
+            )
+        if focus:
+            self.areas.append(LegendItem(focus, "line", None, "#000000", weight * 2))
+
+    def element(self) -> Legend:
+        categories = [
+            LegendItem(c.label, "circle", CATEGORY_COLORS.get(c.code, OTHER_COLOR), _POINT_STROKE)
+            for c in CATEGORIES
+            if c.code in self.categories
+        ]
+        symbols = list(self.symbols)
+        if self.stale:
+            symbols.append(
+                LegendItem(
+                    f"nieaktualny (weryfikacja ponad {self.stale_days} dni temu lub brak)",
+                    "circle",
+                    "#e0e0e0",
+                    _STALE_COLOR,
+                    1.5,
+                    dash="2 2",
+                )
+            )
+        sections = [
+            LegendSection("Kategorie", tuple(categories)),
+            LegendSection("Symbole", tuple(symbols)),
+            LegendSection("Obszary", tuple(self.areas)),
+        ]
+        if self.classes is not None:
+            sections.append(self.classes)
+        return Legend(sections, self.notes)
+
+
+def _distinct(values: pd.Series) -> set[str]:
+    return {str(v) for v in values.dropna().unique().tolist()}
+
+
+def _layer_symbols(key: str, layer: Layer, kinds: set[str] | None) -> list[LegendItem]:
+    """Legend rows for a layer's marker shapes (resources: one per shape of kinds present)."""
+    shape = LAYER_SHAPES.get(key, "circle")
+    if kinds is None:
+        stroke, weight = (_NEED_STROKE, 2.2) if shape == "diamond" else (_POINT_STROKE, 1.2)
+        label = _SYMBOL_LABELS.get(key, layer.label.lower())
+        return [LegendItem(label, shape, "#ffffff", stroke, weight)]
+    kind_field = layer.field("kind")
+    by_shape: dict[str, list[str]] = {}
+    for code in kind_field.codes:
+        if code in kinds:
+            by_shape.setdefault(RESOURCE_KIND_SHAPES.get(code, "circle"), []).append(
+                kind_field.choice_label(code)
+            )
+    return [
+        LegendItem(f"zasób: {', '.join(labels)}", shape, "#ffffff", _POINT_STROKE)
+        for shape, labels in by_shape.items()
+    ]

@@ -1,0 +1,126 @@
+"""How the map looks: palettes, marker symbols and the two display styles.
+
+Colours are chosen for colour-blind readers: categories use the Okabe–Ito
+palette followed by Paul Tol's "muted" colours; the choropleth uses the
+ColorBrewer YlGnBu sequential scheme, which stays ordered in grey-scale and for
+every common colour-vision deficiency.  Symbols add a second, colour-free cue:
+resources are circles, squares (institutions) or triangles (places), needs are
+diamonds with a heavy outline, stale records have a dashed outline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mapping.schema import RESOURCES
+
+__all__ = [
+    "CATEGORY_COLORS",
+    "CHOROPLETH_COLORS",
+    "LAYER_COLORS",
+    "LAYER_SHAPES",
+    "NO_DATA_COLOR",
+    "OTHER_COLOR",
+    "PROJECTOR",
+    "RESOURCE_KIND_SHAPES",
+    "STANDARD",
+    "STYLES",
+    "MapStyle",
+    "choropleth_colors",
+]
+
+#: Okabe & Ito (2008) without black first, then Paul Tol's "muted" scheme.
+#: Frequent categories get the Okabe–Ito colours (the most separable ones);
+#: where it costs nothing the hue hints at the meaning (green for green space).
+#: A category added to the schema later falls back to grey until it is listed.
+CATEGORY_COLORS: dict[str, str] = {
+    "pomoc_spoleczna": "#CC79A7",  # reddish purple (Okabe–Ito)
+    "edukacja": "#56B4E9",  # sky blue (Okabe–Ito)
+    "kultura": "#E69F00",  # orange (Okabe–Ito)
+    "sport": "#F0E442",  # yellow (Okabe–Ito)
+    "zdrowie": "#D55E00",  # vermillion (Okabe–Ito)
+    "miejsce_spotkan": "#0072B2",  # blue (Okabe–Ito)
+    "zielen": "#009E73",  # bluish green (Okabe–Ito)
+    "religia": "#332288",  # indigo (Tol)
+    "aktywnosc": "#882255",  # wine (Tol)
+    "praca": "#44AA99",  # teal (Tol)
+    "bezpieczenstwo": "#CC6677",  # rose (Tol)
+    "administracja": "#DDCC77",  # sand (Tol)
+    "dziedzictwo": "#999933",  # olive (Tol)
+    "mieszkalnictwo": "#88CCEE",  # cyan (Tol)
+    "inne": "#9E9E9E",  # grey: "other" should not compete with real categories
+}
+OTHER_COLOR = "#9E9E9E"
+
+#: Marker shape per resource kind (circle unless listed).
+RESOURCE_KIND_SHAPES: dict[str, str] = {
+    kind.code: {"instytucja": "square", "miejsce": "triangle"}.get(kind.code, "circle")
+    for kind in RESOURCES.field("kind").choices
+}
+
+#: Default shape and colour of each point layer (colour used when a record has
+#: no category).
+LAYER_SHAPES: dict[str, str] = {"resources": "circle", "needs": "diamond", "actions": "triangle"}
+LAYER_COLORS: dict[str, str] = {"resources": "#0072B2", "needs": "#D55E00", "actions": "#332288"}
+
+#: ColorBrewer YlGnBu, by number of classes (1–5).
+_YLGNBU = {
+    1: ("#41b6c4",),
+    2: ("#a1dab4", "#225ea8"),
+    3: ("#edf8b1", "#7fcdbb", "#2c7fb8"),
+    4: ("#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"),
+    5: ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
+}
+CHOROPLETH_COLORS = _YLGNBU[5]
+NO_DATA_COLOR = "#d9d9d9"
+
+
+def choropleth_colors(k: int) -> tuple[str, ...]:
+    """The sequential colours for ``k`` classes (1 ≤ k ≤ 5), light to dark."""
+    if k not in _YLGNBU:
+        raise ValueError(f"liczba klas musi być od 1 do 5, jest {k}")
+    return _YLGNBU[k]
+
+
+@dataclass(frozen=True)
+class MapStyle:
+    """Sizes of text, symbols and lines; one instance per display situation.
+
+    Parameters
+    ----------
+    name : identifier ("standard", "projector")
+    font_px : base text size of controls, popups and the legend
+    label_px : district label size
+    small_px : attribution and notes
+    point_radius : marker radius in pixels
+    point_weight : marker outline width
+    line_weight : district outline width
+    label_min_zoom : below this zoom district labels are hidden (they would overlap)
+    popup_width : maximal popup width in pixels
+    """
+
+    name: str = "standard"
+    font_px: int = 14
+    label_px: int = 13
+    small_px: int = 11
+    point_radius: float = 5.0
+    point_weight: float = 1.0
+    line_weight: float = 1.5
+    label_min_zoom: int = 11
+    popup_width: int = 320
+
+
+STANDARD = MapStyle()
+#: For meetings: readable from the back of a room on a projector.
+PROJECTOR = MapStyle(
+    name="projector",
+    font_px=24,
+    label_px=24,
+    small_px=16,
+    point_radius=9.0,
+    point_weight=2.0,
+    line_weight=3.5,
+    label_min_zoom=12,
+    popup_width=520,
+)
+STYLES: dict[str, MapStyle] = {s.name: s for s in (STANDARD, PROJECTOR)}
