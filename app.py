@@ -8,8 +8,16 @@ st.set_page_config(page_title="Mapa zasobów i potrzeb", page_icon="🗺️", la
 
 navigation = st.navigation(
     [
-        st.Page("pages/mapa.py", title="Mapa", icon="🗺️", default=True),
-        st.Page("pages/dane.py", title="Dane", icon="📋"),
+        st.Page("pages/mapa.py", title="Mapa", icon=":material/map:", default=True),
+        st.Page("pages/spotkanie.py", title="Spotkanie (rzutnik)", icon=":material/co_present:"),
+        st.Page(
+            "pages/partnerstwa.py", title="Partnerstwa i sprawozdanie", icon=":material/handshake:"
+        ),
+        st.Page("pages/edycja.py", title="Aktualizacja", icon=":material/edit_location_alt:"),
+        st.Page("pages/import_danych.py", title="Import", icon=":material/upload_file:"),
+        st.Page("pages/eksport.py", title="Eksport", icon=":material/download:"),
+        st.Page("pages/analiza.py", title="Analiza", icon=":material/query_stats:"),
+        st.Page("pages/dane.py", title="Dane", icon=":material/table:"),
     ]
 )
 ui.sidebar()

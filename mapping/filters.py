@@ -6,18 +6,20 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from mapping.plural import Forms, plural_form
 from mapping.polish import polish_sorted
 from mapping.schema import Layer
 from mapping.validation import fold
 
 __all__ = ["RecordFilter", "apply_filter", "count_label", "district_options"]
 
-# Polish plural forms of "wpis"-like nouns per layer: (1, 2–4, 5+).
+# Nouns after "z <liczba>" are in the genitive: "z 1 zasobu", "z 2 zasobów".
 _NOUNS = {
-    "resources": ("zasobu", "zasobów", "zasobów"),
-    "needs": ("potrzeby", "potrzeb", "potrzeb"),
-    "actions": ("działania", "działań", "działań"),
+    "resources": Forms("zasobu", "zasobów", "zasobów"),
+    "needs": Forms("potrzeby", "potrzeb", "potrzeb"),
+    "actions": Forms("działania", "działań", "działań"),
 }
+_DEFAULT_NOUN = Forms("wpisu", "wpisów", "wpisów")
 
 
 @dataclass(frozen=True)
@@ -74,12 +76,7 @@ def apply_filter(layer: Layer, frame: pd.DataFrame, flt: RecordFilter) -> pd.Dat
 
 def count_label(layer_name: str, shown: int, total: int) -> str:
     """ "pokazano 37 z 85 zasobów" with the right Polish noun form."""
-    one, few, many = _NOUNS.get(layer_name, ("wpisu", "wpisów", "wpisów"))
-    noun = (
-        one
-        if total == 1
-        else (few if 2 <= total % 10 <= 4 and total % 100 not in (12, 13, 14) else many)
-    )
+    noun = plural_form(total, _NOUNS.get(layer_name, _DEFAULT_NOUN))
     return f"pokazano {shown} z {total} {noun}"
 
 

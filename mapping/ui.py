@@ -7,9 +7,12 @@ plain rerun), and draws the shared sidebar.
 
 from __future__ import annotations
 
+import html
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, TypeVar
 
 import geopandas as gpd
@@ -19,30 +22,51 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 from streamlit_folium import st_folium
 
+from mapping.analysis.indicators import INDICATOR_LABELS
+from mapping.citymap import CHOROPLETH_INDICATORS, CityMap, city_map
 from mapping.editing import compare_versions, verify_record
 from mapping.errors import ConflictError, MapError, ValidationError
+from mapping.filters import RecordFilter, district_options
+from mapping.mapview import TILES
+from mapping.meeting import SLIDES, close_meeting, start_meeting
+from mapping.meetingmap import meeting_map
 from mapping.pickermap import picker_map
-from mapping.schema import Audience, Field, FieldType, Layer, Visibility
+from mapping.schema import RESOURCES, Audience, Field, FieldType, Layer, Visibility
 from mapping.store import Store, default_location, open_store
 
 __all__ = [
     "Context",
+    "MapView",
     "apply_pending_selection",
+    "city_map_for",
+    "close_meeting_form",
     "conflict_panel",
     "context",
+    "current_meeting",
+    "escape",
     "forget_location",
     "get_store",
     "load_layer",
     "location_picker",
+    "map_sidebar",
+    "meeting_map_for",
+    "projector_mode",
     "record_actions",
     "record_form",
     "run_action",
     "save_record",
+    "saved_upload",
     "select_after_rerun",
+    "show_clickable_map",
+    "show_map",
     "sidebar",
+    "start_meeting_form",
 ]
 
 T = TypeVar("T")
+
+#: The city shown first: the richest bundled data set.
+DEFAULT_CITY = "Gdańsk"
 
 AUDIENCE_LABELS = {
     Audience.EDITOR: "edytor (wszystkie pola)",
@@ -91,7 +115,8 @@ def sidebar() -> Context:
     cities = store.cities() or ["Gdańsk"]
     with st.sidebar:
         st.markdown("### Mapa zasobów i potrzeb")
-        city = st.selectbox("Miasto", cities, key="city")
+        default = cities.index(DEFAULT_CITY) if DEFAULT_CITY in cities else 0
+        city = st.selectbox("Miasto", cities, index=default, key="city")
         author = st.text_input(
             "Twoje imię (zapisywane w historii zmian)",
             key="author",
@@ -395,3 +420,211 @@ def record_actions(layer: Layer, record: dict[str, Any], *, author: str) -> None
     for col, label, action in actions:
         if col.button(label, disabled=not author, key=f"{label}_{rid}") and run_action(action):
             st.rerun()
+
+
+# -- the city map ------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner="Rysuję mapę…", max_entries=16)
+def _cached_city_map(
+    location: str, version: int, city: str, options: tuple[tuple[str, Any], ...]
+) -> CityMap:
+    store = _store_at(location)
+    opts = dict(options)
+    records = {name: store.read_layer(name, city=city) for name in opts.pop("layers")}
+    return city_map(store.read_layer("areas", city=city), records, **opts)
+
+
+def city_map_for(city: str, **options: Any) -> CityMap:
+    """The city map, rebuilt only when the data or the options change.
+
+    Options are those of ``mapping.citymap.city_map`` plus ``layers`` (names).
+    """
+    store = get_store()
+    key = tuple(sorted(options.items()))
+    return _cached_city_map(store.location, store.data_version(), city, key)
+
+
+def show_map(built: CityMap, *, height: int = 640, key: str = "mapa") -> dict[str, Any] | None:
+    """Show a built map; pan and zoom stay in the browser (nothing returns to Python)."""
+    return st_folium(
+        built.map, key=key, height=height, use_container_width=True, returned_objects=[]
+    )
+
+
+@dataclass(frozen=True)
+class MapView:
+    """The sidebar's choices for the map: what to shade, where to look, what to show."""
+
+    filter: RecordFilter
+    indicator: str
+    focus: str | None
+    tiles: str
+
+
+def _labelled_multiselect(label: str, f: Field, key: str) -> tuple[str, ...]:
+    return tuple(st.multiselect(label, f.codes, format_func=f.choice_label, key=key))
+
+
+def map_sidebar(areas: gpd.GeoDataFrame) -> MapView:
+    """Sidebar controls of the map: indicator, district, filters, base map."""
+    with st.sidebar:
+        st.markdown("#### Co pokazać")
+        indicator = st.selectbox(
+            "Cieniowanie dzielnic",
+            CHOROPLETH_INDICATORS,
+            index=1,
+            format_func=lambda c: INDICATOR_LABELS[c][0],
+            key="map_indicator",
+        )
+        focus = st.selectbox(
+            "Dzielnica",
+            [None, *district_options(areas)],
+            format_func=lambda d: "całe miasto" if d is None else d,
+            key="map_focus",
+        )
+        flt = RecordFilter(
+            kinds=_labelled_multiselect("Rodzaj zasobu", RESOURCES.field("kind"), "map_kinds"),
+            categories=_labelled_multiselect("Kategoria", RESOURCES.field("category"), "map_cats"),
+            target_groups=_labelled_multiselect(
+                "Dla kogo", RESOURCES.field("target_groups"), "map_groups"
+            ),
+            text=st.text_input("Szukaj (nazwa, adres)", key="map_text"),
+        )
+        tiles = st.radio(
+            "Podkład",
+            list(TILES),
+            format_func=lambda t: TILES[t].label,
+            horizontal=True,
+            key="map_tiles",
+        )
+    return MapView(flt, indicator, focus, tiles)
+
+
+def saved_upload(upload: Any) -> str:
+    """Write an uploaded file to a temporary path that keeps its name and suffix.
+
+    The readers detect the format by suffix and GDAL needs a real path.
+    """
+    folder = Path(tempfile.gettempdir()) / "mapa-import" / upload.file_id
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / Path(upload.name).name
+    if not path.exists():
+        path.write_bytes(upload.getvalue())
+    return str(path)
+
+
+# -- meeting mode ----------------------------------------------------------------------
+
+_PROJECTOR_CSS = """
+<style>
+/* Meeting mode: no Streamlit chrome, large type readable from the back of a room. */
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+header[data-testid="stHeader"], [data-testid="stToolbar"], footer { display: none !important; }
+.block-container { padding: 0.6rem 1rem 0 1rem !important; max-width: 100% !important; }
+.stApp, .stApp p, .stApp label, .stApp li, .stApp input, .stApp button,
+.stApp [data-baseweb="select"] { font-size: 24px !important; }
+h1.slide-title { font-size: 40px !important; margin: 0; padding: 0.2rem 0; color: #000; }
+.stApp h3 { font-size: 30px !important; }
+</style>
+"""
+
+
+def escape(text: Any) -> str:
+    """User text made safe for the few places that render HTML."""
+    return html.escape(str(text or ""))
+
+
+def projector_mode() -> None:
+    """Hide the app's chrome and enlarge text for a projector (this page only)."""
+    st.html(_PROJECTOR_CSS)
+
+
+@st.cache_resource(show_spinner="Rysuję mapę…", max_entries=16)
+def _cached_meeting_map(
+    location: str, version: int, city: str, slide_key: str, focus: str | None, tiles: str
+) -> CityMap:
+    store = _store_at(location)
+    names = ("resources", "needs", "actions", "partnerships")
+    records = {name: store.read_layer(name, city=city) for name in names}
+    slide = next(s for s in SLIDES if s.key == slide_key)
+    return meeting_map(
+        slide, store.read_layer("areas", city=city), records, focus=focus, tiles=tiles
+    )
+
+
+def meeting_map_for(city: str, slide_key: str, *, focus: str | None, tiles: str) -> CityMap:
+    """The slide's projector map, rebuilt only when the data or the choices change."""
+    store = get_store()
+    return _cached_meeting_map(store.location, store.data_version(), city, slide_key, focus, tiles)
+
+
+def show_clickable_map(built: CityMap, *, height: int, key: str) -> Point | None:
+    """Show a map whose clicks come back (to place a need); pan and zoom stay in the browser."""
+    result = st_folium(
+        built.map,
+        key=key,
+        height=height,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+    )
+    clicked = (result or {}).get("last_clicked")
+    if clicked:
+        st.session_state["_last_click"] = Point(round(clicked["lng"], 6), round(clicked["lat"], 6))
+    return st.session_state.get("_last_click")
+
+
+def current_meeting(city: str) -> dict[str, Any] | None:
+    """The meeting being run in this browser session, if any (and of this city)."""
+    meeting_id = st.session_state.get("meeting_id")
+    if not meeting_id:
+        return None
+    record = get_store().get("meetings", meeting_id)
+    return record if record["city"] == city else None
+
+
+def start_meeting_form(ctx: Context, districts: list[str]) -> None:
+    """Start a new meeting (or continue one of today's) before showing the projector map."""
+    store = get_store()
+    partnerships = store.read_layer("partnerships", city=ctx.city)
+    options = {row.id: row.name for row in partnerships.itertuples()}
+    with st.form("start_meeting"):
+        partnership = st.selectbox(
+            "Partnerstwo", [None, *options], format_func=lambda i: options.get(i, "—")
+        )
+        title = st.text_input("Temat", value="Spotkanie robocze partnerstwa")
+        day = st.date_input("Data", value=date.today(), format="DD.MM.YYYY")
+        place = st.text_input("Miejsce", placeholder="np. Filia biblioteki, ul. …")
+        submitted = st.form_submit_button("Rozpocznij spotkanie", type="primary")
+    if not ctx.author:
+        st.warning("Wpisz swoje imię w panelu bocznym (strona Mapa), aby prowadzić spotkanie.")
+    if submitted and ctx.author:
+        record = run_action(
+            lambda: start_meeting(
+                store, city=ctx.city, partnership_id=partnership, title=title, date=day,
+                place=place, author=ctx.author,
+            )
+        )  # fmt: skip
+        if record:
+            st.session_state["meeting_id"] = record["id"]
+            st.session_state["slide"] = 0
+            st.rerun()
+
+
+def close_meeting_form(current: dict[str, Any], *, author: str) -> None:
+    """The meeting record: participants, decisions and task owners, plans; closing saves it."""
+    with st.form("close_meeting"):
+        participants = st.number_input("Liczba uczestników", min_value=0, step=1, value=None)
+        decisions = st.text_area("Ustalenia")
+        tasks = st.text_area("Zadania i osoby odpowiedzialne", placeholder="kto — co — do kiedy")
+        plans = st.text_area("Plany na kolejne spotkanie")
+        closed = st.form_submit_button("Zamknij i zapisz spotkanie", type="primary")
+    if closed and run_action(
+        lambda: close_meeting(
+            get_store(), current, participants=participants, decisions=decisions, tasks=tasks,
+            plans=plans, author=author,
+        ),
+        success="Spotkanie zapisane.",
+    ):  # fmt: skip
+        st.session_state.pop("meeting_id", None)
+        st.rerun()

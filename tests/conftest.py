@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -46,3 +47,21 @@ def need_values(**overrides: Any) -> dict[str, Any]:
     }
     values.update(overrides)
     return values
+
+
+@pytest.fixture(scope="session")
+def seeded_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built once per test session from the bundled seed data (do not write to it)."""
+    from mapping.seed import init_store
+
+    path = tmp_path_factory.mktemp("seeded") / "mapa.gpkg"
+    init_store(str(path))
+    return path
+
+
+@pytest.fixture
+def seeded_store(seeded_store_file: Path, tmp_path: Path) -> GeoPackageStore:
+    """A private, writable copy of the bundled data."""
+    copy = tmp_path / "mapa.gpkg"
+    shutil.copyfile(seeded_store_file, copy)
+    return GeoPackageStore(copy)

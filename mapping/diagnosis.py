@@ -1,0 +1,87 @@
+"""The analysis screen in the animator's terms: tables with Polish headers,
+confirmed matches, and coverage drawn on the map."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from mapping.analysis.matching import link_resource
+from mapping.offline import make_offline
+from mapping.store import Store
+
+__all__ = ["add_overlay", "candidates_table", "confirm_match", "labelled"]
+
+
+def labelled(table: pd.DataFrame, labels: dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """Columns renamed to "Label [unit]", shares shown as percent, geometry dropped."""
+    shown = pd.DataFrame(table.drop(columns=["geometry"], errors="ignore"))
+    renames = {}
+    for column, (label, unit) in labels.items():
+        if column not in shown.columns:
+            continue
+        if unit == "udział":
+            shown[column] = (shown[column] * 100).round(1)
+            renames[column] = f"{label} [%]"
+        else:
+            shown[column] = (
+                shown[column].round(2) if shown[column].dtype.kind == "f" else shown[column]
+            )
+            renames[column] = label if unit == "liczba" else f"{label} [{unit}]"
+    return shown[list(renames)].rename(columns=renames)
+
+
+def candidates_table(
+    needs: gpd.GeoDataFrame, resources: gpd.GeoDataFrame, matches: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per (need, candidate): need title, resource name, rank and reason."""
+    if matches.empty:
+        return pd.DataFrame(
+            columns=["need_id", "resource_id", "Potrzeba", "Zasób", "Miejsce", "Dlaczego"]
+        )
+    titles = needs.set_index("id")["title"]
+    names = resources.set_index("id")["name"]
+    return pd.DataFrame(
+        {
+            "need_id": matches["need_id"],
+            "resource_id": matches["resource_id"],
+            "Potrzeba": matches["need_id"].map(titles),
+            "Zasób": matches["resource_id"].map(names),
+            "Miejsce": matches["rank"],
+            "Dlaczego": matches["reason"],
+        }
+    ).reset_index(drop=True)
+
+
+def confirm_match(store: Store, need_id: str, resource_id: str, *, author: str) -> dict:
+    """Link the resource to the need (the animator confirmed it can answer it)."""
+    need = store.get("needs", need_id)
+    linked = link_resource(need, resource_id)
+    return store.update(
+        "needs",
+        need_id,
+        {"linked_resources": linked["linked_resources"]},
+        expected_version=need["version"],
+        author=author,
+    )
+
+
+def add_overlay(
+    m: folium.Map, shapes: gpd.GeoDataFrame, *, name: str, color: str, tooltip: str
+) -> folium.Map:
+    """Draw analysis shapes (coverage, uncovered parts) as one extra toggleable layer."""
+    located = shapes[shapes.geometry.notna() & ~shapes.geometry.is_empty]
+    if not located.empty:
+        folium.GeoJson(
+            located[["geometry"]].to_json(drop_id=True),
+            name=name,
+            style_function=lambda _: {
+                "color": color,
+                "weight": 1,
+                "fillColor": color,
+                "fillOpacity": 0.35,
+            },
+            tooltip=tooltip,
+        ).add_to(m)
+    return make_offline(m, "served")
