@@ -1,0 +1,81 @@
+"""The annual report ("sprawozdanie") of a partnership or a city, from the store.
+
+``report_content`` gathers the numbers (``content``); ``write_report`` writes
+them as printable HTML (``html``) or an editable Word document (``docx``),
+chosen by the file's extension.  Pages use ``render_report`` to offer the
+same bytes as a download.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from mapping.errors import MapError
+from mapping.report.content import PartnershipPart, ReportContent, Table, report_content
+from mapping.report.docx import to_docx
+from mapping.report.html import to_html
+
+__all__ = [
+    "FORMATS",
+    "PartnershipPart",
+    "ReportContent",
+    "Table",
+    "render_report",
+    "report_content",
+    "report_format",
+    "write_report",
+]
+
+
+def _html_bytes(content: ReportContent) -> bytes:
+    return to_html(content).encode("utf-8")
+
+
+#: File extension → (writer, MIME type).
+FORMATS: dict[str, tuple[Callable[[ReportContent], bytes], str]] = {
+    ".html": (_html_bytes, "text/html"),
+    ".docx": (
+        to_docx,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+}
+
+
+def report_format(path: str | Path) -> str:
+    """The format of a report file from its extension (``".html"`` or ``".docx"``).
+
+    Raises
+    ------
+    MapError
+        For any other extension, naming the ones there are.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        allowed = ", ".join(FORMATS)
+        raise MapError(
+            f"nieznany format sprawozdania „{suffix or Path(path).name}”; dostępne: {allowed}",
+            field="plik",
+        )
+    return suffix
+
+
+def render_report(content: ReportContent, fmt: str) -> bytes:
+    """The report as bytes in ``fmt`` (``".html"`` or ``".docx"``, dot optional)."""
+    suffix = report_format(f"sprawozdanie.{fmt.lstrip('.')}")
+    writer, _mime = FORMATS[suffix]
+    return writer(content)
+
+
+def write_report(content: ReportContent, path: str | Path) -> Path:
+    """Write the report to ``path``, in the format its extension names; return the path.
+
+    The file is written under a temporary name and renamed, so an interrupted
+    write never leaves half a report where the old one was.
+    """
+    target = Path(path)
+    data = render_report(content, report_format(target))
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(target)
+    return target

@@ -1,0 +1,139 @@
+"""The printed map: page sizes, PDF pages, a true scale bar, cities without polygons."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pytest
+from matplotlib.patches import Rectangle
+from PIL import Image
+from shapely.geometry import box
+
+from mapping.export import ExportRequest, export, export_frames
+from mapping.export.printing import page_pixels, render_map
+from mapping.store import GeoPackageStore
+from tests.export_fixtures import CITY, fill_store
+
+DAY = date(2025, 3, 1)
+
+
+@pytest.fixture
+def filled(store: GeoPackageStore) -> GeoPackageStore:
+    fill_store(store)
+    return store
+
+
+def _png(store: GeoPackageStore, city: str = CITY, **options) -> Image.Image:
+    data = export(store, "png", ExportRequest(city, as_of=DAY, **options)).data
+    assert data.startswith(b"\x89PNG")
+    return Image.open(io.BytesIO(data))
+
+
+def test_a4_png_at_300_dpi_has_the_page_size(filled):
+    image = _png(filled)
+    assert image.size == (2480, 3508)
+    assert image.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("paper", "orientation", "dpi", "size"),
+    [
+        ("A4", "landscape", 150, (1754, 1240)),
+        ("A3", "portrait", 100, (1169, 1654)),
+    ],
+)
+def test_png_sizes(filled, paper, orientation, dpi, size):
+    assert page_pixels(paper, orientation, dpi) == size
+    assert _png(filled, paper=paper, orientation=orientation, dpi=dpi).size == size
+
+
+@pytest.mark.parametrize(
+    ("paper", "orientation", "points"),
+    [("A4", "portrait", (595.28, 841.89)), ("A3", "landscape", (1190.55, 841.89))],
+)
+def test_pdf_is_one_page_of_the_paper_size(filled, paper, orientation, points):
+    data = export(
+        filled, "pdf", ExportRequest(CITY, paper=paper, orientation=orientation, as_of=DAY)
+    ).data
+    assert data.startswith(b"%PDF")
+    assert len(re.findall(rb"/Type\s*/Page\b", data)) == 1
+    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
+    assert box is not None
+    assert (float(box[1]), float(box[2])) == pytest.approx(points, abs=0.5)
+
+
+def test_city_without_district_polygons_prints(filled):
+    image = _png(filled, city="Częstochowa", dpi=72)
+    assert image.size == page_pixels("A4", "portrait", 72)
+    frames = export_frames(filled, "Częstochowa")
+    figure = render_map(frames, ExportRequest("Częstochowa", as_of=DAY, dpi=72))
+    texts = " ".join(t.get_text() for t in figure.texts)
+    assert "nie mają granic" in texts
+
+
+def test_district_and_team_print(filled):
+    image = _png(filled, district="Oliwa", audience="team", dpi=72, orientation="landscape")
+    assert image.size == page_pixels("A4", "landscape", 72)
+
+
+def _scale_bar(figure) -> tuple[float, str]:
+    """Length of the scale bar in map units and its label."""
+    ax = figure.axes[0]
+    segments = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_zorder() == 9]
+    label = next(t.get_text() for t in ax.texts if t.get_text().endswith(("km", " m")))
+    return sum(p.get_width() for p in segments), label
+
+
+def test_scale_bar_is_true_in_metres(filled):
+    frames = export_frames(filled, CITY)
+    figure = render_map(frames, ExportRequest(CITY, as_of=DAY, dpi=72))
+    ax = figure.axes[0]
+    assert ax.get_aspect() == 1.0  # EPSG:2180: metres both ways
+    length, label = _scale_bar(figure)
+    value, unit = label.split()
+    metres = float(value.replace(",", ".")) * (1000 if unit == "km" else 1)
+    assert length == pytest.approx(metres)
+    # The test city is ~6.5 km wide: the bar is a round 1 or 2 km.
+    assert label in ("1 km", "2 km")
+    xmin, xmax = ax.get_xlim()
+    assert 400_000 < xmin < xmax < 600_000  # PUWG 1992 eastings around Gdańsk
+
+
+def test_title_date_legend_and_attribution(filled):
+    frames = export_frames(filled, CITY)
+    figure = render_map(frames, ExportRequest(CITY, as_of=DAY, dpi=72))
+    texts = " ".join(t.get_text() for t in figure.texts)
+    assert "Mapa zasobów i potrzeb — Gdańsk" in texts
+    assert "stan na dzień 01.03.2025" in texts
+    assert "© OpenStreetMap contributors (ODbL)" in texts
+    assert "przykład" in texts  # the sample record is announced
+    legend_texts = " ".join(
+        t.get_text() for legend in figure.axes[1].artists for t in legend.get_texts()
+    )
+    assert "Kultura i biblioteki" in legend_texts
+    assert "potrzeba" in legend_texts
+
+
+def test_city_without_any_location_prints(store):
+    store.create("partnerships", {"name": "Partnerstwo", "city": "Pustków"}, author="test")
+    figure = render_map(
+        export_frames(store, "Pustków"), ExportRequest("Pustków", as_of=DAY, dpi=72)
+    )
+    assert "Brak wpisów z lokalizacją." in [t.get_text() for t in figure.axes[0].texts]
+    assert export(store, "pdf", ExportRequest("Pustków")).data.startswith(b"%PDF")
+
+
+def test_districts_without_population_get_a_plain_fill_and_a_note(store):
+    square = box(19.10, 50.78, 19.20, 50.84)
+    store.create(
+        "areas",
+        {"name": "Raków", "kind": "dzielnica", "city": "Częstochowa", "geometry": square},
+        author="test",
+    )
+    figure = render_map(
+        export_frames(store, "Częstochowa"), ExportRequest("Częstochowa", as_of=DAY, dpi=72)
+    )
+    texts = " ".join(t.get_text() for t in figure.texts)
+    assert "Brak danych o liczbie mieszkańców" in texts

@@ -1,0 +1,195 @@
+"""Meeting mode: the meeting record, needs captured live, the agenda, Polish plurals."""
+
+from __future__ import annotations
+
+import pytest
+from shapely.geometry import Point, box
+
+from mapping.errors import ConflictError, MapError
+from mapping.meeting import (
+    MEETING_FORMS,
+    SLIDES,
+    capture_need,
+    close_meeting,
+    guess_category,
+    needs_of_meeting,
+    slide_title,
+    start_meeting,
+)
+from mapping.plural import Forms, plural_form, with_count
+
+
+def _districts(store):
+    """Two Gdańsk districts side by side (simplified to boxes)."""
+    for name, shape in [
+        ("Stogi", box(18.69, 54.35, 18.73, 54.38)),
+        ("Przeróbka", box(18.65, 54.35, 18.69, 54.38)),
+    ]:
+        values = {"name": name, "kind": "dzielnica", "city": "Gdańsk", "geometry": shape}
+        store.create("areas", values, author="test")
+
+
+@pytest.fixture
+def meeting(store):
+    _districts(store)
+    return start_meeting(
+        store,
+        city="Gdańsk",
+        partnership_id="gdansk-pship-stogi",
+        title="Spotkanie partnerstwa — jesień",
+        date="2025-10-14",
+        place="Dom Sztuki GAK",
+        author="Ala",
+    )
+
+
+def test_start_meeting_creates_the_record(store, meeting):
+    stored = store.get("meetings", meeting["id"])
+    assert stored["date"] == "2025-10-14"
+    assert stored["partnership"] == ["gdansk-pship-stogi"]
+    assert stored["version"] == 1
+
+
+def test_need_named_by_district_is_linked_to_the_meeting(store, meeting):
+    need = capture_need(
+        store,
+        meeting,
+        what="Świetlica dla seniorów",
+        for_whom=["seniorzy"],
+        where="stogi",
+        author="Ala",
+    )
+    stored = store.get("needs", need["id"])
+    assert stored["meeting"] == [meeting["id"]]
+    assert stored["district"] == "Stogi"  # the city's spelling, not the typed one
+    assert stored["geometry"] is None
+    assert (stored["reported_by"], stored["reported_on"]) == ("spotkanie", "2025-10-14")
+    assert (stored["status"], stored["category"]) == ("zgloszona", "miejsce_spotkan")
+    assert stored["target_groups"] == ["seniorzy"]
+
+
+def test_need_clicked_on_the_map_gets_the_district_from_the_point(store, meeting):
+    need = capture_need(
+        store,
+        meeting,
+        what="Boisko przy szkole",
+        for_whom=["mlodziez"],
+        where=Point(18.67, 54.36),
+        author="Ala",
+    )
+    assert need["district"] == "Przeróbka"
+    assert need["category"] == "sport"
+    assert need["geometry"].equals(Point(18.67, 54.36))
+
+
+def test_given_category_wins_over_the_guess(store, meeting):
+    need = capture_need(
+        store,
+        meeting,
+        what="Sala na zebrania",
+        for_whom=[],
+        where="Stogi",
+        category="kultura",
+        author="Ala",
+    )
+    assert need["category"] == "kultura"
+
+
+def test_unknown_district_is_refused_in_polish(store, meeting):
+    with pytest.raises(MapError, match="nie ma dzielnicy „Oliwa” w mieście Gdańsk"):
+        capture_need(store, meeting, what="Ławki", for_whom=[], where="Oliwa", author="Ala")
+
+
+def test_needs_of_meeting_lists_only_its_needs(store, meeting):
+    other = start_meeting(
+        store,
+        city="Gdańsk",
+        partnership_id=None,
+        title="Inne spotkanie",
+        date="2025-11-02",
+        author="Ola",
+    )
+    for what, met in [("Korepetycje", meeting), ("Ławki w parku", meeting), ("Basen", other)]:
+        capture_need(store, met, what=what, for_whom=[], where="Stogi", author="Ala")
+    assert list(needs_of_meeting(store, meeting["id"])["title"]) == ["Korepetycje", "Ławki w parku"]
+
+
+def test_close_meeting_saves_the_outcome(store, meeting):
+    closed = close_meeting(
+        store,
+        meeting,
+        participants=14,
+        decisions="Szukamy sali dla seniorów.",
+        tasks="Ala sprawdza salę w GAK.",
+        plans="Spotkanie mikołajkowe.",
+        author="Ala",
+    )
+    stored = store.get("meetings", meeting["id"])
+    assert stored["participants"] == 14 and stored["version"] == 2 == closed["version"]
+    assert stored["decisions"] == "Szukamy sali dla seniorów."
+    assert stored["plans"] == "Spotkanie mikołajkowe."
+
+
+def test_close_meeting_on_a_stale_version_raises_conflict(store, meeting):
+    store.update(
+        "meetings", meeting["id"], {"place": "Biblioteka"}, expected_version=1, author="Ola"
+    )
+    with pytest.raises(ConflictError) as caught:
+        close_meeting(
+            store, meeting, participants=9, decisions="", tasks="", plans="", author="Ala"
+        )
+    assert caught.value.current["place"] == "Biblioteka"
+    assert store.get("meetings", meeting["id"])["participants"] is None
+
+
+@pytest.mark.parametrize(
+    ("what", "category"),
+    [
+        ("Klub dla seniorów", "miejsce_spotkan"),
+        ("Świetlica po lekcjach", "miejsce_spotkan"),
+        ("Boisko do piłki", "sport"),
+        ("Zajęcia z matematyki i korepetycje", "edukacja"),
+        ("Oświetlenie przejścia", "bezpieczenstwo"),
+        ("Coś zupełnie innego", "inne"),
+    ],
+)
+def test_category_guess_from_polish_words(what, category):
+    assert guess_category(what) == category
+
+
+def test_agenda_goes_from_overview_to_partners():
+    assert [s.key for s in SLIDES] == ["overview", "resources", "needs", "gaps", "partners"]
+    assert all("areas" in s.layers for s in SLIDES)
+    assert "partnerships" in SLIDES[-1].layers
+
+
+def test_slide_titles_name_the_district():
+    assert slide_title(SLIDES[1], "Stogi") == "Zasoby — Stogi"
+    assert slide_title(SLIDES[0], None) == "Przegląd"
+    assert slide_title(SLIDES[3], " ") == "Luki"
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [
+        (0, "0 spotkań"),
+        (1, "1 spotkanie"),
+        (2, "2 spotkania"),
+        (4, "4 spotkania"),
+        (5, "5 spotkań"),
+        (12, "12 spotkań"),
+        (14, "14 spotkań"),
+        (21, "21 spotkań"),
+        (22, "22 spotkania"),
+        (112, "112 spotkań"),
+        (124, "124 spotkania"),
+    ],
+)
+def test_polish_plural_of_meetings(number, text):
+    assert with_count(number, MEETING_FORMS) == text
+
+
+def test_plural_form_alone_for_genitive_phrases():
+    of_resources = Forms("zasobu", "zasobów", "zasobów")
+    assert plural_form(1, of_resources) == "zasobu"
+    assert plural_form(85, of_resources) == "zasobów"
