@@ -11,7 +11,14 @@ from mapping.analysis.matching import link_resource
 from mapping.offline import make_offline
 from mapping.store import Store
 
-__all__ = ["add_overlay", "candidates_table", "confirm_match", "labelled"]
+__all__ = [
+    "CHANGE_COLUMNS",
+    "add_overlay",
+    "candidates_table",
+    "confirm_match",
+    "indicator_change",
+    "labelled",
+]
 
 
 def labelled(table: pd.DataFrame, labels: dict[str, tuple[str, str]]) -> pd.DataFrame:
@@ -85,3 +92,21 @@ def add_overlay(
             tooltip=tooltip,
         ).add_to(m)
     return make_offline(m, "served")
+
+
+#: Indicators compared between two days ("co się zmieniło").
+CHANGE_COLUMNS = ("resources", "needs_open", "needs_unmatched", "stale")
+
+
+def indicator_change(
+    now: pd.DataFrame, then: pd.DataFrame, labels: dict[str, tuple[str, str]]
+) -> pd.DataFrame:
+    """Per area: each indicator then, now and the change, with Polish headers."""
+    parts = {}
+    for column in CHANGE_COLUMNS:
+        label = labels[column][0]
+        before = then[column].reindex(now.index).fillna(0)
+        parts[f"{label}: wtedy"] = before.astype(int)
+        parts[f"{label}: teraz"] = now[column].fillna(0).astype(int)
+        parts[f"{label}: zmiana"] = (now[column].fillna(0) - before).astype(int)
+    return pd.DataFrame(parts, index=now.index)

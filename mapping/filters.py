@@ -11,7 +11,7 @@ from mapping.polish import polish_sorted
 from mapping.schema import Layer
 from mapping.validation import fold
 
-__all__ = ["RecordFilter", "apply_filter", "count_label", "district_options"]
+__all__ = ["RecordFilter", "apply_filter", "count_label", "district_options", "status_options"]
 
 # Nouns after "z <liczba>" are in the genitive: "z 1 zasobu", "z 2 zasobów".
 _NOUNS = {
@@ -58,15 +58,30 @@ def _text(layer: Layer, frame: pd.DataFrame, text: str) -> pd.Series:
     return haystack.str.contains(needle, regex=False)
 
 
+def _status_codes(layer: Layer) -> tuple[str, ...]:
+    return layer.field("status").codes if "status" in layer.field_names else ()
+
+
+def status_options(*layers: Layer) -> dict[str, str]:
+    """Status code → label over several layers (for one status filter on the map)."""
+    return {
+        code: layer.field("status").choice_label(code)
+        for layer in layers
+        for code in _status_codes(layer)
+    }
+
+
 def apply_filter(layer: Layer, frame: pd.DataFrame, flt: RecordFilter) -> pd.DataFrame:
     """Rows of ``frame`` that pass every part of ``flt`` (name/address search is
     case- and diacritic-insensitive)."""
     if frame.empty:
         return frame
+    # Resources and needs have different statuses; each layer keeps only its own.
+    statuses = tuple(s for s in flt.statuses if s in _status_codes(layer))
     keep = (
         _in(frame, "kind", flt.kinds)
         & _in(frame, "category", flt.categories)
-        & _in(frame, "status", flt.statuses)
+        & _in(frame, "status", statuses)
         & _in(frame, "district", flt.districts)
         & _any_group(frame, flt.target_groups)
         & _text(layer, frame, flt.text)

@@ -32,6 +32,7 @@ __all__ = [
     "MEMBER_TYPES",
     "PARTNER_FORMS",
     "MemberType",
+    "actions_timeline",
     "composition",
     "composition_sentence",
     "find_partnership",
@@ -259,3 +260,22 @@ def partnership_links(partnerships: pd.DataFrame, resources: gpd.GeoDataFrame) -
     frame = pd.DataFrame(rows, columns=list(LINK_COLUMNS))
     links = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(lines, crs=METRIC_CRS))
     return links.to_crs(WGS84)
+
+
+def actions_timeline(actions: pd.DataFrame, partnerships: pd.DataFrame) -> pd.DataFrame:
+    """Actions in date order with their partnership's name, as people read them."""
+    names = dict(zip(partnerships["id"], partnerships["name"], strict=False))
+    rows = [
+        {
+            "Data": row["date"],
+            "Działanie": row["name"],
+            "Dzielnica": row.get("district") or "",
+            "Uczestnicy": None if pd.isna(row.get("participants")) else int(row["participants"]),
+            "Partnerstwo": ", ".join(names.get(p, p) for p in (row.get("partnership") or [])),
+        }
+        for row in actions.to_dict("records")
+    ]
+    table = pd.DataFrame(
+        rows, columns=["Data", "Działanie", "Dzielnica", "Uczestnicy", "Partnerstwo"]
+    )
+    return table.sort_values("Data", kind="stable").reset_index(drop=True)

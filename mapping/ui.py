@@ -26,12 +26,12 @@ from mapping.analysis.indicators import INDICATOR_LABELS
 from mapping.citymap import CHOROPLETH_INDICATORS, CityMap, city_map
 from mapping.editing import compare_versions, verify_record
 from mapping.errors import ConflictError, MapError, ValidationError
-from mapping.filters import RecordFilter, district_options
+from mapping.filters import RecordFilter, district_options, status_options
 from mapping.mapview import TILES
 from mapping.meeting import SLIDES, close_meeting, start_meeting
 from mapping.meetingmap import meeting_map
 from mapping.pickermap import picker_map
-from mapping.schema import RESOURCES, Audience, Field, FieldType, Layer, Visibility
+from mapping.schema import NEEDS, RESOURCES, Audience, Field, FieldType, Layer, Visibility
 from mapping.store import Store, default_location, open_store
 
 __all__ = [
@@ -468,6 +468,7 @@ def _labelled_multiselect(label: str, f: Field, key: str) -> tuple[str, ...]:
 
 def map_sidebar(areas: gpd.GeoDataFrame) -> MapView:
     """Sidebar controls of the map: indicator, district, filters, base map."""
+    statuses = status_options(RESOURCES, NEEDS)
     with st.sidebar:
         st.markdown("#### Co pokazać")
         indicator = st.selectbox(
@@ -488,6 +489,14 @@ def map_sidebar(areas: gpd.GeoDataFrame) -> MapView:
             categories=_labelled_multiselect("Kategoria", RESOURCES.field("category"), "map_cats"),
             target_groups=_labelled_multiselect(
                 "Dla kogo", RESOURCES.field("target_groups"), "map_groups"
+            ),
+            statuses=tuple(
+                st.multiselect(
+                    "Status", list(statuses), format_func=statuses.get, key="map_statuses"
+                )
+            ),
+            districts=tuple(
+                st.multiselect("Tylko dzielnice", district_options(areas), key="map_districts")
             ),
             text=st.text_input("Szukaj (nazwa, adres)", key="map_text"),
         )

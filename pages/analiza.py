@@ -1,6 +1,6 @@
 """Analiza — where needs meet resources: indicators, coverage ("zasięg"), matching and gaps."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import streamlit as st
 
@@ -28,6 +28,20 @@ with tab_ind:
         "Wykres", list(INDICATOR_LABELS), index=3, format_func=lambda c: INDICATOR_LABELS[c][0]
     )
     st.bar_chart(table[chosen].dropna(), horizontal=True, height=max(300, 22 * len(table)))
+    since = st.date_input(
+        "Co się zmieniło od dnia (stan na dzień z historii zmian)",
+        value=today - timedelta(days=365),
+        max_value=today,
+        format="DD.MM.YYYY",
+    )
+    store = ui.get_store()
+    then = district_indicators(
+        areas,
+        store.read_layer_as_of("resources", since, city=ctx.city),
+        store.read_layer_as_of("needs", since, city=ctx.city),
+        today=since,
+    )
+    st.dataframe(diagnosis.indicator_change(table, then, INDICATOR_LABELS), width="stretch")
 
 with tab_cov:
     cols = st.columns(3)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from mapping import ui
 from mapping.citymap import indicator_table
+from mapping.mapview import count_stale
 
 ctx = ui.context()
 areas = ui.load_layer("areas", ctx.city)
@@ -19,7 +20,12 @@ built = ui.city_map_for(
     tiles=view.tiles,
     title=f"Mapa zasobów i potrzeb — {view.focus or ctx.city}",
 )
+stale = count_stale(ui.load_layer("resources", ctx.city))
 st.markdown(f"#### {view.focus or ctx.city}: " + " · ".join(built.counts.values()))
+st.caption(
+    f"⏳ {stale} zasobów niezweryfikowanych od ponad 12 miesięcy (na mapie przerywany obrys) — "
+    "lista na stronie „Aktualizacja”, karta „Do weryfikacji”."
+)
 if not built.has_polygons:
     st.info(
         "Granice dzielnic tego miasta nie są jeszcze wczytane — mapa pokazuje punkty, "

@@ -5,7 +5,12 @@ from datetime import date
 import streamlit as st
 
 from mapping import ui
-from mapping.partnership import composition, composition_sentence, members_table
+from mapping.partnership import (
+    actions_timeline,
+    composition,
+    composition_sentence,
+    members_table,
+)
 from mapping.report import FORMATS, render_report, report_content
 
 ctx = ui.context()
@@ -23,6 +28,14 @@ for row in partnerships.to_dict("records"):
         )
         st.write(f"Koordynator: {row.get('coordinator') or '—'}")
         st.dataframe(members_table(row, resources), hide_index=True, width="stretch")
+
+st.subheader("Działania — oś czasu")
+timeline = actions_timeline(ui.load_layer("actions", ctx.city), partnerships)
+if timeline.empty:
+    st.caption("Brak działań — dodaj je na stronie „Aktualizacja” (warstwa Działania).")
+else:
+    st.bar_chart(timeline, x="Data", y="Uczestnicy", height=220)
+    st.dataframe(timeline, hide_index=True, width="stretch")
 
 st.divider()
 st.subheader("Sprawozdanie roczne")

@@ -68,3 +68,25 @@ def test_district_options_are_in_polish_order():
         + [{"name": "Gdańsk", "kind": "miasto", "city": "Gdańsk"}],
     )
     assert district_options(areas) == ["Stogi", "Śródmieście", "Zaspa", "Żabianka"]
+
+
+def test_status_filter_applies_to_the_layers_that_have_that_status():
+    from mapping.schema import NEEDS
+    from tests.conftest import need_values
+
+    needs = records_to_frame(
+        NEEDS, [need_values(id="n1"), need_values(id="n2", status="zaspokojona")]
+    )
+    flt = RecordFilter(statuses=("aktywny", "zgloszona"))
+    assert list(apply_filter(RESOURCES, _frame(), flt)["id"]) == ["a", "b"]
+    assert list(apply_filter(NEEDS, needs, flt)["id"]) == ["n1"]
+    only_resources = RecordFilter(statuses=("nieaktywny",))
+    assert list(apply_filter(NEEDS, needs, only_resources)["id"]) == ["n1", "n2"]
+
+
+def test_status_options_cover_resources_and_needs():
+    from mapping.filters import status_options
+    from mapping.schema import NEEDS
+
+    options = status_options(RESOURCES, NEEDS)
+    assert options["aktywny"] == "aktywny" and options["w_realizacji"] == "w realizacji"

@@ -131,3 +131,20 @@ def test_find_partnership_by_name_and_a_polish_error_listing_names(store):
     assert find_partnership(partnerships, "partnerstwo lokalne stogi")["id"] == record["id"]
     with pytest.raises(MapError, match="nie ma partnerstwa „Oliwa”; dostępne: Partnerstwo"):
         find_partnership(partnerships, "Oliwa")
+
+
+def test_actions_timeline_is_in_date_order_with_partnership_names(store):
+    from mapping.partnership import actions_timeline
+
+    p = store.create("partnerships", {"name": "Partnerstwo Stogi", "city": "Gdańsk"}, author="A")
+    for name, day, people in [("Festyn", "2025-06-01", 60), ("Warsztaty", "2025-03-10", 12)]:
+        store.create(
+            "actions",
+            {"name": name, "date": day, "city": "Gdańsk", "participants": people,
+             "partnership": [p["id"]]},
+            author="A",
+        )  # fmt: skip
+    table = actions_timeline(store.read_layer("actions"), store.read_layer("partnerships"))
+    assert list(table["Działanie"]) == ["Warsztaty", "Festyn"]
+    assert list(table["Uczestnicy"]) == [12, 60]
+    assert set(table["Partnerstwo"]) == {"Partnerstwo Stogi"}

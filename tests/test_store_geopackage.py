@@ -205,3 +205,27 @@ def test_kill_during_a_write_leaves_file_valid_and_old_data_intact(store):
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     reopened.create("resources", resource_values(name="Po awarii"), author="Ala")
     assert len(reopened.read_layer("resources")) == 2
+
+
+def test_layer_as_of_a_day_is_rebuilt_from_history(store, monkeypatch):
+    from datetime import date
+
+    import mapping.store.geopackage as gpkg
+
+    days = iter(["2025-01-10T09:00:00.000Z", "2025-03-05T09:00:00.000Z",
+                 "2025-03-05T10:00:00.000Z", "2025-06-01T09:00:00.000Z",
+                 "2025-06-01T09:00:00.000Z"])  # fmt: skip
+    monkeypatch.setattr(gpkg, "_now", lambda: next(days))
+    first = store.create("resources", resource_values(name="Stara nazwa"), author="Ala")
+    store.update("resources", first["id"], {"name": "Nowa nazwa"}, expected_version=1, author="Ola")
+    second = store.create("resources", resource_values(name="Drugi"), author="Ala")
+    store.archive("resources", second["id"], expected_version=1, author="Ala")
+
+    def names(day):
+        return list(store.read_layer_as_of("resources", date.fromisoformat(day))["name"])
+
+    assert names("2025-01-01") == []
+    assert names("2025-02-01") == ["Stara nazwa"]
+    assert names("2025-03-05") == ["Nowa nazwa", "Drugi"]
+    assert names("2025-07-01") == ["Nowa nazwa"]
+    assert store.read_layer_as_of("resources", date(2025, 7, 1), city="Częstochowa").empty

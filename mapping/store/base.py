@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextlib import AbstractContextManager
+from datetime import date
 from typing import Any, Protocol
 
 import geopandas as gpd
@@ -58,6 +59,12 @@ class Store(Protocol):
         self, layer: str, *, city: str | None = None, include_archived: bool = False
     ) -> gpd.GeoDataFrame:
         """All records of a layer as a record frame (see ``mapping.frames``)."""
+        ...
+
+    def read_layer_as_of(
+        self, layer: str, when: date, *, city: str | None = None
+    ) -> gpd.GeoDataFrame:
+        """The layer as it stood at the end of day ``when`` (rebuilt from history)."""
         ...
 
     def get(self, layer: str, record_id: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from mapping.frames import (
     empty_frame,
     encode_list,
     is_list_field,
+    records_to_frame,
 )
 from mapping.polish import polish_sorted
 from mapping.schema import LAYERS, SYSTEM_FIELDS, FieldType, Layer, get_layer
@@ -450,6 +451,30 @@ class GeoPackageStore:
                 frame[f.name] = frame[f.name].map(decode_list)
         geoms = decode_geometries([r[len(cols)] for r in rows]) if schema.geometry else None
         return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=WGS84), crs=WGS84)
+
+    def read_layer_as_of(
+        self, layer: str, when: date, *, city: str | None = None
+    ) -> gpd.GeoDataFrame:
+        """The layer as it stood at the end of day ``when`` ("stan na dzień"), from history.
+
+        Each record's last history entry up to that moment gives its state;
+        records created later, or archived by then, are left out.
+        """
+        schema = get_layer(layer)
+        cutoff = f"{when.isoformat()}T23:59:59.999Z"  # ISO strings compare in time order
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT after FROM history WHERE fid IN (SELECT MAX(fid) FROM history "
+                "WHERE layer = ? AND at <= ? GROUP BY record_id) ORDER BY fid",
+                (layer, cutoff),
+            ).fetchall()
+        states = [_from_snapshot(row[0]) for row in rows]
+        live = [
+            s
+            for s in states
+            if not s.get("archived_at") and (city is None or s.get("city") == city)
+        ]
+        return records_to_frame(schema, live)
 
     def history(self, layer: str | None = None, record_id: str | None = None) -> pd.DataFrame:
         """Change log, newest first: fid, layer, record_id, version, action, author,
