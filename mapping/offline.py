@@ -120,9 +120,11 @@ _VENDORED: dict[str, _Asset] = {
     "leaflet_css": _Asset("leaflet/leaflet.css", "css"),
     "markerclustercss": _Asset("leaflet.markercluster/MarkerCluster.css", "css"),
     "markerclusterdefaultcss": _Asset("leaflet.markercluster/MarkerCluster.Default.css", "css"),
+    "leaflet_draw_css": _Asset("leaflet-draw/leaflet.draw.css", "css"),
     "leaflet": _Asset("leaflet/leaflet.js", "js"),
     "jquery": _Asset("jquery/jquery.min.js", "js"),
     "markerclusterjs": _Asset("leaflet.markercluster/leaflet.markercluster.js", "js"),
+    "leaflet_draw_js": _Asset("leaflet-draw/leaflet.draw.js", "js"),
 }
 #: folium.Map links these by default for Bootstrap and Awesome Markers icons.
 _UNUSED = frozenset(

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from shapely.geometry import Point
+from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 from streamlit_folium import st_folium
 
@@ -274,35 +274,50 @@ def record_form(
 
 
 def location_picker(
-    areas: gpd.GeoDataFrame, current: BaseGeometry | None, *, key: str
+    areas: gpd.GeoDataFrame,
+    current: BaseGeometry | None,
+    *,
+    key: str,
+    points: bool = True,
+    draw_areas: bool = False,
 ) -> BaseGeometry | None:
-    """A map where one click places (or moves) the record; returns the chosen point.
+    """A map where a click places (or moves) the record, and where areas can be drawn.
 
-    Only clicks come back to Python (``returned_objects=["last_clicked"]``), so
-    panning and zooming never rerun the page.
+    Only clicks and finished drawings come back to Python
+    (``returned_objects``), so panning and zooming never rerun the page.
     """
     picked_key = f"{key}_picked"
     shown = st.session_state.get(picked_key) or current
     result = st_folium(
-        picker_map(areas, shown),
+        picker_map(areas, shown, draw_areas=draw_areas),
         key=key,
         height=420,
         use_container_width=True,
-        returned_objects=["last_clicked"],
+        returned_objects=["last_clicked", "last_active_drawing"],
     )
-    clicked = (result or {}).get("last_clicked")
-    if clicked:
-        point = Point(round(clicked["lng"], 6), round(clicked["lat"], 6))
-        if st.session_state.get(picked_key) != point:
-            st.session_state[picked_key] = point
-            st.rerun()
+    picked = _picked_geometry(result or {}, points=points)
+    if picked is not None and not picked.equals(st.session_state.get(picked_key) or Point()):
+        st.session_state[picked_key] = picked
+        st.rerun()
     chosen = st.session_state.get(picked_key) or current
-    if chosen is not None:
-        p = chosen.representative_point()
-        st.caption(f"Lokalizacja: {p.y:.5f}, {p.x:.5f} — kliknij mapę, aby ją zmienić.")
+    if chosen is None:
+        hint = "kliknij mapę" if points else "narysuj obszar narzędziem po lewej"
+        st.caption(f"Brak lokalizacji — {hint}, aby wskazać miejsce.")
+    elif chosen.geom_type == "Point":
+        st.caption(f"Lokalizacja: {chosen.y:.5f}, {chosen.x:.5f} — kliknij mapę, aby ją zmienić.")
     else:
-        st.caption("Brak lokalizacji — kliknij mapę, aby wskazać miejsce.")
+        st.caption("Obszar zaznaczony — narysuj nowy, aby go zmienić.")
     return chosen
+
+
+def _picked_geometry(result: dict[str, Any], *, points: bool) -> BaseGeometry | None:
+    drawing = result.get("last_active_drawing")
+    if drawing and drawing.get("geometry"):
+        return shape(drawing["geometry"])
+    clicked = result.get("last_clicked")
+    if points and clicked:
+        return Point(round(clicked["lng"], 6), round(clicked["lat"], 6))
+    return None
 
 
 def forget_location(key: str) -> None:

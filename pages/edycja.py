@@ -51,7 +51,13 @@ with tab_edit:
     if layer.geometry:
         with col_map:
             st.markdown("**Lokalizacja** — kliknij mapę")
-            geometry = ui.location_picker(areas, geometry, key=f"pick_{form_key}")
+            geometry = ui.location_picker(
+                areas,
+                geometry,
+                key=f"pick_{form_key}",
+                points=layer.geometry != "MULTIPOLYGON",
+                draw_areas=layer.geometry != "POINT",
+            )
     with col_form:
         refs = {
             f.ref_layer: editing.record_choices(

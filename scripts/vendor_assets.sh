@@ -26,6 +26,7 @@ declare -A integrity=(
   [leaflet@1.9.4]="sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA=="
   [leaflet.markercluster@1.5.3]="sha512-vPTw/Bndq7eQHjLBVlWpnGeLa3t+3zGiuM7fJwCkiMFq+nmRuG3RI3f7f4N4TDX7T4NpbAXpR2+NTRSEGfCSeA=="
   [jquery@3.7.1]="sha512-m4avr8yL8kmFN8psrbFFFmB/If14iN5o9nw/NgnnM+kybDJpRsAynV2BsfpTYrTRysYUdADVD7CkUUizgkpLfg=="
+  [leaflet-draw@1.0.4]="sha512-rsQ6saQO5ST5Aj6XRFylr5zvarWgzWnrg46zQ1MEOEIHsppdC/8hnN8qMoFvACsPvTioAuysya/TVtog15tyAQ=="
 )
 
 # fetch SPEC: download the tarball of SPEC and unpack it to $work/SPEC/package
@@ -65,6 +66,33 @@ copy leaflet.markercluster@1.5.3 leaflet.markercluster MIT-LICENCE.txt \
 fetch jquery@3.7.1
 copy jquery@3.7.1 jquery LICENSE.txt dist/jquery.min.js
 
+# leaflet-draw: drawing areas (e.g. a need that covers a square or an estate)
+# on the edit page.  Its npm package carries no licence file; package.json
+# says MIT, and the upstream MIT-LICENSE.md is reproduced below.
+fetch leaflet-draw@1.0.4
+copy leaflet-draw@1.0.4 leaflet-draw dist/leaflet.draw.js dist/leaflet.draw.css \
+  dist/images/spritesheet.png dist/images/spritesheet-2x.png dist/images/spritesheet.svg
+cat > "$dest/leaflet-draw/MIT-LICENSE.md" <<'LICENCE'
+Copyright 2012-2017 Jon West, Jacob Toye, and Leaflet
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of
+this software and associated documentation files (the "Software"), to deal in
+the Software without restriction, including without limitation the rights to
+use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies of
+the Software, and to permit persons to whom the Software is furnished to do so,
+subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS
+FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR
+COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER
+IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN
+CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+LICENCE
+
 # Source maps are not shipped: drop the trailing sourceMappingURL comments so
 # no browser (devtools open or not) asks for a file that is not there.
 sed -i '/^\/\/# sourceMappingURL=/d' \
@@ -83,6 +111,7 @@ licence file.
 | leaflet | 1.9.4 | BSD-2-Clause | ${integrity[leaflet@1.9.4]} |
 | leaflet.markercluster | 1.5.3 | MIT | ${integrity[leaflet.markercluster@1.5.3]} |
 | jquery | 3.7.1 | MIT | ${integrity[jquery@3.7.1]} |
+| leaflet-draw | 1.0.4 | MIT | ${integrity[leaflet-draw@1.0.4]} |
 
 Only the dist files the map needs are kept; source maps are dropped (and their
 \`sourceMappingURL\` comments removed).
