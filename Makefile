@@ -24,5 +24,8 @@ format: setup
 data: setup
 	$(PY) -m mapping data build
 
+# Benchmarks print ratios against a baseline measured in the same run (not part of `make test`).
 bench: setup
-	$(PY) bench/map_render.py
+	PYTHONPATH=. $(PY) bench/map_render.py
+	PYTHONPATH=. $(PY) bench/national_indicators.py
+	PYTHONPATH=. $(PY) bench/import_speed.py
