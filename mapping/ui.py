@@ -7,6 +7,7 @@ plain rerun), and draws the shared sidebar.
 
 from __future__ import annotations
 
+import copy
 import html
 import tempfile
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -460,10 +462,23 @@ def city_map_for(city: str, **options: Any) -> CityMap:
     return _cached_city_map(store.location, store.data_version(), city, key)
 
 
+def _fresh(m: folium.Map) -> folium.Map:
+    """A copy of a cached map for ``st_folium`` to render.
+
+    ``st_folium`` renames every element's id while it renders (``map_div``,
+    ``div_0``, …) and each render adds a new "add to map" child to every shown
+    layer; rendering the same map object a second time (the next session, or
+    the same options again after a rerun) then emits a script that refers to
+    the old names ("record_layer_… is not defined") and the map stays blank.
+    The cached map is therefore never handed over itself.
+    """
+    return copy.deepcopy(m)
+
+
 def show_map(built: CityMap, *, height: int = 640, key: str = "mapa") -> dict[str, Any] | None:
     """Show a built map; pan and zoom stay in the browser (nothing returns to Python)."""
     return st_folium(
-        built.map, key=key, height=height, use_container_width=True, returned_objects=[]
+        _fresh(built.map), key=key, height=height, use_container_width=True, returned_objects=[]
     )
 
 
@@ -586,7 +601,7 @@ def meeting_map_for(city: str, slide_key: str, *, focus: str | None, tiles: str)
 def show_clickable_map(built: CityMap, *, height: int, key: str) -> Point | None:
     """Show a map whose clicks come back (to place a need); pan and zoom stay in the browser."""
     result = st_folium(
-        built.map,
+        _fresh(built.map),
         key=key,
         height=height,
         use_container_width=True,
