@@ -288,16 +288,17 @@ def location_picker(
     Only clicks and finished drawings come back to Python
     (``returned_objects``), so panning and zooming never rerun the page.
     """
-    picked_key = f"{key}_picked"
+    picked_key, seen_key = f"{key}_picked", f"{key}_seen"
     shown = st.session_state.get(picked_key) or current
     result = st_folium(
         picker_map(areas, shown, draw_areas=draw_areas),
         key=key,
         height=420,
         use_container_width=True,
-        returned_objects=["last_clicked", "last_active_drawing"],
+        returned_objects=_PICKER_RETURNS,
     )
-    picked = _picked_geometry(result or {}, points=points)
+    picked = _picked_geometry(result or {}, st.session_state.get(seen_key) or {}, points=points)
+    st.session_state[seen_key] = result or {}
     if picked is not None and not picked.equals(st.session_state.get(picked_key) or Point()):
         st.session_state[picked_key] = picked
         st.rerun()
@@ -312,14 +313,45 @@ def location_picker(
     return chosen
 
 
-def _picked_geometry(result: dict[str, Any], *, points: bool) -> BaseGeometry | None:
-    drawing = result.get("last_active_drawing")
-    if drawing and drawing.get("geometry"):
-        return shape(drawing["geometry"])
-    clicked = result.get("last_clicked")
-    if points and clicked:
-        return Point(round(clicked["lng"], 6), round(clicked["lat"], 6))
-    return None
+#: What the picker sends back: clicks on the map and on its layers, drawings.
+_PICKER_RETURNS = [
+    "last_clicked",
+    "last_object_clicked",
+    "last_object_clicked_count",
+    "last_active_drawing",
+    "all_drawings",
+]
+
+
+def _picked_geometry(
+    result: dict[str, Any], seen: dict[str, Any], *, points: bool
+) -> BaseGeometry | None:
+    """What the user has just given on the picker: a drawn area, a clicked point, or None.
+
+    ``result`` is st_folium's value now and ``seen`` the previous run's; what
+    changed is the latest action.  A click inside a district is a click on the
+    districts layer (``last_object_clicked``, with a counter), not a map click
+    (``last_clicked``, only where no layer is), so both are read.  st_folium
+    also reports a layer click as the "last active drawing": only a shape that
+    is one of the drawings made with the draw tool counts as a drawn area.
+    """
+
+    def changed(name: str) -> bool:
+        return result.get(name) != seen.get(name)
+
+    drawing = (result.get("last_active_drawing") or {}).get("geometry")
+    drawn = [d.get("geometry") for d in result.get("all_drawings") or []]
+    if drawing and drawing in drawn and changed("last_active_drawing"):
+        return shape(drawing)
+    if not points:
+        return None
+    if changed("last_object_clicked_count"):
+        clicked = result.get("last_object_clicked")
+    else:
+        clicked = result.get("last_clicked") if changed("last_clicked") else None
+    if not clicked:
+        return None
+    return Point(round(clicked["lng"], 6), round(clicked["lat"], 6))
 
 
 def forget_location(key: str) -> None:
