@@ -52,6 +52,7 @@ __all__ = [
     "location_picker",
     "map_sidebar",
     "meeting_map_for",
+    "opened_record",
     "projector_mode",
     "record_actions",
     "record_form",
@@ -164,6 +165,7 @@ def run_action(action: Callable[[], T], success: str | None = None) -> T | None:
     except MapError as exc:
         st.error(exc.describe())
         return None
+    _forget_opened()
     if success:
         st.success(success)
     return result
@@ -359,6 +361,30 @@ def forget_location(key: str) -> None:
     st.session_state.pop(f"{key}_picked", None)
 
 
+_OPENED = "_opened_record"
+
+
+def opened_record(layer: Layer, record_id: str) -> dict[str, Any]:
+    """The record as this user opened it, kept until this session writes something.
+
+    A save must be checked against the version the form was filled from.
+    Reading the store afresh on the run that submits the form would take a
+    version someone else saved meanwhile: a new form (its key holds the
+    version), the user's edits dropped and no conflict shown.  Any successful
+    write from this session (``save_record``, ``run_action``, the conflict
+    panel) forgets it, so the next run shows the record as stored.
+    """
+    opened = st.session_state.get(_OPENED)
+    if opened is None or opened[0] != layer.name or opened[1]["id"] != record_id:
+        opened = (layer.name, get_store().get(layer.name, record_id))
+        st.session_state[_OPENED] = opened
+    return opened[1]
+
+
+def _forget_opened() -> None:
+    st.session_state.pop(_OPENED, None)
+
+
 def save_record(
     layer: Layer, record: dict[str, Any] | None, values: dict[str, Any], *, author: str, key: str
 ) -> dict[str, Any] | None:
@@ -372,10 +398,13 @@ def save_record(
     st.session_state.pop(f"{key}_errors", None)
     try:
         if record is None:
-            return store.create(layer.name, values, author=author)
-        return store.update(
-            layer.name, record["id"], values, expected_version=record["version"], author=author
-        )
+            saved = store.create(layer.name, values, author=author)
+        else:
+            saved = store.update(
+                layer.name, record["id"], values, expected_version=record["version"], author=author
+            )
+        _forget_opened()
+        return saved
     except ValidationError as exc:
         st.session_state[f"{key}_errors"] = {p.field: p.message for p in exc.problems}
         st.error("Nie zapisano — popraw zaznaczone pola.")
@@ -411,6 +440,7 @@ def conflict_panel(layer: Layer, *, author: str) -> None:
             st.rerun()
     if drop.button("Zostaw wersję z bazy"):
         st.session_state.pop("_conflict")
+        _forget_opened()
         st.rerun()
 
 

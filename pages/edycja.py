@@ -41,7 +41,7 @@ with tab_edit:
         format_func=lambda i: "➕ nowy wpis" if i == NEW else choices[i],
         key=f"edit_pick_{layer.name}",
     )
-    record = None if selected == NEW else store.get(layer.name, selected)
+    record = None if selected == NEW else ui.opened_record(layer, selected)
     form_key = f"form_{layer.name}_{selected}_{record['version'] if record else 0}"
     errors = st.session_state.get(f"{form_key}_errors", {})
     if record and record["archived_at"]:
