@@ -5,7 +5,8 @@ python -m mapping init [--db FILE]
 python -m mapping history [--db FILE] [--layer L] [--id ID]
 python -m mapping undo BATCH_ID [--db FILE] [--author NAME]
 python -m mapping export FORMAT --city CITY [--district NAME] [--audience public|team]
-    [--layer L ...] [--paper A4|A3] [--orientation portrait|landscape] [--dpi N] [-o FILE]
+    [--layer L ...] [--paper A4|A3] [--orientation portrait|landscape] [--dpi N]
+    [--tiles light|osm|none] [--style standard|projector] [-o FILE]
 python -m mapping import FILE --layer resources|needs|districts --city CITY [--dry-run]
     [--report FILE.json] [--db FILE] [--author NAME] [--mapping "kolumna=pole,…"]
     [--crs EPSG:2180] [--part SHEET_OR_LAYER] [--duplicates skip|add|merge]
@@ -76,6 +77,8 @@ def _export(args: argparse.Namespace) -> int:
         orientation=args.orientation,
         dpi=args.dpi,
         as_of=args.date,
+        tiles=args.tiles,
+        style=args.style,
     )
     result = export(open_store(args.db), args.format, request)
     target = Path(args.output or result.filename)
@@ -88,7 +91,9 @@ def _add_export_parser(sub: argparse._SubParsersAction) -> None:
     from datetime import date
 
     from mapping.export import FORMATS
+    from mapping.export.request import MAP_TILES
     from mapping.schema import LAYERS
+    from mapping.styles import STYLES
 
     p = sub.add_parser("export", help="eksport danych lub mapy do druku (bez danych prywatnych)")
     p.add_argument("format", choices=list(FORMATS), help="format pliku")
@@ -101,6 +106,18 @@ def _add_export_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--paper", choices=["A4", "A3"], default="A4", help="papier (druk)")
     p.add_argument("--orientation", choices=["portrait", "landscape"], default="portrait")
     p.add_argument("--dpi", type=int, default=300, help="rozdzielczość PNG")
+    p.add_argument(
+        "--tiles",
+        choices=list(MAP_TILES),
+        default=MAP_TILES[0],
+        help="podkład mapy HTML (none: bez internetu, żadnych zapytań)",
+    )
+    p.add_argument(
+        "--style",
+        choices=list(STYLES),
+        default="standard",
+        help="styl mapy HTML (projector: rzutnik)",
+    )
     p.add_argument(
         "--date", type=date.fromisoformat, help="„stan na dzień” RRRR-MM-DD (domyślnie dziś)"
     )

@@ -365,25 +365,77 @@ _RUNTIME_JS = r"""
     return layer;
   };
   // One dataset: a GeoJSON layer, or a cluster group holding its markers.
+  // Its items are the markers (rows 0..x.length-1) then the shapes, one per
+  // row; M.register keeps them so a page can show a subset (M.show).
   M.layer = function (map, packed, cfg) {
-    var layer = M.geoJson(cfg), markers = M.markers(packed, cfg);
-    if (packed.g.length) { layer.addData(M.shapes(packed)); }
+    var layer = M.geoJson(cfg), markers = M.markers(packed, cfg), items = markers;
+    if (packed.g.length) {
+      layer.addData(M.shapes(packed));
+      items = markers.concat(layer.getLayers());
+    }
     if (!cfg.cluster) {
       for (var i = 0; i < markers.length; i++) { layer.addLayer(markers[i]); }
       M.bind(layer, layer, cfg, map);
-      return layer;
+      return M.register(map, layer, packed, cfg, items, function (add, remove, shown) {
+        remove.forEach(function (l) { layer.removeLayer(l); });
+        add.forEach(function (l) { layer.addLayer(l); });
+        // A shape added back is drawn last, above the markers, and would
+        // take their clicks: keep the markers on top, as when first drawn.
+        if (add.some(function (l) { return !(l instanceof M.ShapeMarker); })) {
+          markers.forEach(function (m, k) { if (shown[k]) { m.bringToFront(); } });
+        }
+      });
     }
     var group = L.markerClusterGroup(cfg.cluster), filled = false;
     // Filled once on the map: markercluster indexes layers added before that
-    // one by one against a queue (quadratic).
+    // one by one against a queue (quadratic).  Until then a filter only
+    // changes which items the filling takes.
     group.on("add", function () {
       if (filled) { return; }
       filled = true;
-      group.addLayers(markers);
-      if (packed.g.length) { group.addLayer(layer); }
+      var shown = group.mapa.shown;
+      group.addLayers(items.filter(function (l, k) { return shown[k]; }));
     });
     M.bind(layer, group, cfg, map);
-    return group;
+    return M.register(map, group, packed, cfg, items, function (add, remove) {
+      if (!filled) { return; }
+      group.removeLayers(remove);
+      group.addLayers(add);
+    });
+  };
+  // What a filter in the page (mapping/export/interactive.py) works with:
+  // ``target.mapa`` holds the config, the items by row, which are shown and
+  // a column's values by row; ``map.mapaLayers`` lists the datasets.
+  M.register = function (map, target, packed, cfg, items, apply) {
+    var table = columns(packed);
+    target.mapa = {
+      cfg: cfg,
+      items: items,
+      shown: items.map(function () { return true; }),
+      apply: apply,
+      column: function (name) {
+        var k = table.names.indexOf(name), out = new Array(items.length);
+        for (var i = 0; i < items.length; i++) { out[i] = k < 0 ? null : cell(table.cols[k], i); }
+        return out;
+      }
+    };
+    (map.mapaLayers || (map.mapaLayers = [])).push(target);
+    return target;
+  };
+  // Show the rows whose ``keep`` is true and hide the rest; returns how many
+  // are shown.  Only the items that change are touched.
+  M.show = function (target, keep) {
+    var s = target.mapa, add = [], remove = [], n = 0;
+    for (var i = 0; i < s.items.length; i++) {
+      var k = Boolean(keep[i]);
+      if (k) { n++; }
+      if (k !== s.shown[i]) {
+        s.shown[i] = k;
+        (k ? add : remove).push(s.items[i]);
+      }
+    }
+    if (add.length || remove.length) { s.apply(add, remove, s.shown); }
+    return n;
   };
   M.bind = function (layer, target, cfg, map) {
     target.bindPopup(function (l) { return M.popup(l.feature, cfg); },

@@ -319,7 +319,11 @@ def _reread(fmt: str, data: bytes, tmp_path: Path) -> pd.DataFrame:
     )
 
 
-@pytest.mark.parametrize("fmt", sorted(n for n, f in FORMATS.items() if f.textual))
+#: The data formats ``_reread`` reads (the HTML map is textual, but not data).
+_DATA_FORMATS = ("csv", "geojson", "gpkg", "xlsx")
+
+
+@pytest.mark.parametrize("fmt", _DATA_FORMATS)
 def test_export_reads_back_to_the_same_records(filled, tmp_path, fmt):
     """Read straight back (ids included: the importer gives imported entries new ids)."""
     store, _ = filled

@@ -1,4 +1,5 @@
-"""Exports of a city's map: data files (GeoJSON, GeoPackage, CSV, XLSX) and print (PNG, PDF).
+"""Exports of a city's map: data files (GeoJSON, GeoPackage, CSV, XLSX), print (PNG, PDF)
+and the interactive map (one HTML file, ``mapping.export.interactive``).
 
 Every format starts from the same step, ``export_frames`` (``selection``),
 which applies the privacy rules; a format only turns frames into bytes.
@@ -10,12 +11,13 @@ File layout:
 - GeoJSON and CSV hold one layer per file: a single layer gives that file
   (``.geojson``, ``.csv``), several layers give one ``.zip`` with a file per
   layer named after the layer (``resources.geojson``, ``needs.csv``…);
-- PNG and PDF are one page.
+- PNG and PDF are one page;
+- HTML is one page holding everything it needs (scripts, styles, data).
 
 Formats are kept in ``FORMATS``; another format is added with one call and
 then appears in the command line, in ``export`` and in the privacy tests
-(which search the bytes of every ``textual`` format).  The interactive map,
-for example::
+(which search the bytes of every ``textual`` format).  The interactive map
+is registered so::
 
     register_format(ExportFormat(
         "html", "Mapa interaktywna (HTML)", ".html", "text/html", write_html,
@@ -144,6 +146,14 @@ def _write_pdf(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -
     return to_pdf(frames, request)
 
 
+def _write_html(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> bytes:
+    # folium and the map builder are imported only for this format, as
+    # matplotlib is for print.
+    from mapping.export.interactive import write_html
+
+    return write_html(frames, request)
+
+
 #: Layers a printed map draws as symbols unless told otherwise.
 PRINT_LAYERS = ("resources", "needs")
 FORMATS: dict[str, ExportFormat] = {}
@@ -189,6 +199,14 @@ for _fmt in (
         printed=True,
         default_layers=PRINT_LAYERS,
     ),
+    ExportFormat(
+        "html",
+        "Mapa interaktywna (HTML)",
+        ".html",
+        "text/html",
+        _write_html,
+        default_layers=PRINT_LAYERS,
+    ),
 ):
     register_format(_fmt)
 
@@ -199,7 +217,7 @@ def export(store: Store, fmt: str, request: ExportRequest) -> ExportFile:
     Parameters
     ----------
     store : where the map lives
-    fmt : a name in ``FORMATS`` ("geojson", "gpkg", "csv", "xlsx", "png", "pdf")
+    fmt : a name in ``FORMATS`` ("geojson", "gpkg", "csv", "xlsx", "png", "pdf", "html")
     request : what to export and for whom (see ``ExportRequest``)
 
     Returns

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from mapping.schema import LAYERS, Audience
+from mapping.styles import STYLES
 from mapping.validation import fold
 
 __all__ = [
     "AUDIENCE_LABELS",
     "EXPORT_AUDIENCES",
+    "MAP_TILES",
     "ORIENTATIONS",
     "PAPERS",
     "ExportFile",
@@ -32,6 +34,12 @@ AUDIENCE_LABELS: dict[Audience, str] = {
 #: Paper sizes in millimetres, portrait (width, height).
 PAPERS: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 ORIENTATIONS: tuple[str, ...] = ("portrait", "landscape")
+#: Base maps of an interactive export (the keys of ``mapping.mapview.TILES``,
+#: not imported here to keep folium out of every export).  "light" is the
+#: default: OpenStreetMap's tile policy asks for a Referer, which a page
+#: opened from disk does not send; without network the districts' outlines
+#: and labels still read on the plain background.
+MAP_TILES: tuple[str, ...] = ("light", "osm", "none")
 _DPI_RANGE = (72, 600)
 
 
@@ -47,6 +55,9 @@ class ExportRequest:
     layers : layer names to export; None means the format's default
     paper, orientation, dpi : page setup for print formats
     as_of : the date printed as "stan na dzień"; None means today
+    tiles : base map of an interactive map ("light", "osm" or "none")
+    style : display style of an interactive map ("standard" or "projector",
+        see ``mapping.styles.STYLES``)
     """
 
     city: str
@@ -57,6 +68,8 @@ class ExportRequest:
     orientation: str = "portrait"
     dpi: int = 300
     as_of: date | None = field(default=None)
+    tiles: str = "light"
+    style: str = "standard"
 
     def __post_init__(self) -> None:
         _basic_checks(self)
@@ -108,6 +121,10 @@ def _basic_checks(request: ExportRequest) -> None:
         raise ValueError(
             f"Nieznana orientacja {request.orientation!r}; dostępne: {', '.join(ORIENTATIONS)}"
         )
+    if request.tiles not in MAP_TILES:
+        raise ValueError(f"Nieznany podkład {request.tiles!r}; dostępne: {', '.join(MAP_TILES)}")
+    if request.style not in STYLES:
+        raise ValueError(f"Nieznany styl {request.style!r}; dostępne: {', '.join(STYLES)}")
     low, high = _DPI_RANGE
     if not low <= int(request.dpi) <= high:
         raise ValueError(f"Rozdzielczość {request.dpi} dpi poza zakresem {low}–{high}")
