@@ -16,6 +16,7 @@ import pandas as pd
 from mapping.analysis.indicators import INDICATOR_LABELS, district_indicators
 from mapping.filters import RecordFilter, apply_filter, count_label
 from mapping.frames import empty_frame
+from mapping.legend import sources_for
 from mapping.mapview import build_map
 from mapping.offline import AssetMode
 from mapping.schema import LAYERS, NEEDS, RESOURCES, Audience
@@ -99,11 +100,17 @@ def city_map(  # noqa: PLR0913 - keyword options of one screen, each with a defa
         today=today,
         title=title,
         style=style,
+        sources=sources_for(_city_of(areas)),
     )
     counts = {
         name: count_label(name, len(shown[name]), len(frame)) for name, frame in records.items()
     }
     return CityMap(m, shaded, counts, {k: len(v) for k, v in shown.items()}, has_polygons)
+
+
+def _city_of(areas: gpd.GeoDataFrame) -> str | None:
+    cities = areas["city"].dropna().unique() if "city" in areas.columns else []
+    return str(cities[0]) if len(cities) == 1 else None
 
 
 def indicator_table(areas: gpd.GeoDataFrame) -> pd.DataFrame:

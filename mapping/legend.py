@@ -20,12 +20,14 @@ from mapping.offline import render_once
 
 __all__ = [
     "CARTO_ATTRIBUTION",
+    "CITY_SOURCES",
     "DATA_SOURCES",
     "OSM_ATTRIBUTION",
     "Legend",
     "LegendItem",
     "LegendSection",
     "attribution_html",
+    "sources_for",
 ]
 
 #: Shown on every map, with or without tiles: the base data comes from OSM.
@@ -36,6 +38,19 @@ OSM_ATTRIBUTION = (
 CARTO_ATTRIBUTION = '© <a href="https://carto.com/attributions">CARTO</a>'
 #: Where the map's own data comes from (plain text).
 DATA_SOURCES: tuple[str, ...] = ("Otwarte Dane Gdańsk", "PRG © GUGiK")
+
+#: Short credits of the bundled data per city (full list: data/SOURCES.md).
+#: OpenStreetMap is credited separately in every map's attribution.
+CITY_SOURCES: dict[str, tuple[str, ...]] = {
+    "Gdańsk": ("Otwarte Dane Gdańsk (MIT)", "Wikipedia (CC BY-SA)"),
+    "Częstochowa": ("PRG © GUGiK", "UM Częstochowy", "Wikipedia (CC BY-SA)"),
+}
+
+
+def sources_for(city: str | None) -> tuple[str, ...]:
+    """Data credits for a city's map; an imported city credits only OpenStreetMap
+    and what its users name in the records themselves."""
+    return CITY_SOURCES.get(city or "", ())
 
 
 def attribution_html(sources: Sequence[str] = DATA_SOURCES) -> list[str]:

@@ -551,7 +551,9 @@ class _LegendParts:
         ]
         if classes.missing:
             items.append(LegendItem("brak danych", "box", NO_DATA_COLOR, "#3a3a3a", 0.8))
-        shown_unit = "" if unit in ("", "udział", "liczba") else f" [{unit}]"
+        # "Zasoby na 1000 mieszkańców" already says its unit; don't repeat it.
+        repeated = unit in ("", "udział", "liczba") or unit in label
+        shown_unit = "" if repeated else f" [{unit}]"
         self.classes = LegendSection(f"{label}{shown_unit}", tuple(items))
 
     def add_areas(self, kinds: pd.Series, focus: str | None, style: MapStyle) -> None:

@@ -33,7 +33,17 @@ layers = st.multiselect(
     "Warstwy", list(LAYERS), default=list(spec.default_layers),
     format_func=lambda n: LAYERS[n].label, key=f"exp_layers_{fmt}",
 )  # fmt: skip
-paper, orientation = "A4", "portrait"
+paper, orientation, tiles, style = "A4", "portrait", "light", "standard"
+if fmt == "html":
+    tiles = st.radio(
+        "Podkład", ["light", "osm", "none"], horizontal=True, key="exp_tiles",
+        format_func={"light": "jasny (CARTO)", "osm": "OpenStreetMap", "none": "bez podkładu"}.get,
+        help="Bez internetu mapa pokazuje granice dzielnic na jasnym tle.",
+    )  # fmt: skip
+    style = st.radio(
+        "Styl", ["standard", "projector"], horizontal=True, key="exp_style",
+        format_func={"standard": "zwykły", "projector": "na rzutnik (duży tekst)"}.get,
+    )  # fmt: skip
 if spec.printed:
     paper = st.radio("Papier", ["A4", "A3"], horizontal=True, key="exp_paper")
     orientation = st.radio(
@@ -43,7 +53,7 @@ if spec.printed:
 if st.button("Przygotuj plik", type="primary", disabled=not layers):
     request = ExportRequest(
         ctx.city, district=district, audience=audience, layers=tuple(layers),
-        paper=paper, orientation=orientation,
+        paper=paper, orientation=orientation, tiles=tiles, style=style,
     )  # fmt: skip
     with st.spinner("Przygotowuję plik…"):
         st.session_state["exp_file"] = ui.run_action(lambda: export(ui.get_store(), fmt, request))

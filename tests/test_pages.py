@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -118,3 +120,28 @@ def test_meeting_mode_starts_a_meeting_and_captures_a_need(app, seeded_store):
     assert len(captured) == 1
     assert captured.iloc[0]["district"] == "Stogi"
     assert captured.iloc[0]["meeting"] == [started.iloc[0]["id"]]
+
+
+@pytest.mark.parametrize("fmt", ["html", "csv"])
+def test_export_page_prepares_a_public_file_without_personal_data(app, seeded_store, fmt):
+    seeded_store.create(
+        "resources",
+        {"name": "Pani Ala — liderka", "kind": "osoba", "category": "aktywnosc",
+         "city": "Gdańsk", "status": "aktywny", "contact_person": "PRYWATNE-5c1e",
+         "phone": "600 100 200"},
+        author="Ala",
+    )  # fmt: skip
+    at = _start(app)
+    at.switch_page("pages/eksport.py").run()
+    at.selectbox(key="exp_fmt").set_value(fmt).run()
+    next(b for b in at.button if b.label == "Przygotuj plik").click()
+    at.run()
+    assert not at.exception
+    made = at.session_state["exp_file"]
+    assert made.filename.endswith(".html" if fmt == "html" else ".zip")
+    contents = [made.data]
+    if made.filename.endswith(".zip"):  # compressed: search each member's text
+        with zipfile.ZipFile(io.BytesIO(made.data)) as archive:
+            contents = [archive.read(name) for name in archive.namelist()]
+    assert any(b"Gda" in c for c in contents)
+    assert all(b"PRYWATNE-5c1e" not in c and b"liderka" not in c for c in contents)
