@@ -45,6 +45,7 @@ __all__ = [
     "conflict_panel",
     "context",
     "current_meeting",
+    "district_area",
     "escape",
     "forget_location",
     "get_store",
@@ -636,6 +637,12 @@ def escape(text: Any) -> str:
     return html.escape(str(text or ""))
 
 
+# The map's runtime sets legend entries a little smaller than its base text
+# (.92em), which on the projector style is 22 px; the projector's floor is
+# 24 px (PROJECTOR.font_px), so entries take the base size there.
+_PROJECTOR_MAP_CSS = "<style>.mapa-map .mapa-legend li { font-size: 1em; }</style>"
+
+
 def projector_mode() -> None:
     """Hide the app's chrome and enlarge text for a projector (this page only)."""
     st.html(_PROJECTOR_CSS)
@@ -649,9 +656,13 @@ def _cached_meeting_map(
     names = ("resources", "needs", "actions", "partnerships")
     records = {name: store.read_layer(name, city=city) for name in names}
     slide = next(s for s in SLIDES if s.key == slide_key)
-    return meeting_map(
+    built = meeting_map(
         slide, store.read_layer("areas", city=city), records, focus=focus, tiles=tiles
     )
+    built.map.get_root().header.add_child(
+        folium.Element(_PROJECTOR_MAP_CSS), name="projector_legend"
+    )
+    return built
 
 
 def meeting_map_for(city: str, slide_key: str, *, focus: str | None, tiles: str) -> CityMap:
@@ -667,12 +678,28 @@ def show_clickable_map(built: CityMap, *, height: int, key: str) -> Point | None
         key=key,
         height=height,
         use_container_width=True,
-        returned_objects=["last_clicked"],
+        returned_objects=_CLICK_RETURNS,
     )
-    clicked = (result or {}).get("last_clicked")
-    if clicked:
-        st.session_state["_last_click"] = Point(round(clicked["lng"], 6), round(clicked["lat"], 6))
+    # A click inside a district is a click on the districts layer, not on the
+    # map: read both, as the location picker does.
+    seen_key = f"{key}_seen"
+    clicked = _picked_geometry(result or {}, st.session_state.get(seen_key) or {}, points=True)
+    st.session_state[seen_key] = result or {}
+    if clicked is not None:
+        st.session_state["_last_click"] = clicked
     return st.session_state.get("_last_click")
+
+
+_CLICK_RETURNS = ["last_clicked", "last_object_clicked", "last_object_clicked_count"]
+
+
+def district_area(areas: gpd.GeoDataFrame, name: str) -> BaseGeometry | str:
+    """Where a need said to be "in <district>" goes: the district's outline, so it
+    is drawn on the map (and its district found from it), or just the name when
+    the city's boundaries are not loaded."""
+    rows = areas[(areas["kind"] == "dzielnica") & (areas["name"] == name)]
+    outlines = [g for g in rows.geometry if g is not None and not g.is_empty]
+    return outlines[0] if outlines else name
 
 
 def current_meeting(city: str) -> dict[str, Any] | None:

@@ -58,15 +58,17 @@ with col_side:
             format_func=lambda d: "punkt kliknięty na mapie" if d is None else d,
         )  # fmt: skip
         if st.form_submit_button("➕ Zapisz potrzebę", type="primary", width="stretch"):
-            where = where_name or clicked
+            # No district and no click: "" makes capture_need ask for a place.
+            where = ui.district_area(areas, where_name) if where_name else clicked or ""
             saved = ui.run_action(
                 lambda: meeting.capture_need(
                     store, current, what=what, for_whom=for_whom or [], where=where,
                     author=ctx.author,
                 ),
-                success="Zapisano — potrzeba jest już na mapie.",
             )  # fmt: skip
             if saved:
+                # A toast outlives the rerun that draws the need (st.success would not).
+                st.toast("Zapisano — potrzeba jest już na mapie.", icon="✅")
                 st.rerun()
     raised = meeting.needs_of_meeting(store, current["id"])
     st.markdown(f"**Potrzeby z tego spotkania: {len(raised)}**")
