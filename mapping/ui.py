@@ -141,7 +141,13 @@ def sidebar() -> Context:
 
 
 def context() -> Context:
-    """The sidebar's choices for this run (drawn by ``app.py`` before the page)."""
+    """The sidebar's choices for this run (drawn by ``app.py`` before the page).
+
+    Right after a server start, a bookmarked page URL (``/edycja``) can run
+    the page before ``app.py`` ever has; the sidebar is then drawn here.
+    """
+    if "_context" not in st.session_state:
+        return sidebar()
     return st.session_state["_context"]
 
 
@@ -196,7 +202,9 @@ def _help(f: Field) -> str | None:
 
 def _choice(f: Field, value: Any, label: str, wkey: str, refs: dict) -> Any:
     options = [None, *f.codes]
-    index = options.index(value) if value in options else (1 if f.required else 0)
+    # A new record starts at "—" even for required fields: the user chooses
+    # consciously, and a forgotten choice gets the "pole jest wymagane" message.
+    index = options.index(value) if value in options else 0
     return st.selectbox(
         label,
         options,
@@ -418,10 +426,10 @@ def save_record(
     return None
 
 
-def conflict_panel(layer: Layer, *, author: str) -> None:
-    """If the last save hit a newer version, show both and let the user decide."""
+def conflict_panel(layer: Layer, record_id: str | None, *, author: str) -> None:
+    """If the last save of this record hit a newer version, show both and let the user decide."""
     pending = st.session_state.get("_conflict")
-    if not pending or pending[0] != layer.name:
+    if not pending or pending[0] != layer.name or pending[1]["id"] != record_id:
         return
     _, current, yours = pending
     st.error(

@@ -83,7 +83,7 @@ with tab_edit:
             ui.forget_location(f"pick_{form_key}")
             st.toast("Zapisano.", icon="✅")
             st.rerun()
-    ui.conflict_panel(layer, author=ctx.author)
+    ui.conflict_panel(layer, record["id"] if record else None, author=ctx.author)
     if record:
         ui.record_actions(layer, record, author=ctx.author)
 

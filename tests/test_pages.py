@@ -145,3 +145,13 @@ def test_export_page_prepares_a_public_file_without_personal_data(app, seeded_st
             contents = [archive.read(name) for name in archive.namelist()]
     assert any(b"Gda" in c for c in contents)
     assert all(b"PRYWATNE-5c1e" not in c and b"liderka" not in c for c in contents)
+
+
+def test_a_page_run_before_the_app_draws_its_own_sidebar(seeded_store, monkeypatch):
+    # After a server restart a bookmarked URL (/edycja) may run the page alone.
+    monkeypatch.setenv("MAPA_DB", str(seeded_store.path))
+    page = Path(APP).parent / "pages" / "mapa.py"
+    at = AppTest.from_file(str(page), default_timeout=90).run()
+    assert not at.exception
+    assert at.selectbox(key="city").value == "Gdańsk"
+    assert "pokazano 85 z 85 zasobów" in _texts(at)
