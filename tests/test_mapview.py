@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -359,77 +358,69 @@ def test_format_number_is_polish() -> None:
 
 # --- in a real browser ---------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
 
 @pytest.mark.browser
-def test_inline_map_works_offline_in_chromium(areas, resources, needs, tmp_path: Path) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (scripts/install-test-system.sh)")
-    from playwright.sync_api import sync_playwright
-
+def test_inline_map_works_offline_in_chromium(
+    areas, resources, needs, tmp_path: Path, browser
+) -> None:
     page_file = tmp_path / "mapa.html"
     m = build_map(areas, {"resources": resources, "needs": needs}, assets="inline", tiles="none")
     # A layer added after build_map (as meeting slides do) joins the control.
     line = {"type": "LineString", "coordinates": [[18.70, 54.30], [18.72, 54.31]]}
     folium.GeoJson(line, name="Powiązania").add_to(m)
     page_file.write_text(render(m), encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+    page = browser.new_page()
+    try:
+        requests, errors = [], []
+
+        def block(route: Any) -> None:
+            if route.request.url.startswith(("file:", "data:")):
+                route.continue_()
+            else:
+                requests.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", block)
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(page_file.as_uri())
+        page.wait_for_function("window.MAPA !== undefined && window.L !== undefined")
+        drawn = page.evaluate(
+            """() => {
+              const map = Object.values(window).find(v => v instanceof L.Map);
+              let points = 0, shapes = 0, hostile = null;
+              map.eachLayer(l => {
+                if (!l.feature) return;
+                if (l instanceof L.CircleMarker) points++; else shapes++;
+                const name = l.feature.properties.name;
+                if (name && name.includes("onerror")) hostile = l;
+              });
+              map.setView(hostile.getLatLng(), 15, {animate: false});
+              const c = map.latLngToContainerPoint(hostile.getLatLng());
+              const r = map.getContainer().getBoundingClientRect();
+              return {points, shapes, x: c.x + r.left, y: c.y + r.top};
+            }"""
         )
-        try:
-            page = browser.new_page()
-            requests, errors = [], []
-
-            def block(route: Any) -> None:
-                if route.request.url.startswith(("file:", "data:")):
-                    route.continue_()
-                else:
-                    requests.append(route.request.url)
-                    route.abort()
-
-            page.route("**/*", block)
-            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(page_file.as_uri())
-            page.wait_for_function("window.MAPA !== undefined && window.L !== undefined")
-            drawn = page.evaluate(
-                """() => {
-                  const map = Object.values(window).find(v => v instanceof L.Map);
-                  let points = 0, shapes = 0, hostile = null;
-                  map.eachLayer(l => {
-                    if (!l.feature) return;
-                    if (l instanceof L.CircleMarker) points++; else shapes++;
-                    const name = l.feature.properties.name;
-                    if (name && name.includes("onerror")) hostile = l;
-                  });
-                  map.setView(hostile.getLatLng(), 15, {animate: false});
-                  const c = map.latLngToContainerPoint(hostile.getLatLng());
-                  const r = map.getContainer().getBoundingClientRect();
-                  return {points, shapes, x: c.x + r.left, y: c.y + r.top};
-                }"""
-            )
-            # 2 resources + 1 point need; 4 drawn areas + 1 polygon need + the line
-            assert (drawn["points"], drawn["shapes"]) == (3, 6)
-            page.mouse.click(drawn["x"], drawn["y"])
-            popup = page.wait_for_selector(".leaflet-popup-content")
-            text = popup.inner_text()
-            assert "onerror" in text and "{{ 7*7 }}" in text and "przykład" in text
-            assert "nieaktualne" in text
-            assert page.evaluate("window.__xss") is None
-            assert page.locator(".mapa-legend").count() == 1
-            overlays = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
-            assert [o.strip() for o in overlays] == [
-                "Obszary",
-                "Zasoby (2)",
-                "Potrzeby (2)",
-                "Powiązania",
-            ]
-            assert errors == []
-            assert requests == []
-        finally:
-            browser.close()
+        # 2 resources + 1 point need; 4 drawn areas + 1 polygon need + the line
+        assert (drawn["points"], drawn["shapes"]) == (3, 6)
+        page.mouse.click(drawn["x"], drawn["y"])
+        popup = page.wait_for_selector(".leaflet-popup-content")
+        text = popup.inner_text()
+        assert "onerror" in text and "{{ 7*7 }}" in text and "przykład" in text
+        assert "nieaktualne" in text
+        assert page.evaluate("window.__xss") is None
+        assert page.locator(".mapa-legend").count() == 1
+        overlays = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+        assert [o.strip() for o in overlays] == [
+            "Obszary",
+            "Zasoby (2)",
+            "Potrzeby (2)",
+            "Powiązania",
+        ]
+        assert errors == []
+        assert requests == []
+    finally:
+        page.close()
 
 
 def test_empty_geometries_count_as_unplaced(areas) -> None:

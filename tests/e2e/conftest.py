@@ -152,28 +152,6 @@ def _watch_session(traffic: Traffic):
     return handler
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator:
-    """Headless Debian Chromium, shared by the session."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed (scripts/install-test-system.sh)")
-    with sync_api.sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
-        yield launched
-        launched.close()
-
-
 def _route(traffic: Traffic):
     def handler(route, request) -> None:
         url = request.url
