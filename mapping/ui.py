@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import html
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ __all__ = [
     "load_layer",
     "location_picker",
     "map_sidebar",
+    "md",
     "meeting_map_for",
     "opened_record",
     "projector_mode",
@@ -643,6 +645,19 @@ h1.slide-title { font-size: 40px !important; margin: 0; padding: 0.2rem 0; color
 def escape(text: Any) -> str:
     """User text made safe for the few places that render HTML."""
     return html.escape(str(text or ""))
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text: Any) -> str:
+    """User text made inert inside Streamlit markdown (labels, st.write, st.markdown).
+
+    Markdown would turn ``![](http://…)`` into an image fetched from the
+    internet and ``[x](javascript:…)`` into a link; escaping every markdown
+    character keeps names exactly as typed.
+    """
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text if text is not None else ""))
 
 
 # The map's runtime sets legend entries a little smaller than its base text

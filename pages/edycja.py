@@ -120,7 +120,7 @@ with tab_unlocated:
         target = st.selectbox("Wpis bez lokalizacji", list(missing["id"]),
                               format_func=editing.record_choices(layer, missing).get)  # fmt: skip
         row = missing.set_index("id").loc[target]
-        st.write(f"Adres: {row.get('address') or '—'}")
+        st.write(f"Adres: {ui.md(row.get('address') or '—')}")
         point = ui.location_picker(areas, None, key=f"unlocated_{target}")
         if st.button("📍 Zapisz lokalizację", disabled=not (point and ctx.author)):
             located = editing.with_district(layer, {"geometry": point}, areas)

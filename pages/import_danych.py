@@ -81,7 +81,7 @@ if upload is not None:
         choosable = [r for r in plan.rows if len(r.allowed_decisions) > 1 and r.duplicate]
         for row in choosable:
             choice = st.segmented_control(
-                f"Wiersz {row.row}: „{row.title}” — możliwy duplikat",
+                f"Wiersz {row.row}: „{ui.md(row.title)}” — możliwy duplikat",
                 row.allowed_decisions,
                 format_func=DECISION_LABELS.get,
                 default=row.decision,

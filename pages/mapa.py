@@ -21,7 +21,7 @@ built = ui.city_map_for(
     title=f"Mapa zasobów i potrzeb — {view.focus or ctx.city}",
 )
 stale = count_stale(ui.load_layer("resources", ctx.city))
-st.markdown(f"#### {view.focus or ctx.city}: " + " · ".join(built.counts.values()))
+st.markdown(f"#### {ui.md(view.focus or ctx.city)}: " + " · ".join(built.counts.values()))
 st.caption(
     f"⏳ {stale} zasobów niezweryfikowanych od ponad 12 miesięcy (na mapie przerywany obrys) — "
     "lista na stronie „Aktualizacja”, karta „Do weryfikacji”."

@@ -22,11 +22,10 @@ if partnerships.empty:
     st.info("Brak partnerstw w tym mieście — dodaj je na stronie „Aktualizacja”.")
 for row in partnerships.to_dict("records"):
     counts = composition(row, resources)
-    with st.expander(f"**{row['name']}** — {composition_sentence(counts)}"):
-        st.write(
-            f"Dzielnice: {row.get('districts') or '—'} · podpisane: {row.get('signed_on') or '—'}"
-        )
-        st.write(f"Koordynator: {row.get('coordinator') or '—'}")
+    with st.expander(f"**{ui.md(row['name'])}** — {composition_sentence(counts)}"):
+        districts, signed = ui.md(row.get("districts") or "—"), row.get("signed_on") or "—"
+        st.write(f"Dzielnice: {districts} · podpisane: {signed}")
+        st.write(f"Koordynator: {ui.md(row.get('coordinator') or '—')}")
         st.dataframe(members_table(row, resources), hide_index=True, width="stretch")
 
 st.subheader("Działania — oś czasu")

@@ -67,13 +67,15 @@ with col_side:
                 ),
             )  # fmt: skip
             if saved:
-                # A toast outlives the rerun that draws the need (st.success would not).
-                st.toast("Zapisano — potrzeba jest już na mapie.", icon="✅")
+                # Kept for the next run: the rerun that draws the need would erase a message.
+                st.session_state["meet_saved"] = saved["title"]
                 st.rerun()
+    if last := st.session_state.get("meet_saved"):
+        st.success(f"Zapisano — potrzeba jest już na mapie.  \n„{ui.md(last)}”", icon="✅")
     raised = meeting.needs_of_meeting(store, current["id"])
     st.markdown(f"**Potrzeby z tego spotkania: {len(raised)}**")
     for title in raised["title"]:
-        st.markdown(f"- {ui.escape(title)}")
+        st.markdown(f"- {ui.md(title)}")
     st.radio("Podkład", ["light", "osm", "none"], key="meet_tiles", horizontal=True,
              format_func={"light": "jasny", "osm": "OSM", "none": "brak"}.get)  # fmt: skip
     with st.expander("Zakończ spotkanie"):

@@ -155,3 +155,14 @@ def test_a_page_run_before_the_app_draws_its_own_sidebar(seeded_store, monkeypat
     assert not at.exception
     assert at.selectbox(key="city").value == "Gdańsk"
     assert "pokazano 85 z 85 zasobów" in _texts(at)
+
+
+def test_markdown_in_user_text_is_shown_literally():
+    from mapping.ui import md
+
+    hostile = "![x](http://zly.example/a.png) **pogrubione** [link](javascript:alert(1))"
+    escaped = md(hostile)
+    for token in ("![", "](", "**", "[link]"):
+        assert token not in escaped
+    # Removing the backslashes gives back exactly what the user typed.
+    assert escaped.replace("\\", "") == hostile
