@@ -87,6 +87,8 @@ def test_new_resource_placed_by_a_click_is_saved_with_its_district(page, server)
         timeout=TIMEOUT_MS
     )
     expect(page.get_by_label(NAME_LABEL)).to_have_value(name)  # the form kept its values
+    # The re-drawn picker may still report its click; submit once the app is idle.
+    wait_for_idle(page)
     page.get_by_role("button", name="Dodaj wpis").click()
     # Saved: the picker now shows the new record.
     label = f"{name} — {district['name']}"
