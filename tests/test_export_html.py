@@ -34,15 +34,6 @@ from tests.conftest import need_values, resource_values
 from tests.export_fixtures import CITY, POLISH_NAME, PUBLIC_NAME, fill_store
 
 DAY = date(2026, 11, 23)
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 #: URLs a page may contain that are never requested by it: links in the
 #: attribution (OpenStreetMap, CARTO, Leaflet's own prefix) and the SVG
 #: namespace, an identifier Leaflet and the runtime pass to createElementNS.
