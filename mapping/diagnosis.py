@@ -78,7 +78,8 @@ def add_overlay(
     m: folium.Map, shapes: gpd.GeoDataFrame, *, name: str, color: str, tooltip: str
 ) -> folium.Map:
     """Draw analysis shapes (coverage, uncovered parts) as one extra toggleable layer."""
-    located = shapes[shapes.geometry.notna() & ~shapes.geometry.is_empty]
+    # Missing and empty shapes both mean "nothing to draw".
+    located = shapes[shapes.geometry.map(lambda g: g is not None and not g.is_empty).to_numpy()]
     if not located.empty:
         folium.GeoJson(
             located[["geometry"]].to_json(drop_id=True),
