@@ -42,7 +42,7 @@ import geopandas as gpd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from map_render import CHROMIUM, CHROMIUM_ARGS, synthetic_resources
+from map_render import CHROMIUM, CHROMIUM_ARGS, opened_offline, synthetic_resources
 
 from mapping.analysis.matching import has_location
 from mapping.export import ExportRequest, export, export_frames
@@ -158,31 +158,11 @@ def drawn_features(store: GeoPackageStore) -> int:
 
 def measure_browser(browser: object, path: Path, expected: int) -> tuple[float, float, float, str]:
     """Seconds until usable, to untick a category and to search; the counts after it."""
-    page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
-    blocked: list[str] = []
-
-    def route(request_route: object) -> None:
-        url = request_route.request.url  # type: ignore[attr-defined]
-        if url.startswith(("file:", "data:")):
-            request_route.continue_()  # type: ignore[attr-defined]
-        else:
-            blocked.append(url)
-            request_route.abort()  # type: ignore[attr-defined]
-
-    page.route("**/*", route)
-    page.add_init_script(f"window.__benchExpected = {expected};\n{_READY_PROBE}")
-    try:
-        page.goto(path.as_uri(), wait_until="domcontentloaded", timeout=600_000)
-        page.wait_for_function("window.__bench.ready !== null", timeout=600_000, polling=50)
-        ready_s = page.evaluate("window.__bench.ready") / 1000
-        page.wait_for_selector(".mapa-panel-check input")
-        filter_s = page.evaluate(_UNTICK) / 1000
-        search_s = page.evaluate(_SEARCH, "zasób 12") / 1000
-        shown = page.locator(".mapa-panel-counts li").first.inner_text()
-    finally:
-        page.close()
-    if blocked:
-        print(f"  UWAGA: strona próbowała pobrać {len(blocked)} adresów, np. {blocked[0]}")
+    with opened_offline(browser, path, expected, _READY_PROBE) as (page, ready_s):
+        page.wait_for_selector(".mapa-panel-check input")  # type: ignore[attr-defined]
+        filter_s = page.evaluate(_UNTICK) / 1000  # type: ignore[attr-defined]
+        search_s = page.evaluate(_SEARCH, "zasób 12") / 1000  # type: ignore[attr-defined]
+        shown = page.locator(".mapa-panel-counts li").first.inner_text()  # type: ignore[attr-defined]
     return ready_s, filter_s, search_s, shown
 
 

@@ -36,7 +36,8 @@ import html
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
@@ -207,8 +208,13 @@ def timed(build: Callable[[gpd.GeoDataFrame], str], frame: gpd.GeoDataFrame) -> 
     return text, time.perf_counter() - start
 
 
-def measure_browser(browser: object, path: Path, expected: int) -> tuple[float, float]:
-    """Seconds until usable and seconds for one zoom step, for the page at ``path``."""
+@contextmanager
+def opened_offline(
+    browser: object, path: Path, expected: int, probe: str
+) -> Iterator[tuple[object, float]]:
+    """Open ``path`` with every non-file request aborted; yield the page once ``probe``
+    (a ready-probe script like ``_READY_PROBE``) reports all ``expected`` features,
+    with the seconds that took."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
     blocked: list[str] = []
 
@@ -221,16 +227,21 @@ def measure_browser(browser: object, path: Path, expected: int) -> tuple[float, 
             request_route.abort()  # type: ignore[attr-defined]
 
     page.route("**/*", route)
-    page.add_init_script(f"window.__benchExpected = {expected};\n{_READY_PROBE}")
+    page.add_init_script(f"window.__benchExpected = {expected};\n{probe}")
     try:
         page.goto(path.as_uri(), wait_until="domcontentloaded", timeout=600_000)
         page.wait_for_function("window.__bench.ready !== null", timeout=600_000, polling=50)
-        ready_s = page.evaluate("window.__bench.ready") / 1000
-        zoom_s = page.evaluate(_ZOOM_STEP) / 1000
+        yield page, page.evaluate("window.__bench.ready") / 1000
     finally:
         page.close()
-    if blocked:
-        print(f"  (zablokowano {len(blocked)} żądań sieciowych, np. {blocked[0]})")
+        if blocked:
+            print(f"  UWAGA: strona próbowała pobrać {len(blocked)} adresów, np. {blocked[0]}")
+
+
+def measure_browser(browser: object, path: Path, expected: int) -> tuple[float, float]:
+    """Seconds until usable and seconds for one zoom step, for the page at ``path``."""
+    with opened_offline(browser, path, expected, _READY_PROBE) as (page, ready_s):
+        zoom_s = page.evaluate(_ZOOM_STEP) / 1000  # type: ignore[attr-defined]
     return ready_s, zoom_s
 
 
