@@ -14,19 +14,33 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from mapping.plural import Forms
+
 __all__ = [
     "ACTIONS",
+    "ACTIVE_RESOURCE_STATUSES",
     "AREAS",
     "CATEGORIES",
+    "DATE_MONTH_ONLY",
+    "DATE_YEAR_ONLY",
+    "EVERYONE",
     "LAYERS",
     "MEETINGS",
+    "MEETING_MODE_SOURCE",
     "NEEDS",
+    "NEED_STATUSES",
+    "OPEN_NEED_STATUSES",
     "PARTNERSHIPS",
+    "RECORD_FORMS",
+    "RECORD_GENITIVE_FORMS",
     "RELATED_CATEGORIES",
     "RESOURCES",
+    "RESOURCE_STATUSES",
     "SAMPLE_SOURCE",
     "SYSTEM_FIELDS",
     "TARGET_GROUPS",
+    "TO_COMPLETE",
+    "AreaKind",
     "Audience",
     "Choice",
     "Field",
@@ -34,6 +48,8 @@ __all__ = [
     "Layer",
     "Visibility",
     "get_layer",
+    "is_active_status",
+    "is_open_status",
 ]
 
 
@@ -70,6 +86,43 @@ class Audience(StrEnum):
         }
         return visibility in allowed[self]
 
+    @property
+    def label(self) -> str:
+        """Who is looking, as the sidebar offers it ("zespół partnerstwa")."""
+        return _AUDIENCE_LABELS[self]
+
+    @property
+    def version_label(self) -> str:
+        """What a map or export made for this audience is called ("wersja publiczna")."""
+        return _AUDIENCE_VERSIONS[self]
+
+
+_AUDIENCE_LABELS = {
+    Audience.EDITOR: "edytor (wszystkie pola)",
+    Audience.TEAM: "zespół partnerstwa",
+    Audience.PUBLIC: "publiczność",
+}
+_AUDIENCE_VERSIONS = {
+    Audience.EDITOR: "wersja robocza (wszystkie pola)",
+    Audience.TEAM: "wersja dla zespołu",
+    Audience.PUBLIC: "wersja publiczna",
+}
+
+
+class AreaKind(StrEnum):
+    """The kinds of area (the ``kind`` of the ``areas`` layer), in drawing order.
+
+    A city is drawn first (underneath), then its districts, then working areas.
+    """
+
+    CITY = "miasto"
+    DISTRICT = "dzielnica"
+    WORKING_AREA = "obszar_roboczy"
+
+
+#: The target-group code meaning "everyone": it matches every other group.
+EVERYONE = "wszyscy"
+
 
 class FieldType(StrEnum):
     """Kinds of values a field holds; each maps to one storage column type."""
@@ -89,11 +142,21 @@ class FieldType(StrEnum):
 
 @dataclass(frozen=True)
 class Choice:
-    """One allowed value: a stable ASCII code and its Polish and English labels."""
+    """One allowed value: a stable ASCII code and its Polish and English labels.
+
+    ``accusative`` is the label's accusative ("obsługuje seniorów"); empty
+    when it is the label itself.
+    """
 
     code: str
     label: str
     label_en: str
+    accusative: str = ""
+
+    @property
+    def label_accusative(self) -> str:
+        """The label in the accusative ("seniorów" for "seniorzy")."""
+        return self.accusative or self.label
 
 
 @dataclass(frozen=True)
@@ -140,13 +203,22 @@ class Field:
         return tuple(c.code for c in self.choices)
 
 
+#: Forms of "wpis" (a record of any layer): after a number, and after "z".
+RECORD_FORMS = Forms("wpis", "wpisy", "wpisów")
+RECORD_GENITIVE_FORMS = Forms("wpisu", "wpisów", "wpisów")
+
+
 @dataclass(frozen=True)
 class Layer:
     """A dataset: a table in the store, a layer on the map, a sheet in exports.
 
     ``geometry`` is None for attribute-only layers, otherwise the GeoPackage
     geometry type name.  ``title_field`` names the field used as the record's
-    title in lists and popups.
+    title in lists and popups; ``search_fields`` the fields the name/address
+    search looks in (the title field when not given).  ``count_forms`` are
+    the plural forms after a number ("1 zasób, 2 zasoby, 5 zasobów"),
+    ``genitive_forms`` those after "z" ("z 1 zasobu, z 5 zasobów").
+    ``default_status`` is the status a record gets when none is given.
     """
 
     name: str
@@ -157,6 +229,22 @@ class Layer:
     title_field: str = "name"
     geometry_required: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    search_fields: tuple[str, ...] = ()
+    count_forms: Forms = RECORD_FORMS
+    genitive_forms: Forms = RECORD_GENITIVE_FORMS
+    default_status: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.search_fields:
+            object.__setattr__(self, "search_fields", (self.title_field,))
+        # A typo in the vocabulary fails at import, not in a search or an import.
+        for name in self.search_fields:
+            self.field(name)
+        if (
+            self.default_status is not None
+            and self.default_status not in self.field("status").codes
+        ):
+            raise ValueError(f"warstwa {self.name!r}: nieznany status {self.default_status!r}")
 
     def field(self, name: str) -> Field:
         """Return the field called ``name``; raise KeyError naming the layer."""
@@ -175,8 +263,8 @@ class Layer:
         return tuple(f.name for f in self.fields)
 
 
-def _choices(*triples: tuple[str, str, str]) -> tuple[Choice, ...]:
-    return tuple(Choice(*t) for t in triples)
+def _choices(*rows: tuple[str, ...]) -> tuple[Choice, ...]:
+    return tuple(Choice(*row) for row in rows)
 
 
 # --- shared vocabularies ---------------------------------------------------
@@ -217,15 +305,30 @@ RELATED_CATEGORIES: dict[str, tuple[str, ...]] = {
 TARGET_GROUPS = _choices(
     ("dzieci", "dzieci", "children"),
     ("mlodziez", "młodzież", "youth"),
-    ("dorosli", "dorośli", "adults"),
-    ("seniorzy", "seniorzy", "seniors"),
+    ("dorosli", "dorośli", "adults", "dorosłych"),
+    ("seniorzy", "seniorzy", "seniors", "seniorów"),
     ("rodziny", "rodziny", "families"),
     ("niepelnosprawni", "osoby z niepełnosprawnościami", "people with disabilities"),
-    ("wszyscy", "wszyscy", "everyone"),
+    (EVERYONE, "wszyscy", "everyone", "wszystkich"),
 )
+
+#: The status of a record stored with a classification nobody could tell
+#: (an import row without kind or category): listed on "Aktualizacja" for completion.
+TO_COMPLETE = "do_uzupelnienia"
 
 #: The value of ``source`` that marks illustrative records (shown as such).
 SAMPLE_SOURCE = "przykład"
+
+#: The value of ``source`` of a meeting started on the projector page ("Spotkanie").
+#: Such a meeting is open — resumed after a reload, one per partnership — until it
+#: is closed, which records its number of participants (``mapping.meeting``).
+MEETING_MODE_SOURCE = "tryb spotkania"
+
+#: Words in ``source`` saying the source dates a record only to the month or the
+#: year (a field report: "4 spotkania w 2015 r."): the record keeps the first day
+#: of that period in ``date`` and reports show only the month or the year.
+DATE_MONTH_ONLY = "źródło podaje tylko miesiąc"
+DATE_YEAR_ONLY = "źródło podaje tylko rok"
 
 _P, _T, _X = Visibility.PUBLIC, Visibility.TEAM, Visibility.PRIVATE
 T = FieldType
@@ -250,6 +353,8 @@ AREAS = Layer(
     "Obszary",
     "Areas",
     geometry="MULTIPOLYGON",
+    count_forms=Forms("obszar", "obszary", "obszarów"),
+    genitive_forms=Forms("obszaru", "obszarów", "obszarów"),
     fields=(
         Field("name", "Nazwa", "Name", required=True, max_length=200),
         Field(
@@ -259,9 +364,9 @@ AREAS = Layer(
             T.CHOICE,
             required=True,
             choices=_choices(
-                ("miasto", "miasto / gmina", "city / municipality"),
-                ("dzielnica", "dzielnica", "district"),
-                ("obszar_roboczy", "obszar roboczy", "working area"),
+                (AreaKind.CITY.value, "miasto / gmina", "city / municipality"),
+                (AreaKind.DISTRICT.value, "dzielnica", "district"),
+                (AreaKind.WORKING_AREA.value, "obszar roboczy", "working area"),
             ),
         ),
         Field("city", "Miasto", "City", required=True, max_length=100),
@@ -283,11 +388,46 @@ RESOURCE_KINDS = _choices(
     ("inne", "inne", "other"),
 )
 
+RESOURCE_STATUSES = _choices(
+    ("aktywny", "aktywny", "active"),
+    ("nieaktywny", "nieaktywny", "inactive"),
+    ("archiwalny", "archiwalny", "archived"),
+    (TO_COMPLETE, "do uzupełnienia", "to be completed"),
+)
+#: Resource statuses that count as active: the resource can answer a need.
+ACTIVE_RESOURCE_STATUSES: tuple[str, ...] = ("aktywny",)
+
+NEED_STATUSES = _choices(
+    ("zgloszona", "zgłoszona", "reported"),
+    ("w_realizacji", "w realizacji", "in progress"),
+    ("zaspokojona", "zaspokojona", "met"),
+    ("odrzucona", "odrzucona", "rejected"),
+    (TO_COMPLETE, "do uzupełnienia", "to be completed"),
+)
+#: Need statuses that count as open: the need still waits for an answer (one
+#: whose details are still to be completed was reported all the same).
+OPEN_NEED_STATUSES: tuple[str, ...] = ("zgloszona", "w_realizacji", TO_COMPLETE)
+
+
+def is_active_status(status: object) -> bool:
+    """Whether a resource status counts as active (``ACTIVE_RESOURCE_STATUSES``)."""
+    return status in ACTIVE_RESOURCE_STATUSES
+
+
+def is_open_status(status: object) -> bool:
+    """Whether a need status counts as open (``OPEN_NEED_STATUSES``)."""
+    return status in OPEN_NEED_STATUSES
+
+
 RESOURCES = Layer(
     "resources",
     "Zasoby",
     "Resources",
     geometry="POINT",
+    search_fields=("name", "address", "subtype"),
+    count_forms=Forms("zasób", "zasoby", "zasobów"),
+    genitive_forms=Forms("zasobu", "zasobów", "zasobów"),
+    default_status=RESOURCE_STATUSES[0].code,
     fields=(
         Field("name", "Nazwa", "Name", required=True, max_length=200),
         Field("kind", "Rodzaj", "Kind", T.CHOICE, required=True, choices=RESOURCE_KINDS),
@@ -319,18 +459,7 @@ RESOURCES = Layer(
         Field("skills", "Umiejętności (osoba)", "Skills (person)", T.LONGTEXT, _X),
         Field("availability", "Dostępność czasowa (osoba)", "Time available", visibility=_X),
         Field("partnerships", "Partnerstwa", "Partnerships", T.REFS, _T, ref_layer="partnerships"),
-        Field(
-            "status",
-            "Status",
-            "Status",
-            T.CHOICE,
-            required=True,
-            choices=_choices(
-                ("aktywny", "aktywny", "active"),
-                ("nieaktywny", "nieaktywny", "inactive"),
-                ("archiwalny", "archiwalny", "archived"),
-            ),
-        ),
+        Field("status", "Status", "Status", T.CHOICE, required=True, choices=RESOURCE_STATUSES),
         Field("last_verified", "Ostatnia weryfikacja", "Last verified", T.DATE),
         *_common_tail(),
     ),
@@ -342,6 +471,9 @@ NEEDS = Layer(
     "Needs",
     geometry="GEOMETRY",
     title_field="title",
+    count_forms=Forms("potrzeba", "potrzeby", "potrzeb"),
+    genitive_forms=Forms("potrzeby", "potrzeb", "potrzeb"),
+    default_status=NEED_STATUSES[0].code,
     fields=(
         Field("title", "Potrzeba", "Need", required=True, max_length=200),
         Field("description", "Opis", "Description", T.LONGTEXT, max_length=4000),
@@ -374,19 +506,7 @@ NEEDS = Layer(
                 ("niski", "niski", "low"),
             ),
         ),
-        Field(
-            "status",
-            "Status",
-            "Status",
-            T.CHOICE,
-            required=True,
-            choices=_choices(
-                ("zgloszona", "zgłoszona", "reported"),
-                ("w_realizacji", "w realizacji", "in progress"),
-                ("zaspokojona", "zaspokojona", "met"),
-                ("odrzucona", "odrzucona", "rejected"),
-            ),
-        ),
+        Field("status", "Status", "Status", T.CHOICE, required=True, choices=NEED_STATUSES),
         Field(
             "linked_resources",
             "Powiązane zasoby",
@@ -404,6 +524,8 @@ PARTNERSHIPS = Layer(
     "partnerships",
     "Partnerstwa",
     "Partnerships",
+    count_forms=Forms("partnerstwo", "partnerstwa", "partnerstw"),
+    genitive_forms=Forms("partnerstwa", "partnerstw", "partnerstw"),
     fields=(
         Field("name", "Nazwa partnerstwa", "Name", required=True, max_length=200),
         Field("city", "Miasto", "City", required=True, max_length=100),
@@ -421,6 +543,8 @@ MEETINGS = Layer(
     "Spotkania",
     "Meetings",
     title_field="title",
+    count_forms=Forms("spotkanie", "spotkania", "spotkań"),
+    genitive_forms=Forms("spotkania", "spotkań", "spotkań"),
     fields=(
         Field("title", "Temat spotkania", "Title", required=True, max_length=200),
         Field("date", "Data", "Date", T.DATE, required=True),
@@ -440,6 +564,8 @@ ACTIONS = Layer(
     "Działania",
     "Actions",
     geometry="POINT",
+    count_forms=Forms("działanie", "działania", "działań"),
+    genitive_forms=Forms("działania", "działań", "działań"),
     fields=(
         Field("name", "Nazwa działania", "Name", required=True, max_length=200),
         Field("date", "Data", "Date", T.DATE, required=True),
@@ -460,10 +586,12 @@ LAYERS: dict[str, Layer] = {
     layer.name: layer for layer in (AREAS, RESOURCES, NEEDS, PARTNERSHIPS, MEETINGS, ACTIONS)
 }
 
-#: Columns every stored record carries besides its declared fields.
+#: Columns every stored record carries besides its declared fields.  The id and
+#: version are public (no personal data): every export carries them, so a file
+#: edited outside the app updates its records on re-import, with the version check.
 SYSTEM_FIELDS: tuple[Field, ...] = (
     Field("id", "Identyfikator", "Id", visibility=_P),
-    Field("version", "Wersja", "Version", T.INTEGER, _T),
+    Field("version", "Wersja", "Version", T.INTEGER, _P),
     Field("created_at", "Utworzono", "Created", visibility=_T),
     Field("updated_at", "Zmieniono", "Updated", visibility=_T),
     Field("author", "Autor zmiany", "Changed by", visibility=_T),

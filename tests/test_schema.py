@@ -5,19 +5,30 @@ from __future__ import annotations
 import pytest
 
 from mapping.errors import MapError, ValidationError
+from mapping.plural import plural_form, with_count
 from mapping.schema import (
+    ACTIONS,
+    ACTIVE_RESOURCE_STATUSES,
+    AREAS,
     CATEGORIES,
+    EVERYONE,
     LAYERS,
     NEEDS,
+    OPEN_NEED_STATUSES,
     RELATED_CATEGORIES,
     RESOURCES,
+    TARGET_GROUPS,
+    AreaKind,
     Audience,
     FieldType,
     Visibility,
     get_layer,
+    is_active_status,
+    is_open_status,
 )
-from mapping.validation import clean_record, fold
-from tests.conftest import resource_values
+from mapping.text import fold
+from mapping.validation import clean_record
+from tests.factories import resource_values
 
 
 def test_every_layer_named_by_its_key_and_fields_unique():
@@ -125,3 +136,52 @@ def test_partial_validation_checks_only_given_fields():
 
 def test_fold_ignores_case_and_polish_letters():
     assert fold("ŁÓDŹ Święta") == "lodz swieta"
+
+
+# --- the vocabulary's meaning ---------------------------------------------------
+
+
+def test_open_and_active_statuses_are_declared_status_choices():
+    assert set(OPEN_NEED_STATUSES) <= set(NEEDS.field("status").codes)
+    assert set(ACTIVE_RESOURCE_STATUSES) <= set(RESOURCES.field("status").codes)
+    assert is_open_status("w_realizacji") and not is_open_status("zaspokojona")
+    assert is_active_status("aktywny") and not is_active_status("archiwalny")
+
+
+@pytest.mark.parametrize("layer", list(LAYERS.values()), ids=list(LAYERS))
+def test_default_status_is_one_of_the_layers_status_choices(layer):
+    if "status" in layer.field_names:
+        assert layer.default_status in layer.field("status").codes
+    else:
+        assert layer.default_status is None
+
+
+@pytest.mark.parametrize("layer", list(LAYERS.values()), ids=list(LAYERS))
+def test_every_search_field_exists_in_its_layer(layer):
+    assert layer.title_field in layer.search_fields
+    for name in layer.search_fields:
+        assert layer.field(name).type in (FieldType.TEXT, FieldType.LONGTEXT)
+
+
+def test_area_kinds_and_everyone_are_declared_choices():
+    assert set(AREAS.field("kind").codes) == {k.value for k in AreaKind}
+    for layer in (RESOURCES, NEEDS, ACTIONS):
+        assert EVERYONE in layer.field("target_groups").codes
+
+
+def test_accusative_forms_read_in_a_sentence():
+    groups = {g.code: g.label_accusative for g in TARGET_GROUPS}
+    assert groups["seniorzy"] == "seniorów"
+    assert groups[EVERYONE] == "wszystkich"
+    assert groups["dzieci"] == "dzieci"  # the same as the label
+
+
+@pytest.mark.parametrize("layer", list(LAYERS.values()), ids=list(LAYERS))
+def test_every_layer_counts_in_polish(layer):
+    assert with_count(1, layer.count_forms) == f"1 {layer.count_forms.one}"
+    assert plural_form(5, layer.genitive_forms) == layer.genitive_forms.many
+
+
+def test_every_audience_has_a_label_and_a_version_name():
+    for audience in Audience:
+        assert audience.label and audience.version_label.startswith("wersja")
