@@ -15,13 +15,14 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from mapping.choropleth import classify, format_number
+from mapping.areas import of_kind
 from mapping.frames import records_to_frame
-from mapping.maplayers import RecordLayer
-from mapping.mapview import CLUSTER_MIN_POINTS, build_map, count_stale, stale_mask
-from mapping.schema import AREAS, NEEDS, RESOURCES, SAMPLE_SOURCE, Audience
-from mapping.styles import PROJECTOR
-from tests.conftest import need_values, resource_values
+from mapping.schema import AREAS, NEEDS, RESOURCES, SAMPLE_SOURCE, AreaKind, Audience
+from mapping.webmap.build import CLUSTER_MIN_POINTS, build_map, count_stale, stale_mask
+from mapping.webmap.classes import classify, format_number
+from mapping.webmap.layers import RecordLayer
+from mapping.webmap.styles import AREA_LEGEND_LABELS, PROJECTOR, STANDARD, area_styles
+from tests.factories import need_values, resource_values
 
 TODAY = date(2026, 11, 23)
 PRIVATE = "PRYWATNE-XYZ"
@@ -120,6 +121,11 @@ def unpack(data: dict) -> list[dict]:
 
 def config(layer: RecordLayer) -> dict:
     return json.loads(layer.config)
+
+
+def map_settings(html: str) -> dict:
+    start = re.search(r"MAPA\.init\(map_\w+, ", html).end()
+    return json.JSONDecoder().raw_decode(html[start:])[0]
 
 
 def legend_spec(html: str) -> dict:
@@ -261,6 +267,35 @@ def test_focus_outlines_and_zooms_to_the_district(areas, resources) -> None:
     assert fit.bounds == [[54.40, 18.53], [54.43, 18.58]]
 
 
+def test_area_legend_draws_each_kind_present_as_the_map_does(areas) -> None:
+    working = {"name": "Rewir", "kind": AreaKind.WORKING_AREA.value, "city": "Gdańsk",
+               "geometry": box(18.59, 54.38, 18.60, 54.385)}  # fmt: skip
+    areas = pd.concat([areas, records_to_frame(AREAS, [working])], ignore_index=True)
+    for style in (STANDARD, PROJECTOR):
+        m = build_map(areas, {}, focus="Oliwa", style=style)
+        drawn = config(record_layers(m)[0])["areaStyles"]
+        sections = {s["title"]: s for s in legend_spec(render(m))["sections"]}
+        rows = sections["Obszary"]["items"]
+        kinds = [AreaKind.CITY, AreaKind.DISTRICT, AreaKind.WORKING_AREA]
+        assert [r["label"] for r in rows] == [*(AREA_LEGEND_LABELS[k] for k in kinds), "Oliwa"]
+        for row, kind in zip(rows, kinds, strict=False):
+            look = drawn[kind.value]
+            assert (row["stroke"], row["weight"], row["dash"]) == (
+                look["color"],
+                look["weight"],
+                look["dash"],
+            )
+    # Only the kinds present: districts alone give one row.
+    m = build_map(of_kind(areas, AreaKind.DISTRICT), {})
+    sections = {s["title"]: s for s in legend_spec(render(m))["sections"]}
+    assert [r["label"] for r in sections["Obszary"]["items"]] == ["granica dzielnicy"]
+
+
+def test_every_area_kind_has_a_style_and_a_legend_label() -> None:
+    assert set(area_styles(STANDARD)) == {kind.value for kind in AreaKind}
+    assert set(AREA_LEGEND_LABELS) == set(AreaKind)
+
+
 def test_unknown_focus_tiles_and_indicator_are_refused(areas, resources) -> None:
     with pytest.raises(ValueError, match="Oliwa"):
         build_map(areas, {"resources": resources}, focus="Atlantyda")
@@ -271,11 +306,11 @@ def test_unknown_focus_tiles_and_indicator_are_refused(areas, resources) -> None
 
 
 def test_labels_and_outlines_readable_without_tiles(areas) -> None:
-    m = build_map(areas, {}, tiles="none")
+    m = build_map(areas, {}, tiles="none", assets="inline")
     html = render(m)
     tiles = [c for c in m._children.values() if isinstance(c, folium.TileLayer)]
     assert tiles and not any(t.show for t in tiles)  # offered, not loaded
-    assert ".leaflet-container { background: #f3f3ef; }" in html
+    assert ".leaflet-container { background: #f3f3ef; }" in html  # runtime.css, inlined
     rows = unpack(packed(record_layers(m)[0]))
     assert all("_label" in row for row in rows if row["kind"] == "dzielnica")
     assert "OpenStreetMap contributors" in html and "PRG © GUGiK" in html
@@ -323,9 +358,9 @@ def test_large_layers_are_clustered(areas) -> None:
 
 
 def test_projector_style_enlarges_text_and_lines(areas, resources) -> None:
-    html = render(build_map(areas, {"resources": resources}, style=PROJECTOR))
-    assert "font-size: 24px" in html
-    cfg = config(record_layers(build_map(areas, {"resources": resources}, style=PROJECTOR))[1])
+    m = build_map(areas, {"resources": resources}, style=PROJECTOR)
+    assert map_settings(render(m))["fontPx"] == 24  # runtime.css reads it as --mapa-font
+    cfg = config(record_layers(m)[1])
     assert cfg["radius"] >= 9 and cfg["lineWeight"] >= 3
 
 

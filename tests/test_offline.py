@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from pathlib import Path
@@ -14,10 +15,17 @@ from folium.plugins import MarkerCluster
 
 from mapping.errors import MapError
 from mapping.frames import records_to_frame
-from mapping.mapview import build_map
-from mapping.offline import SERVED_PREFIX, VENDOR_DIR, OfflineError, make_offline, served_prefix
 from mapping.schema import AREAS, RESOURCES
-from tests.conftest import resource_values
+from mapping.webmap.assets import (
+    SERVED_PREFIX,
+    STATIC_DIR,
+    VENDOR_DIR,
+    OfflineError,
+    make_offline,
+    served_prefix,
+)
+from mapping.webmap.build import build_map
+from tests.factories import resource_values
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -67,19 +75,57 @@ def test_inline_clustered_map_contains_markercluster() -> None:
     assert remote_urls(html) == set()
 
 
+def without_hash(urls: list[str]) -> list[str]:
+    return [url.split("?v=")[0] for url in urls]
+
+
+def assert_served_with_content_hash(urls: list[str], prefix: str = "/app/static/") -> None:
+    """Each URL names a file under static/ and ends in ?v= and the start of its SHA-256."""
+    assert urls
+    for url in urls:
+        path, _, digest = url.partition("?v=")
+        assert path.startswith(prefix), url
+        file = STATIC_DIR / path.removeprefix(prefix)
+        assert file.is_file(), url
+        assert len(digest) >= 8 and hashlib.sha256(file.read_bytes()).hexdigest().startswith(digest)
+
+
 def test_served_map_points_at_app_static() -> None:
     html = small_map("served", cluster=True).get_root().render()
     srcs = re.findall(r'<script src="([^"]+)"', html)
     hrefs = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
-    assert srcs == [
+    # Leaflet first, then our runtime (the decoder before the code using it).
+    assert without_hash(srcs) == [
         f"{SERVED_PREFIX}/leaflet/leaflet.js",
+        "/app/static/mapa/packed.js",
+        "/app/static/mapa/runtime.js",
         f"{SERVED_PREFIX}/leaflet.markercluster/leaflet.markercluster.js",
     ]
-    assert f"{SERVED_PREFIX}/leaflet/leaflet.css" in hrefs
-    assert all(h.startswith("/app/static/vendor/") for h in hrefs)
+    assert without_hash(hrefs)[:2] == [
+        f"{SERVED_PREFIX}/leaflet/leaflet.css",
+        "/app/static/mapa/runtime.css",
+    ]
     assert remote_urls(html) == set()
-    for url in srcs + hrefs:
-        assert (VENDOR_DIR / url.removeprefix(SERVED_PREFIX + "/")).is_file()
+    assert_served_with_content_hash(srcs + hrefs)
+
+
+def test_app_map_links_own_files_with_content_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the app's iframe loads: every static file exists and its URL changes with it."""
+    sent: dict[str, object] = {}
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.update(kw))
+    streamlit_folium.st_folium(small_map("served", cluster=True), returned_objects=[])
+    links = [*sent["js_links"], *sent["css_links"]]  # type: ignore[misc]
+    assert "/app/static/mapa/runtime.js" in without_hash(links)
+    assert_served_with_content_hash(links)
+    # No runtime code or style travels in the page itself any more.
+    assert ".mapa-popup" not in str(sent["header"])
+    assert "L.Canvas.include" not in str(sent["script"])
+
+
+def test_served_links_follow_base_url_path() -> None:
+    m = make_offline(small_map("served"), prefix=served_prefix("/mapa/"))
+    srcs = re.findall(r'<script src="([^"]+)"', m.get_root().render())
+    assert_served_with_content_hash(srcs, prefix="/mapa/app/static/")
 
 
 def test_served_prefix_follows_base_url_path() -> None:
@@ -91,7 +137,8 @@ def test_plain_folium_map_drops_bootstrap_font_awesome_and_jquery() -> None:
     m = folium.Map(tiles=None)
     folium.CircleMarker([54.35, 18.65]).add_to(m)
     html = make_offline(m, "served").get_root().render()
-    assert re.findall(r'<script src="([^"]+)"', html) == ["/app/static/vendor/leaflet/leaflet.js"]
+    srcs = re.findall(r'<script src="([^"]+)"', html)
+    assert without_hash(srcs) == ["/app/static/vendor/leaflet/leaflet.js"]
     assert "bootstrap" not in html
     assert "fontawesome" not in html
     assert remote_urls(html) == set()
@@ -142,8 +189,8 @@ def test_st_folium_is_sent_only_local_links(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.update(kw))
     streamlit_folium.st_folium(small_map("served", cluster=True), returned_objects=[])
     links = [*sent["js_links"], *sent["css_links"]]  # type: ignore[misc]
-    assert links and all(link.startswith("/app/static/vendor/") for link in links)
-    assert links[0] == "/app/static/vendor/leaflet/leaflet.js"
+    assert links and all(link.startswith("/app/static/") for link in links)
+    assert without_hash(links)[0] == "/app/static/vendor/leaflet/leaflet.js"
     assert remote_urls(str(sent["header"]) + str(sent["html"]) + str(sent["script"])) == set()
     assert "MAPA.layer(map_div" in str(sent["script"])
 
@@ -162,3 +209,26 @@ def test_streamlit_serves_static_files() -> None:
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["enableStaticServing"] is True
     assert config["browser"]["gatherUsageStats"] is False
+
+
+def test_the_app_sends_the_once_rendered_map_exactly_as_st_folium_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``show_map`` of a cached map skips st_folium's per-run rendering, not its output."""
+    from mapping.ui.maps import AppMap, _component_args, show_map
+    from mapping.webmap.citymap import CityMap
+
+    m = small_map("served", cluster=True)
+    cached = _component_args(m)
+    sent: dict[str, object] = {}
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.update(kw))
+    streamlit_folium.st_folium(m, key="mapa", returned_objects=[], use_container_width=True)
+    assert cached == {k: sent[k] for k in cached}
+    direct = dict(sent)
+    sent.clear()
+    built = AppMap(m, None, {}, {}, True, component=cached)  # type: ignore[arg-type]
+    assert isinstance(built, CityMap)
+    show_map(built, key="mapa", height=700)
+    assert {k: v for k, v in sent.items() if k != "on_change"} == {
+        k: v for k, v in direct.items() if k != "on_change"
+    }

@@ -7,8 +7,8 @@ import re
 from shapely.geometry import Point, box
 
 from mapping.frames import records_to_frame
-from mapping.pickermap import picker_map
 from mapping.schema import AREAS
+from mapping.webmap.picker import picker_map
 
 STOGI = box(18.70, 54.36, 18.74, 54.38)
 

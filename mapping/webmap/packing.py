@@ -37,9 +37,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from mapping.frames import decode_list, is_list_field
-from mapping.maplayers import escape_json_text
+from mapping.frames import WGS84, decode_list, has_location, is_list_field
 from mapping.schema import Audience, Field, FieldType, Layer
+from mapping.webmap.layers import escape_json_text
 
 __all__ = ["PRECISION", "LayerData", "pack_layer", "shipped_fields"]
 
@@ -101,7 +101,7 @@ def pack_layer(
     """
     _check_frame(frame, extra)
     geoms = np.asarray(frame.geometry.values, dtype=object)
-    placed = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    placed = np.flatnonzero(has_location(frame.geometry).to_numpy())
     shapes = geoms[placed]
     is_point = shapely.get_type_id(shapes) == shapely.GeometryType.POINT
     xs = np.round(shapely.get_x(shapes[is_point]) * _SCALE).astype(np.int64)
@@ -164,7 +164,26 @@ def _clean_values(values: np.ndarray, field: Field) -> list[Any]:
         text = pd.Series(values, dtype="string").str.strip()
         return text.mask(text == "").to_numpy(dtype=object, na_value=None).tolist()
     clean = _cleaner(field)
+    if clean is _clean_list:
+        return _clean_lists(values)
     return [clean(v) for v in values]
+
+
+def _clean_lists(values: np.ndarray) -> list[Any]:
+    # A list column holds a few combinations ("dzieci; seniorzy") many times
+    # over: each distinct one is cleaned once (50,000 rows, a few dozen lists).
+    memo: dict[Any, list[str] | None] = {}
+    out: list[Any] = []
+    for value in values:
+        key = tuple(value) if isinstance(value, list | tuple) else value
+        try:
+            cleaned = memo[key]
+        except KeyError:
+            cleaned = memo[key] = _clean_list(value)
+        except TypeError:  # an unhashable item: clean it on its own
+            cleaned = _clean_list(value)
+        out.append(cleaned)
+    return out
 
 
 def _encode(values: list[Any], is_list: bool) -> dict[str, list[Any]]:
@@ -186,7 +205,7 @@ def _rounded(geom: Any) -> Any:
 
 
 def _check_frame(frame: gpd.GeoDataFrame, extra: Mapping[str, Sequence[Any]] | None) -> None:
-    if frame.crs is not None and not frame.crs.equals("EPSG:4326"):
+    if frame.crs is not None and not frame.crs.equals(WGS84):
         raise ValueError(f"Ramka musi być w EPSG:4326, jest w {frame.crs.to_string()}")
     for name, values in (extra or {}).items():
         if len(values) != len(frame):

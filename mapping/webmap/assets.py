@@ -2,13 +2,17 @@
 
 A folium map links its JavaScript and CSS from public CDNs (``default_js`` and
 ``default_css`` of ``folium.Map`` and of plugins such as ``MarkerCluster``).
-``make_offline`` rewrites those links on every element of a map, in one of two
-modes:
+Our own browser code, ``static/mapa/`` (the runtime, the filter panel and
+their styles), is linked the same way by our elements (``OWN_JS``,
+``OWN_CSS``).  ``make_offline`` rewrites those links on every element of a
+map, in one of two modes:
 
 ``"served"``
-    links point at the app's own static files, ``/app/static/vendor/...``
-    (Streamlit serves ``static/`` when ``[server] enableStaticServing = true``
-    is set in ``.streamlit/config.toml``).  Used for the map inside the app.
+    links point at the app's own static files, ``/app/static/vendor/...`` and
+    ``/app/static/mapa/...`` (Streamlit serves ``static/`` when ``[server]
+    enableStaticServing = true`` is set in ``.streamlit/config.toml``), each
+    with ``?v=`` and the start of the file's SHA-256, so a browser never runs
+    a cached copy of a changed file.  Used for the map inside the app.
 ``"inline"``
     every script and stylesheet is copied into the page, Leaflet's images as
     ``data:`` URIs, so the HTML is one self-contained file.  Used for exported
@@ -73,6 +77,7 @@ every rerun.  With ``server.baseUrlPath`` set, call
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -89,19 +94,28 @@ from mapping.errors import MapError
 
 __all__ = [
     "SERVED_PREFIX",
+    "STATIC_DIR",
     "VENDOR_DIR",
     "AssetMode",
     "OfflineError",
     "RawElement",
+    "figure_of",
     "make_offline",
+    "own_links",
     "render_once",
     "served_prefix",
+    "static_text",
 ]
 
 AssetMode = Literal["served", "inline"]
-VENDOR_DIR = Path(__file__).resolve().parent.parent / "static" / "vendor"
-#: Where Streamlit serves ``static/vendor`` (no ``server.baseUrlPath``).
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
+VENDOR_DIR = STATIC_DIR / "vendor"
+#: Where Streamlit serves ``static/vendor`` (no ``server.baseUrlPath``); our
+#: own files are served from its parent, ``/app/static``.
 SERVED_PREFIX = "/app/static/vendor"
+#: Length of the content hash in ``?v=``: 48 bits, ample against collisions
+#: between two versions of one file.
+_HASH_CHARS = 12
 
 
 class OfflineError(MapError):
@@ -110,21 +124,31 @@ class OfflineError(MapError):
 
 @dataclass(frozen=True)
 class _Asset:
-    path: str  # relative to VENDOR_DIR
+    path: str  # relative to STATIC_DIR
     kind: Literal["js", "css"]
 
 
-#: Vendored files, keyed by the link names folium and its plugins use, in the
-#: order they must load (Leaflet before its plugins).
-_VENDORED: dict[str, _Asset] = {
-    "leaflet_css": _Asset("leaflet/leaflet.css", "css"),
-    "markerclustercss": _Asset("leaflet.markercluster/MarkerCluster.css", "css"),
-    "markerclusterdefaultcss": _Asset("leaflet.markercluster/MarkerCluster.Default.css", "css"),
-    "leaflet_draw_css": _Asset("leaflet-draw/leaflet.draw.css", "css"),
-    "leaflet": _Asset("leaflet/leaflet.js", "js"),
-    "jquery": _Asset("jquery/jquery.min.js", "js"),
-    "markerclusterjs": _Asset("leaflet.markercluster/leaflet.markercluster.js", "js"),
-    "leaflet_draw_js": _Asset("leaflet-draw/leaflet.draw.js", "js"),
+#: Vendored and own files, keyed by the link names folium, its plugins and our
+#: elements use, in the order they must load: Leaflet before its plugins and
+#: our runtime, our styles after Leaflet's (they override it at equal
+#: specificity), the pure modules before the code using them.
+_ASSETS: dict[str, _Asset] = {
+    "leaflet_css": _Asset("vendor/leaflet/leaflet.css", "css"),
+    "markerclustercss": _Asset("vendor/leaflet.markercluster/MarkerCluster.css", "css"),
+    "markerclusterdefaultcss": _Asset(
+        "vendor/leaflet.markercluster/MarkerCluster.Default.css", "css"
+    ),
+    "leaflet_draw_css": _Asset("vendor/leaflet-draw/leaflet.draw.css", "css"),
+    "mapa_runtime_css": _Asset("mapa/runtime.css", "css"),
+    "mapa_panel_css": _Asset("mapa/panel.css", "css"),
+    "leaflet": _Asset("vendor/leaflet/leaflet.js", "js"),
+    "jquery": _Asset("vendor/jquery/jquery.min.js", "js"),
+    "markerclusterjs": _Asset("vendor/leaflet.markercluster/leaflet.markercluster.js", "js"),
+    "leaflet_draw_js": _Asset("vendor/leaflet-draw/leaflet.draw.js", "js"),
+    "mapa_packed": _Asset("mapa/packed.js", "js"),
+    "mapa_runtime": _Asset("mapa/runtime.js", "js"),
+    "mapa_filters": _Asset("mapa/filters.js", "js"),
+    "mapa_panel": _Asset("mapa/panel.js", "js"),
 }
 #: folium.Map links these by default for Bootstrap and Awesome Markers icons.
 _UNUSED = frozenset(
@@ -165,6 +189,20 @@ class RawElement(Element):
         return self.text
 
 
+def figure_of(element: Element) -> Figure:
+    """The page (``branca`` ``Figure``) ``element`` is on; a ``folium.Map`` always has one.
+
+    Raises
+    ------
+    ValueError
+        when the element is not (yet) on a page.
+    """
+    figure = element.get_root()
+    if not isinstance(figure, Figure):
+        raise ValueError("Element musi należeć do folium.Figure")
+    return figure
+
+
 def render_once(element: MacroElement, **kwargs: object) -> None:
     """Render ``element``'s macros into its figure in one pass, then its children.
 
@@ -173,9 +211,7 @@ def render_once(element: MacroElement, **kwargs: object) -> None:
     user data would then be *evaluated* on the server (a template injection).
     Elements that embed user data render through this function instead.
     """
-    figure = element.get_root()
-    if not isinstance(figure, Figure):
-        raise ValueError("Element musi należeć do folium.Figure")
+    figure = figure_of(element)
     module = element._template.module
     for part in ("header", "html", "script"):
         macro = getattr(module, part, None)
@@ -193,6 +229,21 @@ def served_prefix(base_url_path: str = "") -> str:
     return f"/{base}{SERVED_PREFIX}" if base else SERVED_PREFIX
 
 
+def own_links(names: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
+    """``(name, url)`` links to our own files, as an element's ``default_js``/``default_css``.
+
+    The URLs are the served ones; ``make_offline`` rewrites them for the mode
+    (and a ``server.baseUrlPath``), as it does folium's CDN links.
+    """
+    return [(name, _url(name, SERVED_PREFIX)) for name in names]
+
+
+@cache
+def static_text(path: str) -> str:
+    """The text of ``static/<path>`` (read once per process)."""
+    return (STATIC_DIR / path).read_text(encoding="utf-8")
+
+
 def make_offline(
     m: folium.Map, mode: AssetMode = "served", *, prefix: str = SERVED_PREFIX
 ) -> folium.Map:
@@ -205,7 +256,8 @@ def make_offline(
     ----------
     m : the map, modified in place
     mode : ``"served"`` (links to ``prefix``) or ``"inline"`` (copied into the page)
-    prefix : URL of ``static/vendor`` as the browser sees it (served mode)
+    prefix : URL of ``static/vendor`` as the browser sees it (served mode);
+        our own files are linked from its parent (``static/``)
 
     Raises
     ------
@@ -225,7 +277,7 @@ def make_offline(
         if isinstance(element, branca.colormap.ColorMap):
             raise OfflineError(
                 "Skale barw branca (ColorMap) ładują d3 z internetu w streamlit-folium; "
-                "użyj legendy z mapping.legend"
+                "użyj legendy z mapping.webmap.legend"
             )
         if isinstance(element, JSCSSMixin):
             names = _local_names(element, keep_jquery)
@@ -258,7 +310,7 @@ def _local_names(element: JSCSSMixin, keep_jquery: bool) -> list[str]:
     """Names of the vendored assets ``element`` needs; raise for anything remote."""
     names: list[str] = []
     for name, url in [*element.default_js, *element.default_css]:
-        if name in _VENDORED:
+        if name in _ASSETS:
             if name != "jquery" or keep_jquery:
                 names.append(name)
         elif name in _UNUSED:
@@ -270,7 +322,7 @@ def _local_names(element: JSCSSMixin, keep_jquery: bool) -> list[str]:
         else:
             raise OfflineError(
                 f"element {element.get_name()} potrzebuje pliku z internetu ({url}); "
-                "dodaj go do static/vendor (scripts/vendor_assets.sh) i do mapping/offline.py"
+                "dodaj go do static/vendor (scripts/vendor_assets.sh) i do mapping/webmap/assets.py"
             )
     return names
 
@@ -282,11 +334,19 @@ def _uses_awesome_markers(m: folium.Map) -> bool:
 def _links(names: list[str], kind: str, mode: AssetMode, prefix: str) -> list[tuple[str, str]]:
     if mode == "inline":
         return []  # the content goes into the page header instead
-    return [
-        (name, f"{prefix.rstrip('/')}/{_VENDORED[name].path}")
-        for name in names
-        if _VENDORED[name].kind == kind
-    ]
+    return [(name, _url(name, prefix)) for name in names if _ASSETS[name].kind == kind]
+
+
+def _url(name: str, prefix: str) -> str:
+    """The served URL of an asset: under ``prefix``'s parent, with its content hash."""
+    root = prefix.rstrip("/").removesuffix("/vendor")
+    path = _ASSETS[name].path
+    return f"{root}/{path}?v={_digest(path)}"
+
+
+@cache
+def _digest(path: str) -> str:
+    return hashlib.sha256((STATIC_DIR / path).read_bytes()).hexdigest()[:_HASH_CHARS]
 
 
 def _inline(figure: Figure, needed: list[str]) -> None:
@@ -298,7 +358,7 @@ def _inline(figure: Figure, needed: list[str]) -> None:
     wanted = set(needed) | {key.removeprefix("offline_") for key in inlined}
     for key in inlined:
         del header._children[key]
-    ordered = [name for name in _VENDORED if name in wanted]
+    ordered = [name for name in _ASSETS if name in wanted]
     if "leaflet" in ordered:
         ordered.append("leaflet_icons")
     # After the charset <meta>, before every element's own <style>, so our
@@ -311,8 +371,8 @@ def _inline(figure: Figure, needed: list[str]) -> None:
 def _inline_tag(name: str) -> str:
     if name == "leaflet_icons":
         return _icon_script()
-    asset = _VENDORED[name]
-    text = (VENDOR_DIR / asset.path).read_text(encoding="utf-8")
+    asset = _ASSETS[name]
+    text = static_text(asset.path)
     if asset.kind == "css":
         # Comments only cost bytes (and hold URLs of browser bug reports).
         text = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)

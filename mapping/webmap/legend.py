@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import replace
 
 from branca.element import MacroElement
 from folium.template import Template
 
-from mapping.maplayers import script_json
-from mapping.offline import render_once
+from mapping.webmap.assets import render_once
+from mapping.webmap.settings import LegendItem, LegendSection, LegendSettings, settings_json
+from mapping.webmap.tiles import CARTO_ATTRIBUTION, OSM_ATTRIBUTION
 
 __all__ = [
     "CARTO_ATTRIBUTION",
@@ -30,12 +31,6 @@ __all__ = [
     "sources_for",
 ]
 
-#: Shown on every map, with or without tiles: the base data comes from OSM.
-#: The OpenStreetMap tile layer uses the same text, so Leaflet shows it once.
-OSM_ATTRIBUTION = (
-    '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap contributors</a> (ODbL)'
-)
-CARTO_ATTRIBUTION = '© <a href="https://carto.com/attributions">CARTO</a>'
 #: Where the map's own data comes from (plain text).
 DATA_SOURCES: tuple[str, ...] = ("Otwarte Dane Gdańsk", "PRG © GUGiK")
 
@@ -59,30 +54,6 @@ def attribution_html(sources: Sequence[str] = DATA_SOURCES) -> list[str]:
     if sources:
         parts.append("Dane: " + ", ".join(html.escape(s) for s in sources))
     return parts
-
-
-@dataclass(frozen=True)
-class LegendItem:
-    """One legend row: a symbol and its label.
-
-    ``shape`` is ``circle``, ``square``, ``diamond``, ``triangle`` (markers),
-    ``box`` (an area fill) or ``line`` (an outline).
-    """
-
-    label: str
-    shape: str = "circle"
-    fill: str | None = None
-    stroke: str | None = None
-    weight: float = 1.2
-    dash: str | None = None
-
-
-@dataclass(frozen=True)
-class LegendSection:
-    """A titled group of legend rows."""
-
-    title: str
-    items: tuple[LegendItem, ...]
 
 
 class Legend(MacroElement):
@@ -116,17 +87,15 @@ class Legend(MacroElement):
         self._name = "Legend"
         self.sections = [s for s in sections if s.items]
         self.notes = list(notes)
-        self.spec = script_json(
-            {
-                "title": title,
-                "position": position,
-                "sections": [
-                    {"title": s.title, "items": [asdict(i) for i in s.items]} for s in self.sections
-                ],
-                "notes": self.notes,
-            }
-        )
+        self.settings = LegendSettings(title, position, tuple(self.sections), tuple(self.notes))
+        self.spec = settings_json(self.settings)
 
-    def render(self, **kwargs: object) -> None:
-        """Render once (see ``mapping.offline.render_once``)."""
+    def remembered_as(self, key: str) -> None:
+        """Keep the legend folded or open, as last left, on every map using ``key``."""
+        self.settings = replace(self.settings, remember=key)
+        self.spec = settings_json(self.settings)
+
+    # branca annotates Element.render as returning str; MacroElement.render returns None.
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]
+        """Render once (see ``mapping.webmap.assets.render_once``)."""
         render_once(self, **kwargs)

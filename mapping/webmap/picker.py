@@ -8,8 +8,9 @@ from folium.plugins import Draw
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from mapping.mapview import build_map
-from mapping.offline import make_offline
+from mapping.webmap.assets import make_offline
+from mapping.webmap.build import build_map
+from mapping.webmap.tiles import TileChoice
 
 __all__ = ["picker_map"]
 
@@ -21,7 +22,7 @@ def picker_map(
     current: BaseGeometry | None,
     *,
     draw_areas: bool = False,
-    tiles: str = "osm",
+    tiles: TileChoice = "osm",
 ) -> folium.Map:
     """District outlines and labels (drawn by ``build_map``, which escapes names),
     the record's current location, and — for layers that hold areas — tools to
@@ -29,7 +30,7 @@ def picker_map(
 
     Tiles are optional: without them the outlines keep the map readable.
     """
-    m = build_map(areas, {}, tiles=tiles)  # type: ignore[arg-type]
+    m = build_map(areas, {}, tiles=tiles)
     if draw_areas:
         Draw(
             export=False,

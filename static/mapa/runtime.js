@@ -1,70 +1,25 @@
-"""The map's own folium elements: a small JavaScript runtime and record layers.
-
-``RecordLayer`` draws a whole layer (all resources, all needs, all districts)
-as one Leaflet GeoJSON layer: points become canvas-drawn shape markers, so
-50,000 records cost one layer, not 50,000 DOM nodes.  Popups and tooltips are
-bound once to the layer and built in the browser from the feature's properties
-with ``textContent`` — user text is never parsed as HTML.  The properties
-themselves are prepared by ``mapping.mapdata`` and hold only what the audience
-may see.
-
-Everything user-supplied enters the page through ``script_json`` (JSON with
-``<``, ``>``, ``&``, ``'`` and Jinja delimiters escaped) and elements render
-through ``mapping.offline.render_once`` (no second Jinja pass).
-"""
-
-from __future__ import annotations
-
-import json
-import re
-from collections.abc import Mapping
-from typing import Any
-
-import folium
-from branca.element import CssLink, Figure, JavascriptLink, MacroElement
-from folium.elements import ElementAddToElement, JSCSSMixin
-from folium.plugins import MarkerCluster
-from folium.template import Template
-
-from mapping.offline import render_once
-from mapping.styles import MapStyle
-
-__all__ = ["DeferredLayerControl", "MapRuntime", "RecordLayer", "escape_json_text", "script_json"]
-
-_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
-
-
-def script_json(value: Any) -> str:
-    """JSON for a ``<script>`` element: compact, HTML-safe and Jinja-inert.
-
-    ``<``, ``>``, ``&`` and ``'`` become ``\\u`` escapes so no string can close
-    the script element; a ``{`` opening ``{{``, ``{%`` or ``{#`` becomes
-    ``\\u007b`` so no template engine sees a tag.  Both occur only inside JSON
-    strings, where the escapes decode to the same text.
-    """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return escape_json_text(text)
-
-
-def escape_json_text(text: str) -> str:
-    """Apply ``script_json``'s escaping to already serialised JSON text."""
-    text = (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("'", "\\u0027")
-    )
-    return _JINJA_OPEN.sub(lambda _: "\\u007b", text)
-
-
-# The runtime is plain ES5 so it runs in any browser Leaflet 1.9 supports.  It
-# is defined once per page (window.MAPA) and shared by every layer.
-_RUNTIME_JS = r"""
+/*
+ * The map runtime: record layers, popups, tooltips, labels, legend and title.
+ *
+ * Loaded once per page after Leaflet and packed.js (window.MAPA_PACKED), like
+ * a folium plugin's default_js: mapping/webmap/layers.py links it (the app:
+ * Streamlit's static route, with a content hash) or inlines it (the one-file
+ * export).
+ * Everything Python decides arrives as settings (mapping/webmap/settings.py):
+ * MAPA.init(map, MapSettings) once, then MAPA.layer(map, packed,
+ * LayerSettings) per dataset and MAPA.legend(map, LegendSettings).  No text
+ * or code of the data's vocabulary (area kinds, labels) is written here.
+ *
+ * Plain ES5, so it runs in any browser Leaflet 1.9 supports.  It patches
+ * L.Canvas and L.SVG to draw squares, diamonds and triangles and to draw
+ * markers in batches (see below).
+ */
 (function () {
   "use strict";
   if (window.MAPA) { return; }
   var M = {};
   var has = Object.prototype.hasOwnProperty;
+  var P = window.MAPA_PACKED;
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -195,18 +150,28 @@ _RUNTIME_JS = r"""
     }
     return s;
   }
+  // How an area of this kind is drawn (cfg.areaStyles, keyed by kind; an
+  // unknown or missing kind is drawn as cfg.areaDefault).
+  function areaKind(p, cfg) {
+    var styles = cfg.areaStyles || {};
+    return (p.kind && has.call(styles, p.kind)) ? styles[p.kind] : styles[cfg.areaDefault];
+  }
   function areaStyle(p, cfg) {
-    var s = { color: "#3a3a3a", weight: cfg.lineWeight, opacity: 0.9, fill: true, fillOpacity: 0 };
-    if (p.kind === "miasto") {
-      s.color = "#1f1f1f"; s.weight = cfg.lineWeight * 2; s.fill = false;
-    } else if (p.kind === "obszar_roboczy") {
-      s.color = "#6a3d9a"; s.dashArray = "8 6"; s.fillColor = "#6a3d9a"; s.fillOpacity = 0.05;
-    } else if (cfg.classes) {
+    var a = areaKind(p, cfg);
+    var s = { color: a.color, weight: a.weight, opacity: 0.9, fill: a.fill,
+      fillOpacity: a.fillOpacity };
+    if (a.dash) { s.dashArray = a.dash; }
+    if (a.fillColor) { s.fillColor = a.fillColor; }
+    if (a.shaded && cfg.classes) {
       s.fillColor = p._class >= 0 ? cfg.classes[p._class] : cfg.noDataColor;
       s.fillOpacity = 0.7;
     }
-    if (p._focus) { s.color = "#000000"; s.weight = cfg.lineWeight * 2.5; s.opacity = 1; }
+    if (p._focus) { s.color = cfg.focus.color; s.weight = cfg.focus.weight; s.opacity = 1; }
     return s;
+  }
+  // Whether the popup and tooltip of this feature name the indicator.
+  function showsIndicator(p, cfg) {
+    return Boolean(cfg.indicator) && areaKind(p, cfg).indicator;
   }
   function shapeStyle(feature, cfg) {
     var p = feature.properties || {};
@@ -232,16 +197,16 @@ _RUNTIME_JS = r"""
     var t = p[cfg.title];
     return (t === undefined || t === null || t === "") ? cfg.label : String(t);
   }
-  function indicatorText(p, cfg) {
-    if (p._value === undefined || p._value === null) { return "brak danych"; }
+  function indicatorText(p, cfg, texts) {
+    if (p._value === undefined || p._value === null) { return texts.noData; }
     return p._value.toLocaleString("pl-PL") + (cfg.indicator.unit ? " " + cfg.indicator.unit : "");
   }
-  M.popup = function (feature, cfg) {
+  M.popup = function (feature, cfg, texts) {
     var p = (feature && feature.properties) || {};
     var box = el("div", "mapa-popup");
     var head = box.appendChild(el("div", "mapa-popup-title", titleOf(p, cfg)));
     var sample = cfg.sample !== null && p.source === cfg.sample;
-    if (sample) { head.appendChild(el("span", "mapa-badge", "przykład")); }
+    if (sample) { head.appendChild(el("span", "mapa-badge", texts.sampleBadge)); }
     var list = box.appendChild(el("dl"));
     // The "\n" text nodes are invisible in the popup but make its plain text
     // (what streamlit-folium returns as last_object_clicked_popup) one line
@@ -261,46 +226,32 @@ _RUNTIME_JS = r"""
         row(f.label, display(v, f, cfg));
       }
     });
-    if (cfg.indicator && p.kind !== "miasto") { row(cfg.indicator.label, indicatorText(p, cfg)); }
+    if (showsIndicator(p, cfg)) { row(cfg.indicator.label, indicatorText(p, cfg, texts)); }
     box.appendChild(document.createTextNode("\n"));
     if (cfg.freshness) {
       var date = p[cfg.freshness];
-      var text = date ? "zweryfikowano: " + date : "brak daty weryfikacji";
+      var text = date ? texts.verified + date : texts.unverified;
       box.appendChild(el("div", p._stale ? "mapa-fresh mapa-stale" : "mapa-fresh",
-        p._stale ? text + " — nieaktualne" : text));
+        p._stale ? text + texts.staleSuffix : text));
     }
     if (cfg.showId && p.id !== undefined) {
-      box.appendChild(el("div", "mapa-id", "\nid: " + p.id));
+      box.appendChild(el("div", "mapa-id", "\n" + texts.recordId + p.id));
     }
     return box;
   };
-  M.tooltip = function (feature, cfg) {
+  M.tooltip = function (feature, cfg, texts) {
     var p = (feature && feature.properties) || {};
     var text = titleOf(p, cfg);
-    if (cfg.indicator && p.kind !== "miasto") { text += ": " + indicatorText(p, cfg); }
+    if (showsIndicator(p, cfg)) { text += ": " + indicatorText(p, cfg, texts); }
     return el("span", null, text);
   };
 
   // --- layers --------------------------------------------------------------
-  // Packed features (see mapping/mapdata.py).  Points become markers directly:
-  // no intermediate GeoJSON objects, one shared marker class per style, and
-  // properties built only when a popup or tooltip asks for them.
-  function columns(packed) {
-    var names = Object.keys(packed.p);
-    return { names: names, cols: names.map(function (k) { return packed.p[k]; }) };
-  }
-  function cell(col, i) {
-    if (col.v) { return col.v[i]; }
-    return col.i[i] >= 0 ? col.d[col.i[i]] : null;
-  }
-  function rowProps(table, i) {
-    var props = {};
-    for (var c = 0; c < table.cols.length; c++) {
-      var v = cell(table.cols[c], i);
-      if (v !== null) { props[table.names[c]] = v; }
-    }
-    return props;
-  }
+  // Packed features (packed.js, mapping/webmap/packing.py).  Points become
+  // markers directly: no intermediate GeoJSON objects, one shared marker
+  // class per style, and properties built only when a popup or tooltip asks
+  // for them.
+  var cell = P.cell, rowProps = P.rowProps;
   function featureClass(table) {
     function Feature(row) { this._row = row; }
     Feature.prototype.type = "Feature";
@@ -325,8 +276,8 @@ _RUNTIME_JS = r"""
     return classes[key];
   }
   M.markers = function (packed, cfg) {
-    var table = columns(packed), Feature = featureClass(table);
-    var n = packed.x.length, s = packed.s, y = packed.y0, markers = new Array(n);
+    var table = P.columns(packed), Feature = featureClass(table);
+    var markers = new Array(packed.x.length);
     // Rows sharing category, kind and freshness share a class: look it up by
     // the dictionary codes, so most rows cost no string building at all.
     var codeCols = ["category", "kind", "_stale"].map(function (k) {
@@ -334,8 +285,7 @@ _RUNTIME_JS = r"""
       return col && col.i ? col.i : null;
     });
     var byCode = {};
-    for (var i = 0; i < n; i++) {
-      y -= packed.y[i];
+    P.eachPoint(packed, function (i, lat, lng) {
       var Cls;
       if (codeCols[0] !== null || codeCols[1] !== null || codeCols[2] !== null) {
         var code = (codeCols[0] ? codeCols[0][i] : 0) + ":" + (codeCols[1] ? codeCols[1][i] : 0) +
@@ -344,21 +294,13 @@ _RUNTIME_JS = r"""
       } else {
         Cls = markerClass(cfg, table, i);
       }
-      var marker = new Cls(L.latLng(y / s, (packed.x0 + packed.x[i]) / s));
+      var marker = new Cls(L.latLng(lat, lng));
       marker.feature = new Feature(i);
       markers[i] = marker;
-    }
+    });
     return markers;
   };
-  M.shapes = function (packed) {
-    var table = columns(packed), np = packed.x.length;
-    return {
-      type: "FeatureCollection",
-      features: packed.g.map(function (geometry, k) {
-        return { type: "Feature", geometry: geometry, properties: rowProps(table, np + k) };
-      })
-    };
-  };
+  M.shapes = P.shapes;
   M.geoJson = function (cfg) {
     var layer = L.geoJson(null, { style: function (f) { return shapeStyle(f, cfg); } });
     layer.mapaConfig = cfg;
@@ -403,21 +345,17 @@ _RUNTIME_JS = r"""
       group.addLayers(add);
     });
   };
-  // What a filter in the page (mapping/export/interactive.py) works with:
+  // What a filter in the page (panel.js) works with:
   // ``target.mapa`` holds the config, the items by row, which are shown and
   // a column's values by row; ``map.mapaLayers`` lists the datasets.
   M.register = function (map, target, packed, cfg, items, apply) {
-    var table = columns(packed);
+    var table = P.columns(packed);
     target.mapa = {
       cfg: cfg,
       items: items,
       shown: items.map(function () { return true; }),
       apply: apply,
-      column: function (name) {
-        var k = table.names.indexOf(name), out = new Array(items.length);
-        for (var i = 0; i < items.length; i++) { out[i] = k < 0 ? null : cell(table.cols[k], i); }
-        return out;
-      }
+      column: function (name) { return P.columnValues(table, name, items.length); }
     };
     (map.mapaLayers || (map.mapaLayers = [])).push(target);
     return target;
@@ -438,9 +376,12 @@ _RUNTIME_JS = r"""
     return n;
   };
   M.bind = function (layer, target, cfg, map) {
-    target.bindPopup(function (l) { return M.popup(l.feature, cfg); },
-      { maxWidth: cfg.popupWidth, autoPanPadding: [16, 16] });
-    target.bindTooltip(function (l) { return M.tooltip(l.feature, cfg); },
+    var texts = map.mapaSettings.texts;
+    if (cfg.popups !== false) {
+      target.bindPopup(function (l) { return M.popup(l.feature, cfg, texts); },
+        { maxWidth: cfg.popupWidth, autoPanPadding: [16, 16] });
+    }
+    target.bindTooltip(function (l) { return M.tooltip(l.feature, cfg, texts); },
       { sticky: true, direction: "top", offset: [0, -6], opacity: 0.95 });
     if (cfg.kind === "areas") { M.labels(layer, cfg, map); }
   };
@@ -496,8 +437,15 @@ _RUNTIME_JS = r"""
     var control = L.control({ position: spec.position });
     control.onAdd = function () {
       var box = el("details", "mapa-legend");
-      // Open on a tall map; folded (one line) on a small one.
-      box.open = map.getSize().y >= 600;
+      // As the user left it on the previous map (spec.remember), else open on
+      // a tall map and folded (one line) on a small one.
+      var kept = M.remembered(spec.remember);
+      box.open = kept === null ? map.getSize().y >= 600 : kept === "open";
+      if (spec.remember) {
+        box.addEventListener("toggle", function () {
+          M.remember(spec.remember, box.open ? "open" : "folded");
+        });
+      }
       box.appendChild(el("summary", null, spec.title));
       spec.sections.forEach(function (section) {
         box.appendChild(el("div", "mapa-legend-head", section.title));
@@ -515,222 +463,31 @@ _RUNTIME_JS = r"""
     };
     return control.addTo(map);
   };
-  M.init = function (map, cfg) {
-    L.DomUtil.addClass(map.getContainer(), "mapa-map");
-    if (cfg.title) {
-      var title = el("div", "mapa-title", cfg.title);
-      map.getContainer().appendChild(title);
-    }
+  // A small state kept in the browser between maps (localStorage).  Storage
+  // may be refused (a file opened from disk, private mode): then nothing is
+  // kept and the default applies.
+  M.remembered = function (key) {
+    if (!key) { return null; }
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  };
+  M.remember = function (key, value) {
+    try { window.localStorage.setItem(key, value); } catch (e) { return false; }
+    return true;
+  };
+  // The page's settings (MapSettings): kept on the map for its layers; the
+  // style's sizes become CSS variables read by runtime.css.
+  M.init = function (map, settings) {
+    var box = map.getContainer();
+    map.mapaSettings = settings;
+    L.DomUtil.addClass(box, "mapa-map");
+    box.style.setProperty("--mapa-font", settings.fontPx + "px");
+    box.style.setProperty("--mapa-small", settings.smallPx + "px");
+    box.style.setProperty("--mapa-label", settings.labelPx + "px");
+    box.style.setProperty("--mapa-control", settings.controlPx + "px");
+    if (settings.title) { box.appendChild(el("div", "mapa-title", settings.title)); }
     if (!map.attributionControl) { map.attributionControl = L.control.attribution().addTo(map); }
-    cfg.attribution.forEach(function (html) { map.attributionControl.addAttribution(html); });
+    settings.attribution.forEach(function (html) { map.attributionControl.addAttribution(html); });
     L.control.scale({ imperial: false }).addTo(map);
   };
   window.MAPA = M;
 })();
-"""
-
-
-def _runtime_css(style: MapStyle) -> str:
-    return f"""<style>
-.leaflet-container {{ background: #f3f3ef; }}
-.mapa-map.leaflet-container, .mapa-map .leaflet-popup-content, .mapa-map .leaflet-tooltip,
-.mapa-map .leaflet-control-layers {{ font-size: {style.font_px}px; line-height: 1.35; }}
-.mapa-map .leaflet-control-attribution, .mapa-map .leaflet-control-scale-line {{
-  font-size: {style.small_px}px; }}
-.mapa-map .leaflet-control-layers-toggle {{ width: {max(36, style.font_px * 2)}px;
-  height: {max(36, style.font_px * 2)}px; }}
-.mapa-popup-title {{ font-weight: 700; font-size: 1.1em; margin-bottom: .3em; }}
-.mapa-popup dl {{ margin: 0; display: grid; grid-template-columns: max-content 1fr;
-  column-gap: .6em; row-gap: .15em; }}
-.mapa-popup dt {{ font-weight: 600; color: #444; }}
-.mapa-popup dd {{ margin: 0; overflow-wrap: anywhere; }}
-.mapa-badge {{ display: inline-block; margin-left: .5em; padding: 0 .4em; border-radius: .3em;
-  background: #ffe08a; color: #4a3900; font-size: .8em; font-weight: 600; }}
-.mapa-fresh {{ margin-top: .4em; color: #2d5f2d; }}
-.mapa-stale {{ color: #8a3b00; font-weight: 600; }}
-.mapa-id {{ margin-top: .3em; color: #666; font-size: .85em; }}
-.mapa-label {{ background: none; border: none; }}
-.mapa-label span {{ position: absolute; transform: translate(-50%, -50%); white-space: nowrap;
-  font-size: {style.label_px}px; font-weight: 600; color: #1f1f1f; pointer-events: none;
-  text-shadow: 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff, 0 0 5px #fff; }}
-.mapa-labels-hidden .mapa-label {{ display: none; }}
-.mapa-legend {{ background: rgba(255, 255, 255, .94); padding: .4em .6em; border-radius: 4px;
-  box-shadow: 0 1px 5px rgba(0, 0, 0, .35); max-height: 55vh; overflow-y: auto;
-  max-width: 24em; }}
-.mapa-legend summary {{ font-weight: 700; cursor: pointer; }}
-.mapa-legend-head {{ font-weight: 600; margin-top: .4em; }}
-.mapa-legend ul {{ list-style: none; margin: .1em 0 0; padding: 0; }}
-.mapa-legend li {{ display: flex; align-items: center; gap: .45em; line-height: 1.2;
-  margin: .05em 0; font-size: .92em; }}
-.mapa-legend svg {{ flex: none; width: 1.25em; height: 1.25em; }}
-.mapa-legend-note {{ margin-top: .4em; font-size: .85em; color: #444; }}
-.mapa-title {{ position: absolute; top: 10px; left: 50%; transform: translateX(-50%);
-  z-index: 1000; max-width: 60%; padding: .2em .8em; border-radius: 4px; text-align: center;
-  background: rgba(255, 255, 255, .92); box-shadow: 0 1px 4px rgba(0, 0, 0, .3);
-  font-weight: 700; font-size: 1.2em; pointer-events: none; }}
-</style>"""
-
-
-class MapRuntime(MacroElement):
-    """The shared JavaScript and CSS of our maps; add it to the map first.
-
-    Parameters
-    ----------
-    style : sizes of text and symbols
-    title : shown centred at the top of the map (plain text)
-    attribution : HTML snippets for Leaflet's attribution control (trusted,
-        built by ``mapping.legend.attribution_html``)
-    """
-
-    _template = Template(
-        """
-        {% macro header(this, kwargs) %}{{ this.css }}{% endmacro %}
-        {% macro script(this, kwargs) %}
-        {{ this.js }}
-        MAPA.init({{ this._parent.get_name() }}, {{ this.config }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, style: MapStyle, *, title: str | None, attribution: list[str]):
-        super().__init__()
-        self._name = "MapRuntime"
-        self.css = _runtime_css(style)
-        self.js = _RUNTIME_JS
-        self.config = script_json({"title": title, "attribution": attribution})
-
-    def render(self, **kwargs: object) -> None:
-        """Render once (see ``mapping.offline.render_once``)."""
-        render_once(self, **kwargs)
-
-
-class RecordLayer(JSCSSMixin, folium.GeoJson):
-    """One dataset as one Leaflet GeoJSON layer, styled and explained by the runtime.
-
-    Parameters
-    ----------
-    packed : the features, packed and escaped by ``mapping.mapdata.pack_layer``,
-        embedded verbatim and unpacked in the browser
-    config : how the runtime draws and explains the features (colours,
-        shapes, field labels, choice labels); see ``mapping.mapview``
-    bounds : ``[[south, west], [north, east]]`` of the features, or None
-    name : name in the layer control
-    show : whether the layer is on when the map opens
-    cluster : Leaflet.markercluster options, or None to draw every point
-
-    Notes
-    -----
-    When clustered, the layer control toggles a marker cluster group holding
-    the GeoJSON layer's markers; the group is filled once it is on the map
-    (filling it earlier makes markercluster check each new marker against
-    every queued one, quadratic in the number of points).
-
-    ``data`` holds an empty FeatureCollection: the features exist only as the
-    packed text, so they are not copied into Python objects a second time.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }}_cfg = {{ this.config }};
-        var {{ this.get_name() }} = MAPA.layer({{ this.map_name }},
-            {{ this.packed }}, {{ this.get_name() }}_cfg);
-        {% endmacro %}
-        """
-    )
-
-    def __init__(
-        self,
-        packed: str,
-        config: Mapping[str, Any],
-        *,
-        bounds: list[list[float]] | None,
-        name: str,
-        show: bool = True,
-        cluster: Mapping[str, Any] | None = None,
-    ):
-        super().__init__({"type": "FeatureCollection", "features": []}, name=name, show=show)
-        self._name = "RecordLayer"
-        self.packed = packed
-        self.config = script_json({**config, "cluster": dict(cluster) if cluster else None})
-        self.bounds = bounds
-        # Instance lists (never the class's): mapping.offline rewrites them.
-        self.default_js = list(MarkerCluster.default_js) if cluster else []
-        self.default_css = list(MarkerCluster.default_css) if cluster else []
-
-    @property
-    def map_name(self) -> str:
-        """JS name of the map this layer is on."""
-        parent = self._parent
-        while parent is not None and not isinstance(parent, folium.Map):
-            parent = parent._parent
-        if parent is None:
-            raise ValueError("Warstwa nie jest dodana do mapy")
-        return parent.get_name()
-
-    def _get_self_bounds(self) -> list[list[float | None]]:
-        if self.bounds is None:
-            return [[None, None], [None, None]]
-        return self.bounds
-
-    def render(self, **kwargs: object) -> None:
-        """Link the scripts it needs, add itself to its parent, render once."""
-        figure = self.get_root()
-        if not isinstance(figure, Figure):
-            raise ValueError("Warstwa musi należeć do folium.Figure")
-        for name, url in self.default_js:
-            figure.header.add_child(JavascriptLink(url), name=name)
-        for name, url in self.default_css:
-            figure.header.add_child(CssLink(url), name=name)
-        if self.show:
-            self.add_child(
-                ElementAddToElement(
-                    element_name=self.get_name(), element_parent_name=self._parent.get_name()
-                ),
-                name=self.get_name() + "_add",
-            )
-        render_once(self, **kwargs)
-
-
-class DeferredLayerControl(folium.LayerControl):
-    """folium's layer control, created once the page's map script has run.
-
-    folium writes the control where it sits among the map's children, so a
-    layer added to the map after ``build_map`` (e.g. partnership links on a
-    meeting slide) would be referenced before its variable is assigned and
-    break the script.  Deferring by one task lets later layers join the
-    control wherever they were added.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = null;
-        setTimeout(function () {
-            {{ this.get_name() }} = L.control.layers(
-                {
-                    {%- for key, val in this.base_layers.items() %}
-                    {{ key|tojson }}: {{ val }},
-                    {%- endfor %}
-                },
-                {
-                    {%- for key, val in this.overlays.items() %}
-                    {{ key|tojson }}: {{ val }},
-                    {%- endfor %}
-                },
-                {{ this.options|tojavascript }}
-            ).addTo({{ this._parent.get_name() }});
-        }, 0);
-        {% endmacro %}
-        """
-    )
-
-    def render(self, **kwargs: object) -> None:
-        """Collect the layers (as folium does), then render once."""
-        self.reset()
-        for item in self._parent._children.values():
-            if not isinstance(item, folium.map.Layer) or not item.control:
-                continue
-            target = self.overlays if item.overlay else self.base_layers
-            target[item.layer_name] = item.get_name()
-        render_once(self, **kwargs)

@@ -5,16 +5,20 @@ palette followed by Paul Tol's "muted" colours; the choropleth uses the
 ColorBrewer YlGnBu sequential scheme, which stays ordered in grey-scale and for
 every common colour-vision deficiency.  Symbols add a second, colour-free cue:
 resources are circles, squares (institutions) or triangles (places), needs are
-diamonds with a heavy outline, stale records have a dashed outline.
+diamonds with a heavy outline, stale records have a dashed outline.  Area
+kinds differ by line: the city a heavy outline, working areas dashed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
-from mapping.schema import RESOURCES
+from mapping.schema import RESOURCES, AreaKind
+from mapping.webmap.settings import AreaStyle, LegendItem
 
 __all__ = [
+    "AREA_LEGEND_LABELS",
     "CATEGORY_COLORS",
     "CHOROPLETH_COLORS",
     "LAYER_COLORS",
@@ -26,6 +30,8 @@ __all__ = [
     "STANDARD",
     "STYLES",
     "MapStyle",
+    "area_legend",
+    "area_styles",
     "choropleth_colors",
 ]
 
@@ -89,6 +95,7 @@ class MapStyle:
     Parameters
     ----------
     name : identifier ("standard", "projector")
+    label : Polish name offered on the export page
     font_px : base text size of controls, popups and the legend
     label_px : district label size
     small_px : attribution and notes
@@ -100,6 +107,7 @@ class MapStyle:
     """
 
     name: str = "standard"
+    label: str = "zwykły"
     font_px: int = 14
     label_px: int = 13
     small_px: int = 11
@@ -114,6 +122,7 @@ STANDARD = MapStyle()
 #: For meetings: readable from the back of a room on a projector.
 PROJECTOR = MapStyle(
     name="projector",
+    label="na rzutnik (duży tekst)",
     font_px=24,
     label_px=24,
     small_px=16,
@@ -124,3 +133,42 @@ PROJECTOR = MapStyle(
     popup_width=520,
 )
 STYLES: dict[str, MapStyle] = {s.name: s for s in (STANDARD, PROJECTOR)}
+
+#: How each kind of area is drawn, line widths in units of the style's
+#: ``line_weight``: the city as a heavy outline under everything (not filled,
+#: so clicks reach the districts), districts shaded by the indicator, working
+#: areas dashed with a faint fill.  Every ``AreaKind`` has an entry.
+_AREA_STYLES: dict[AreaKind, AreaStyle] = {
+    AreaKind.CITY: AreaStyle("#1f1f1f", 2.0, fill=False, indicator=False),
+    AreaKind.DISTRICT: AreaStyle("#3a3a3a", 1.0, shaded=True),
+    AreaKind.WORKING_AREA: AreaStyle(
+        "#6a3d9a", 1.0, fill_color="#6a3d9a", fill_opacity=0.05, dash="8 6"
+    ),
+}
+#: The legend row naming each kind's outline.
+AREA_LEGEND_LABELS: dict[AreaKind, str] = {
+    AreaKind.CITY: "granica miasta",
+    AreaKind.DISTRICT: "granica dzielnicy",
+    AreaKind.WORKING_AREA: "obszar roboczy",
+}
+
+
+def area_styles(style: MapStyle) -> dict[str, AreaStyle]:
+    """How each area kind is drawn in ``style``, keyed by the kind's code."""
+    return {
+        kind.value: replace(look, weight=look.weight * style.line_weight)
+        for kind, look in _AREA_STYLES.items()
+    }
+
+
+def area_legend(kinds: Iterable[str], style: MapStyle) -> list[LegendItem]:
+    """Legend rows for the area kinds present (codes), drawn as on the map, in drawing order."""
+    present = set(kinds)
+    drawn = area_styles(style)
+    rows = []
+    for kind in AreaKind:
+        if kind.value in present:
+            look = drawn[kind.value]
+            label = AREA_LEGEND_LABELS[kind]
+            rows.append(LegendItem(label, "line", None, look.color, look.weight, dash=look.dash))
+    return rows

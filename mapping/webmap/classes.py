@@ -18,7 +18,7 @@ import mapclassify
 import numpy as np
 import pandas as pd
 
-from mapping.styles import choropleth_colors
+from mapping.webmap.styles import choropleth_colors
 
 __all__ = ["Classification", "Scheme", "classify", "format_number"]
 

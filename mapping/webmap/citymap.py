@@ -6,6 +6,7 @@ in an exported file are drawn by the same code.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,14 +14,20 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from mapping.analysis.indicators import INDICATOR_LABELS, district_indicators
+from mapping.analysis.indicators import (
+    INDICATOR_LABELS,
+    MATCHING_INDICATORS,
+    district_indicators,
+)
+from mapping.areas import districts
 from mapping.filters import RecordFilter, apply_filter, count_label
-from mapping.frames import empty_frame
-from mapping.legend import sources_for
-from mapping.mapview import build_map
-from mapping.offline import AssetMode
+from mapping.frames import empty_frame, has_location
 from mapping.schema import LAYERS, NEEDS, RESOURCES, Audience
-from mapping.styles import STANDARD, MapStyle
+from mapping.webmap.assets import AssetMode
+from mapping.webmap.build import build_map
+from mapping.webmap.legend import sources_for
+from mapping.webmap.styles import STANDARD, MapStyle
+from mapping.webmap.tiles import TileChoice
 
 __all__ = ["CHOROPLETH_INDICATORS", "CityMap", "city_map", "indicator_table", "with_indicators"]
 
@@ -51,11 +58,15 @@ def with_indicators(
     needs: gpd.GeoDataFrame,
     *,
     today: date,
+    indicators: Collection[str] | None = None,
 ) -> gpd.GeoDataFrame:
-    """The areas frame with every district indicator as extra columns."""
+    """The areas frame with the district indicators as extra columns.
+
+    ``indicators`` names the columns (None: all); see ``district_indicators``.
+    """
     if areas.empty:
         return areas
-    table = district_indicators(areas, resources, needs, today=today)
+    table = district_indicators(areas, resources, needs, today=today, indicators=indicators)
     extra = table.drop(columns=[c for c in table.columns if c in areas.columns])
     return areas.merge(extra, left_on="name", right_index=True, how="left")
 
@@ -68,7 +79,7 @@ def city_map(  # noqa: PLR0913 - keyword options of one screen, each with a defa
     indicator: str | None = "resources_per_1000",
     audience: Audience = Audience.PUBLIC,
     focus: str | None = None,
-    tiles: str = "osm",
+    tiles: TileChoice = "osm",
     assets: AssetMode = "served",
     style: MapStyle = STANDARD,
     title: str | None = None,
@@ -79,11 +90,10 @@ def city_map(  # noqa: PLR0913 - keyword options of one screen, each with a defa
     today = today or date.today()
     resources = records.get("resources", empty_frame(RESOURCES))
     needs = records.get("needs", empty_frame(NEEDS))
-    shaded = with_indicators(areas, resources, needs, today=today)
-    has_polygons = bool(
-        (shaded.get("kind") == "dzielnica").any()
-        and shaded.loc[shaded["kind"] == "dzielnica"].geometry.notna().any()
-    ) if not shaded.empty else False  # fmt: skip
+    shaded = with_indicators(
+        areas, resources, needs, today=today, indicators=_computed_for(indicator)
+    )
+    has_polygons = bool(has_location(districts(shaded).geometry).any())
     if not has_polygons or indicator not in shaded.columns:
         indicator = None
     flt = flt or RecordFilter()
@@ -95,7 +105,7 @@ def city_map(  # noqa: PLR0913 - keyword options of one screen, each with a defa
         indicator=indicator,
         indicator_label=INDICATOR_LABELS.get(indicator) if indicator else None,
         focus=focus,
-        tiles=tiles,  # type: ignore[arg-type]
+        tiles=tiles,
         assets=assets,
         today=today,
         title=title,
@@ -108,6 +118,15 @@ def city_map(  # noqa: PLR0913 - keyword options of one screen, each with a defa
     return CityMap(m, shaded, counts, {k: len(v) for k, v in shown.items()}, has_polygons)
 
 
+def _computed_for(indicator: str | None) -> list[str]:
+    """Every indicator but those needing matching, unless it is the one shading the map.
+
+    Matching is the expensive part (issue 14); the table under the map then
+    lists "luki" only while the map is shaded by them.
+    """
+    return [c for c in INDICATOR_LABELS if c not in MATCHING_INDICATORS or c == indicator]
+
+
 def _city_of(areas: gpd.GeoDataFrame) -> str | None:
     cities = areas["city"].dropna().unique() if "city" in areas.columns else []
     return str(cities[0]) if len(cities) == 1 else None
@@ -116,5 +135,5 @@ def _city_of(areas: gpd.GeoDataFrame) -> str | None:
 def indicator_table(areas: gpd.GeoDataFrame) -> pd.DataFrame:
     """District indicators with Polish headers (for the table under the map)."""
     columns = [c for c in CHOROPLETH_INDICATORS if c in areas.columns]
-    table = areas.loc[areas["kind"] == "dzielnica", ["name", *columns]].set_index("name")
+    table = districts(areas)[["name", *columns]].set_index("name")
     return table.rename(columns={c: INDICATOR_LABELS[c][0] for c in columns})

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import folium
 import geopandas as gpd
+from shapely.geometry import Point
 
 from mapping.analysis.matching import gaps, is_open_need, match_needs
-from mapping.citymap import CityMap, city_map
 from mapping.meeting import Slide, slide_title
-from mapping.offline import make_offline
 from mapping.partnership import partnership_links
-from mapping.styles import PROJECTOR
+from mapping.webmap.assets import make_offline
+from mapping.webmap.citymap import CityMap, city_map
+from mapping.webmap.layers import DeferredLayerControl, RecordLayer
+from mapping.webmap.legend import Legend
+from mapping.webmap.settings import settings_json
+from mapping.webmap.styles import PROJECTOR
+from mapping.webmap.tiles import LIGHT_FIRST, TileChoice
 
-__all__ = ["SLIDE_INDICATORS", "meeting_map", "slide_frames"]
+__all__ = [
+    "LEGEND_STORAGE_KEY",
+    "SLIDE_INDICATORS",
+    "meeting_map",
+    "pending_place",
+    "slide_frames",
+]
+
+#: The browser storage entry keeping the projector legend folded or open across slides.
+LEGEND_STORAGE_KEY = "mapa-projector-legend"
 
 #: What shades the districts on each slide (None: plain outlines, easiest to read).
 SLIDE_INDICATORS: dict[str, str | None] = {
@@ -55,7 +70,7 @@ def meeting_map(
     records: dict[str, gpd.GeoDataFrame],
     *,
     focus: str | None,
-    tiles: str = "light",
+    tiles: TileChoice = LIGHT_FIRST[0],
     today: date | None = None,
 ) -> CityMap:
     """The slide's map in projector style (24 px text, thick lines, light base)."""
@@ -72,7 +87,25 @@ def meeting_map(
     )
     if slide.key == "partners":
         _add_links(built.map, partnership_links(records["partnerships"], records["resources"]))
+    _for_the_room(built.map)
     return built
+
+
+def _for_the_room(m: folium.Map) -> None:
+    """What the projector needs beyond the projector style.
+
+    A click on a district places a need, so it opens no popup (the district's
+    name shows on hover); the layer list starts folded, one button in a
+    corner; the legend stays folded or open from slide to slide.
+    """
+    for child in m._children.values():
+        if isinstance(child, RecordLayer) and child.settings.kind == "areas":
+            child.settings = replace(child.settings, popups=False)
+            child.config = settings_json(child.settings)
+        elif isinstance(child, DeferredLayerControl):
+            child.options["collapsed"] = True
+        elif isinstance(child, Legend):
+            child.remembered_as(LEGEND_STORAGE_KEY)
 
 
 def _add_links(m: folium.Map, links: gpd.GeoDataFrame) -> None:
@@ -85,3 +118,24 @@ def _add_links(m: folium.Map, links: gpd.GeoDataFrame) -> None:
         style_function=lambda _: {"color": "#0072B2", "weight": 4, "opacity": 0.8},
     ).add_to(m)
     make_offline(m, "served")
+
+
+def pending_place(point: Point | None) -> folium.FeatureGroup:
+    """The point clicked for the next need, drawn over the slide (empty when none).
+
+    Added to the shown map by streamlit-folium without redrawing it, so the
+    view the facilitator zoomed to stays put.
+    """
+    group = folium.FeatureGroup(name="Miejsce następnej potrzeby", control=False)
+    if point is not None:
+        folium.CircleMarker(
+            [point.y, point.x],
+            radius=14,
+            color="#000000",
+            weight=4,
+            fill=True,
+            fill_color="#D55E00",
+            fill_opacity=0.9,
+            tooltip="miejsce następnej potrzeby",
+        ).add_to(group)
+    return group

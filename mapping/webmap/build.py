@@ -4,11 +4,11 @@ One Leaflet layer per dataset, points drawn on a canvas, popups built in the
 browser from properties that hold only what the audience may see; districts
 with outlines and labels readable without tiles, optionally shaded by an
 indicator.  The same function serves the app (``assets="served"``), exported
-files and tests (``assets="inline"``); see ``mapping.offline``.
+files and tests (``assets="inline"``); see ``mapping.webmap.assets``.
 
 Performance (``bench/map_render.py``): a record costs a few packed values in
-the page (``mapping.mapdata``) and one canvas marker drawn in batches by style
-(``mapping.maplayers``); no per-record folium element exists.  Layers of
+the page (``mapping.webmap.packing``) and one canvas marker drawn in batches by style
+(``mapping.webmap.layers``); no per-record folium element exists.  Layers of
 ``CLUSTER_MIN_POINTS`` points or more are clustered (Leaflet.markercluster),
 because repainting tens of thousands of markers on every zoom step is what
 stops being fast, not loading them.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 from typing import Any, Literal, get_args
 
@@ -30,30 +30,38 @@ import shapely
 from folium.map import FitBounds
 
 from mapping.analysis.matching import is_verified
-from mapping.choropleth import Classification, classify, format_number
-from mapping.legend import (
-    CARTO_ATTRIBUTION,
-    DATA_SOURCES,
-    OSM_ATTRIBUTION,
-    Legend,
-    LegendItem,
-    LegendSection,
-    attribution_html,
-)
-from mapping.mapdata import LayerData, pack_layer, shipped_fields
-from mapping.maplayers import DeferredLayerControl, MapRuntime, RecordLayer
-from mapping.offline import AssetMode, make_offline
+from mapping.areas import KIND_ORDER
 from mapping.schema import (
     AREAS,
     CATEGORIES,
     SAMPLE_SOURCE,
+    AreaKind,
     Audience,
     Field,
     FieldType,
     Layer,
     get_layer,
 )
-from mapping.styles import (
+from mapping.webmap.assets import AssetMode, figure_of, make_offline
+from mapping.webmap.classes import Classification, classify, format_number
+from mapping.webmap.layers import DeferredLayerControl, MapRuntime, RecordLayer
+from mapping.webmap.legend import (
+    DATA_SOURCES,
+    Legend,
+    LegendItem,
+    LegendSection,
+    attribution_html,
+)
+from mapping.webmap.packing import LayerData, pack_layer, shipped_fields
+from mapping.webmap.settings import (
+    AreaStyle,
+    FieldSpec,
+    IndicatorSpec,
+    LayerSettings,
+    MapSettings,
+    Outline,
+)
+from mapping.webmap.styles import (
     CATEGORY_COLORS,
     LAYER_COLORS,
     LAYER_SHAPES,
@@ -62,7 +70,10 @@ from mapping.styles import (
     RESOURCE_KIND_SHAPES,
     STANDARD,
     MapStyle,
+    area_legend,
+    area_styles,
 )
+from mapping.webmap.tiles import TILES, TileChoice
 
 __all__ = [
     "CLUSTER_MIN_POINTS",
@@ -72,32 +83,6 @@ __all__ = [
     "count_stale",
     "stale_mask",
 ]
-
-TileChoice = Literal["osm", "light", "none"]
-
-
-@dataclass(frozen=True)
-class _Tiles:
-    label: str
-    url: str | None
-    attribution: str = ""
-    max_zoom: int = 19
-
-
-#: The base maps offered in the layer control; the only internet requests a
-#: map makes are for these tiles, and "none" makes none.
-TILES: dict[str, _Tiles] = {
-    "osm": _Tiles(
-        "OpenStreetMap", "https://tile.openstreetmap.org/{z}/{x}/{y}.png", OSM_ATTRIBUTION
-    ),
-    "light": _Tiles(
-        "Jasny podkład (CARTO)",
-        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-        CARTO_ATTRIBUTION,
-        max_zoom=20,
-    ),
-    "none": _Tiles("Brak podkładu", None),
-}
 
 #: A point layer with at least this many points is clustered when
 #: ``cluster=None``.  Below it every point is drawn (batched on the canvas),
@@ -126,7 +111,6 @@ _FRESHNESS_FIELD = "last_verified"
 _POLAND_CENTER = (52.1, 19.4)
 _POLAND_ZOOM = _MIN_ZOOM
 _SYMBOL_LABELS = {"needs": "potrzeba", "actions": "działanie"}
-_KIND_ORDER = {"miasto": 0, "dzielnica": 1, "obszar_roboczy": 2}
 
 
 def stale_mask(frame: pd.DataFrame, stale_days: int = 365, today: date | None = None) -> pd.Series:
@@ -167,8 +151,8 @@ def build_map(  # noqa: PLR0913 - keyword options of one screen, each with a def
 
     Parameters
     ----------
-    areas : record frame of the ``areas`` layer (districts "dzielnica", city
-        outline "miasto", working areas); geometry may be missing
+    areas : record frame of the ``areas`` layer (districts, the city outline,
+        working areas: ``AreaKind``); geometry may be missing
     layers : record frames keyed by layer name, e.g. ``{"resources": ...,
         "needs": ...}``; each becomes one toggleable layer
     audience : who will see the map; only fields it may see are embedded
@@ -183,7 +167,7 @@ def build_map(  # noqa: PLR0913 - keyword options of one screen, each with a def
     stale_days, today : records not verified within ``stale_days`` before
         ``today`` are drawn as stale (dashed outline, faded)
     title : plain-text title shown on the map
-    style : ``mapping.styles.STANDARD`` or ``PROJECTOR`` (large text, thick lines)
+    style : ``mapping.webmap.styles.STANDARD`` or ``PROJECTOR`` (large text, thick lines)
     cluster : cluster point layers; None clusters layers of at least
         ``CLUSTER_MIN_POINTS`` points
     sources : data sources named in the attribution
@@ -202,8 +186,9 @@ def build_map(  # noqa: PLR0913 - keyword options of one screen, each with a def
     # markercluster from indexing country- and world-scale zoom levels.
     m.options.update(minZoom=_MIN_ZOOM, maxZoom=19)
     if title:
-        m.get_root().title = html.escape(title)
-    m.add_child(MapRuntime(style, title=title, attribution=attribution_html(sources)))
+        figure_of(m).title = html.escape(title)
+    settings = MapSettings.for_style(style, title=title, attribution=attribution_html(sources))
+    m.add_child(MapRuntime(settings))
     _add_tiles(m, tiles)
     legend = _LegendParts()
     bounds: list[list[list[float]]] = []
@@ -293,45 +278,63 @@ def _add_areas(
         if len(areas):
             legend.notes.append("Obszary nie mają granic na mapie — widać tylko punkty.")
         return {}
-    kinds = drawn["kind"] if "kind" in drawn else pd.Series("dzielnica", index=drawn.index)
+    default = AreaKind.DISTRICT.value
+    kinds = drawn["kind"] if "kind" in drawn else pd.Series(default, index=drawn.index)
     names = drawn["name"].astype(str) if "name" in drawn else pd.Series("", index=drawn.index)
     is_focus = names == focus if focus else pd.Series(False, index=drawn.index)
     # City outline under districts, the focused area on top.
-    order = kinds.map(_KIND_ORDER).fillna(1).to_numpy() + is_focus.to_numpy() * 10
+    order = kinds.map(KIND_ORDER).fillna(1).to_numpy() + is_focus.to_numpy() * 10
     pos = np.argsort(order, kind="stable")
     drawn, kinds, is_focus = drawn.iloc[pos], kinds.iloc[pos], is_focus.iloc[pos]
+    styles = area_styles(style)
+    outline = Outline("#000000", style.line_weight * 2.5)
     label, unit = _indicator_label(indicator, indicator_label)
     extra: dict[str, list[Any]] = {
         "_label": _label_points(drawn, kinds),
         "_focus": [1 if f else None for f in is_focus],
     }
-    config: dict[str, Any] = {}
+    shading: dict[str, Any] = {}
     if indicator is not None:
-        classes = _classify_districts(drawn, kinds, indicator, unit)
+        classes = _classify_shaded(drawn, kinds, indicator, unit, styles)
         extra["_value"] = drawn[indicator].tolist()
         extra["_class"] = [c if c >= 0 else None for c in classes.classes.tolist()]
-        config = {
-            "indicator": {"label": label, "unit": "%" if unit == "udział" else unit},
-            "classes": list(classes.colors),
+        shading = {
+            "indicator": IndicatorSpec(label, "%" if unit == "udział" else unit),
+            "classes": tuple(classes.colors),
         }
         if unit == "udział":
             extra["_value"] = [_percent(v) for v in extra["_value"]]
         legend.add_classes(label, unit, classes)
     fields = shipped_fields(AREAS, audience, drawn)
     data = pack_layer(drawn, fields, extra=_with_id(drawn, audience, extra), simplify=True)
-    config |= _base_config("areas", AREAS, fields, audience, style, data)
-    RecordLayer(data.packed, config, bounds=data.bounds, name="Obszary").add_to(m)
-    legend.add_areas(kinds, focus if bool(is_focus.any()) else None, style)
+    settings = replace(
+        _base_settings("areas", AREAS, fields, audience, style, data),
+        area_styles=styles,
+        area_default=default,
+        focus=outline,
+        **shading,
+    )
+    RecordLayer(data.packed, settings, bounds=data.bounds, name="Obszary").add_to(m)
+    legend.add_areas(kinds, style)
+    if focus and bool(is_focus.any()):
+        legend.areas.append(LegendItem(focus, "line", None, outline.color, outline.weight))
     result = {"all": data.bounds} if data.bounds else {}
     if is_focus.any():
         result["focus"] = _frame_bounds(drawn[is_focus.to_numpy()])
     return result
 
 
-def _classify_districts(
-    drawn: gpd.GeoDataFrame, kinds: pd.Series, indicator: str, unit: str
+def _classify_shaded(
+    drawn: gpd.GeoDataFrame,
+    kinds: pd.Series,
+    indicator: str,
+    unit: str,
+    styles: Mapping[str, AreaStyle],
 ) -> Classification:
-    values = drawn[indicator].where(kinds == "dzielnica")
+    # Classes are computed over the areas the browser shades (districts), so
+    # the city's or a working area's value never stretches the breaks.
+    shaded = kinds.isin([kind for kind, look in styles.items() if look.shaded])
+    values = drawn[indicator].where(shaded)
     return classify(values, percent=unit == "udział")
 
 
@@ -353,7 +356,8 @@ def _percent(value: Any) -> float | None:
 def _label_points(drawn: gpd.GeoDataFrame, kinds: pd.Series) -> list[list[float] | None]:
     points = drawn.geometry.representative_point()
     return [
-        [round(p.y, 5), round(p.x, 5)] if kind != "miasto" else None
+        # The city's name would sit on top of a district's: the city has no label.
+        [round(p.y, 5), round(p.x, 5)] if kind != AreaKind.CITY.value else None
         for p, kind in zip(points, kinds, strict=True)
     ]
 
@@ -375,13 +379,14 @@ def _add_records(
     extra = _with_id(frame, audience, {"_stale": [1 if s else None for s in stale.tolist()]})
     title = [layer.field(layer.title_field)] if layer.title_field in frame.columns else []
     data = pack_layer(frame, title + fields, extra=extra)
-    config = _base_config("points", layer, fields, audience, style, data)
-    config |= _symbols(key, style)
+    settings = replace(
+        _base_settings("points", layer, fields, audience, style, data), **_symbols(key, style)
+    )
     name = f"{layer.label} ({format_number(data.count)})"
     clustered = cluster if cluster is not None else data.count >= CLUSTER_MIN_POINTS
     RecordLayer(
         data.packed,
-        config,
+        settings,
         bounds=data.bounds,
         name=name,
         cluster=_CLUSTER_OPTIONS if clustered and data.count else None,
@@ -402,37 +407,37 @@ def _symbols(key: str, style: MapStyle) -> dict[str, Any]:
     }
 
 
-def _base_config(
-    kind: str,
+def _base_settings(
+    kind: Literal["points", "areas"],
     layer: Layer,
     fields: Sequence[Field],
     audience: Audience,
     style: MapStyle,
     data: LayerData,
-) -> dict[str, Any]:
+) -> LayerSettings:
     shown = [f for f in fields if f.name not in (layer.title_field, _FRESHNESS_FIELD)]
     names = {f.name for f in fields}
-    return {
-        "kind": kind,
-        "label": layer.label,
-        "title": layer.title_field,
-        "fields": [{"name": f.name, "label": f.label, "type": str(f.type)} for f in shown],
-        "choices": {
+    return LayerSettings(
+        kind=kind,
+        label=layer.label,
+        title=layer.title_field,
+        fields=tuple(FieldSpec(f.name, f.label, str(f.type)) for f in shown),
+        choices={
             f.name: {c.code: c.label for c in f.choices}
             for f in shown
             if f.type in (FieldType.CHOICE, FieldType.MULTICHOICE)
         },
-        "sample": SAMPLE_SOURCE if "source" in names else None,
-        "freshness": _FRESHNESS_FIELD if _FRESHNESS_FIELD in names else None,
-        "showId": audience == Audience.EDITOR,
-        "hasShapes": data.has_shapes,
-        "staleColor": _STALE_COLOR,
-        "staleDash": _STALE_DASH,
-        "lineWeight": style.line_weight,
-        "labelMinZoom": style.label_min_zoom,
-        "popupWidth": style.popup_width,
-        "noDataColor": NO_DATA_COLOR,
-    }
+        sample=SAMPLE_SOURCE if "source" in names else None,
+        freshness=_FRESHNESS_FIELD if _FRESHNESS_FIELD in names else None,
+        show_id=audience == Audience.EDITOR,
+        has_shapes=data.has_shapes,
+        stale_color=_STALE_COLOR,
+        stale_dash=_STALE_DASH,
+        line_weight=style.line_weight,
+        label_min_zoom=style.label_min_zoom,
+        popup_width=style.popup_width,
+        no_data_color=NO_DATA_COLOR,
+    )
 
 
 def _with_id(
@@ -556,19 +561,9 @@ class _LegendParts:
         shown_unit = "" if repeated else f" [{unit}]"
         self.classes = LegendSection(f"{label}{shown_unit}", tuple(items))
 
-    def add_areas(self, kinds: pd.Series, focus: str | None, style: MapStyle) -> None:
-        present = set(kinds.dropna())
-        weight = style.line_weight
-        if "miasto" in present:
-            self.areas.append(LegendItem("granica miasta", "line", None, "#1f1f1f", weight * 1.6))
-        if "dzielnica" in present:
-            self.areas.append(LegendItem("granica dzielnicy", "line", None, "#3a3a3a", weight))
-        if "obszar_roboczy" in present:
-            self.areas.append(
-                LegendItem("obszar roboczy", "line", None, "#6a3d9a", weight, dash="4 3")
-            )
-        if focus:
-            self.areas.append(LegendItem(focus, "line", None, "#000000", weight * 2))
+    def add_areas(self, kinds: pd.Series, style: MapStyle) -> None:
+        """Rows for the area kinds present (codes), drawn as on the map."""
+        self.areas.extend(area_legend(kinds.dropna(), style))
 
     def element(self) -> Legend:
         categories = [

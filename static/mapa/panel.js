@@ -1,0 +1,133 @@
+/*
+ * The filter panel of the one-file HTML export: category checkboxes and a
+ * name (and address) search over the map's point layers, with "pokazano N z M"
+ * per layer.  What a row must pass is decided by filters.js (MAPA_FILTERS);
+ * the layers are the ones runtime.js registered (map.mapaLayers).  All text
+ * comes from PanelSettings (mapping/webmap/settings.py).  Plain ES5.
+ */
+(function () {
+  "use strict";
+  if (window.MAPA_PANEL) { return; }
+  var el = MAPA.el, F = window.MAPA_FILTERS;
+  // One formatter: toLocaleString builds a new one on every call.
+  var numbers = window.Intl ? new Intl.NumberFormat("pl-PL") : null;
+  function number(n) { return numbers ? numbers.format(n) : String(n); }
+
+  function Filter(map, spec) {
+    this.spec = spec;
+    this.query = "";  // as typed, the needle folded
+    this.needle = "";
+    this.off = {};
+    this.datasets = (map.mapaLayers || []).filter(function (t) {
+      return t.mapa.cfg.kind === "points";
+    });
+    this.datasets.forEach(function (t) {
+      t.mapaCategories = t.mapa.column("category");
+      t.mapaTexts = null;
+    });
+  }
+  // Folded title, address and subtype of every row; built on the first search.
+  Filter.prototype.texts = function (t) {
+    if (!t.mapaTexts) {
+      var cols = [t.mapa.cfg.title].concat(this.spec.search).map(t.mapa.column);
+      t.mapaTexts = t.mapa.items.map(function (item, i) {
+        return F.searchText(cols.map(function (c) { return c[i]; }));
+      });
+    }
+    return t.mapaTexts;
+  };
+  // Apply the current choices; returns [label, shown, total] per dataset.
+  Filter.prototype.apply = function () {
+    var self = this;
+    return this.datasets.map(function (t) {
+      var cats = t.mapaCategories;
+      var keep = F.keepRows(cats.length,
+        { category: cats, texts: self.needle ? self.texts(t) : null },
+        { off: self.off, needle: self.needle });
+      return [t.mapa.cfg.label, MAPA.show(t, keep), cats.length];
+    });
+  };
+
+  function categoryList(filter, spec, update) {
+    var box = el("fieldset", "mapa-panel-categories"), boxes = [];
+    box.appendChild(el("legend", null, spec.categoriesTitle));
+    var actions = box.appendChild(el("div", "mapa-panel-actions"));
+    [[spec.allLabel, true], [spec.noneLabel, false]].forEach(function (a) {
+      var button = actions.appendChild(el("button", null, a[0]));
+      button.type = "button";
+      L.DomEvent.on(button, "click", function () {
+        boxes.forEach(function (b) { b.checked = a[1]; filter.off[b.value] = !a[1]; });
+        update();
+      });
+    });
+    spec.categories.forEach(function (c) {
+      var label = box.appendChild(el("label", "mapa-panel-check"));
+      var input = label.appendChild(el("input"));
+      input.type = "checkbox"; input.checked = true; input.value = c.key;
+      var swatch = label.appendChild(el("span", "mapa-swatch"));
+      swatch.style.background = c.color;
+      label.appendChild(el("span", null, c.label));
+      L.DomEvent.on(input, "change", function () { filter.off[c.key] = !input.checked; update(); });
+      boxes.push(input);
+    });
+    return box;
+  }
+  function searchBox(filter, spec, update) {
+    var label = el("label", "mapa-panel-search");
+    label.appendChild(el("span", null, spec.searchLabel));
+    var input = label.appendChild(el("input"));
+    input.type = "search"; input.placeholder = spec.searchHint; input.autocomplete = "off";
+    var timer = null;
+    // A short pause after typing: 50,000 rows are filtered once, not per key.
+    L.DomEvent.on(input, "input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        filter.query = input.value;
+        filter.needle = F.fold(input.value);
+        update();
+      }, 120);
+    });
+    return label;
+  }
+  function about(spec) {
+    var box = el("details", "mapa-panel-about");
+    box.appendChild(el("summary", null, spec.sourcesTitle));
+    var list = box.appendChild(el("ul"));
+    spec.sources.forEach(function (s) { list.appendChild(el("li", null, s)); });
+    if (spec.sample) { box.appendChild(el("p", "mapa-panel-sample", spec.sample)); }
+    return box;
+  }
+
+  window.MAPA_PANEL = function (map, spec) {
+    var filter = new Filter(map, spec), control = L.control({ position: spec.position });
+    control.onAdd = function () {
+      var box = el("div", "mapa-panel");
+      box.appendChild(el("div", "mapa-panel-day", spec.day));
+      var body = box.appendChild(el("details"));
+      body.open = map.getSize().y >= 500;
+      body.appendChild(el("summary", null, spec.title));
+      var counts = el("ul", "mapa-panel-counts");
+      counts.setAttribute("aria-live", "polite");
+      function update() {
+        counts.textContent = "";
+        counts.setAttribute("data-query", filter.query);
+        filter.apply().forEach(function (r) {
+          var li = counts.appendChild(el("li", null,
+            r[0] + ": " + spec.shown + " " + number(r[1]) + " z " + number(r[2])));
+          li.setAttribute("data-shown", String(r[1]));
+          li.setAttribute("data-total", String(r[2]));
+        });
+      }
+      body.appendChild(searchBox(filter, spec, update));
+      if (spec.categories.length) { body.appendChild(categoryList(filter, spec, update)); }
+      body.appendChild(counts);
+      if (spec.sources.length || spec.sample) { box.appendChild(about(spec)); }
+      update();
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    };
+    control.addTo(map);
+    return filter;
+  };
+})();
