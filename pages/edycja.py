@@ -1,96 +1,59 @@
 """Aktualizacja — add, edit, verify, archive and restore entries; nothing is ever lost."""
 
-from datetime import date
-
 import streamlit as st
 
-from mapping import editing, ui
-from mapping.schema import LAYERS
+from mapping import editing, permissions, ui
+from mapping.freshness import freshness
+from mapping.importing.completion import incomplete_records
+from mapping.plural import with_count
+from mapping.schema import LAYERS, Audience
 
-NEW = "__nowy__"
 EDITABLE = ["resources", "needs", "actions", "partnerships", "meetings", "areas"]
 
 ctx = ui.context()
-store = ui.get_store()
-st.title(f"Aktualizacja mapy — {ctx.city}")
-if not ctx.author:
-    st.warning("Wpisz swoje imię w panelu bocznym — każda zmiana zapisuje, kto ją wprowadził.")
-
+editable = [name for name in EDITABLE if permissions.can_edit(ctx.role, name)]
+# Editing shows what the role may see, whatever the sidebar's "who is watching" preview says.
+sees = permissions.audience_for(ctx.role)
+st.title(f"Aktualizacja mapy — {ui.md(ctx.city)}")
 layer = LAYERS[
     st.segmented_control(
         "Warstwa",
-        EDITABLE,
+        editable,
         format_func=lambda name: LAYERS[name].label,
-        default="resources",
+        default=editable[0],
         key="edit_layer",
     )
-    or "resources"
+    or editable[0]
 ]
-frame = ui.load_layer(layer.name, ctx.city, include_archived=True)
-areas = ui.load_layer("areas", ctx.city)
-tab_edit, tab_stale, tab_unlocated, tab_history = st.tabs(
-    ["✏️ Dodaj / edytuj", "⏳ Do weryfikacji", "📍 Bez lokalizacji", "🕓 Historia"]
+editor = ui.RecordEditor(layer, ctx)  # carries out what was asked for on the last run
+editor.ask_for_author()
+editor.show_notice()
+tab_edit, tab_stale, tab_unlocated, tab_history, tab_incomplete = st.tabs(
+    [
+        "✏️ Dodaj / edytuj",
+        "⏳ Do weryfikacji",
+        "📍 Bez lokalizacji",
+        "🕓 Historia",
+        "🧩 Do uzupełnienia",
+    ]
 )
 
 with tab_edit:
-    choices = editing.record_choices(layer, frame)
-    ui.apply_pending_selection(f"edit_pick_{layer.name}")
-    selected = st.selectbox(
-        "Wpis",
-        [NEW, *choices],
-        format_func=lambda i: "➕ nowy wpis" if i == NEW else choices[i],
-        key=f"edit_pick_{layer.name}",
-    )
-    record = None if selected == NEW else ui.opened_record(layer, selected)
-    form_key = f"form_{layer.name}_{selected}_{record['version'] if record else 0}"
-    errors = st.session_state.get(f"{form_key}_errors", {})
-    if record and record["archived_at"]:
-        st.info("Ten wpis jest w archiwum — nie widać go na mapie. Możesz go przywrócić.")
+    record = editor.choose_record()
     col_form, col_map = st.columns([3, 2])
-    geometry = record["geometry"] if record else None
-    if layer.geometry:
-        with col_map:
-            st.markdown("**Lokalizacja** — kliknij mapę")
-            geometry = ui.location_picker(
-                areas,
-                geometry,
-                key=f"pick_{form_key}",
-                points=layer.geometry != "MULTIPOLYGON",
-                draw_areas=layer.geometry != "POINT",
-            )
+    with col_map:
+        editor.location_picker()
     with col_form:
-        refs = {
-            f.ref_layer: editing.record_choices(
-                LAYERS[f.ref_layer], ui.load_layer(f.ref_layer, ctx.city)
-            )
-            for f in layer.fields
-            if f.ref_layer
-        }
-        values = ui.record_form(
-            layer,
-            record or editing.new_record_defaults(layer, ctx.city),
-            key=form_key,
-            ref_options=refs,
-            errors=errors,
-            submit_label="Zapisz zmiany" if record else "Dodaj wpis",
-        )
-    if values is not None and ctx.author:
-        if layer.geometry:
-            values = editing.with_district(layer, {**values, "geometry": geometry}, areas)
-        saved = ui.save_record(layer, record, values, author=ctx.author, key=form_key)
-        if saved is not None:
-            ui.select_after_rerun(f"edit_pick_{layer.name}", saved["id"])
-            ui.forget_location(f"pick_{form_key}")
-            st.toast("Zapisano.", icon="✅")
-            st.rerun()
-    ui.conflict_panel(layer, record["id"] if record else None, author=ctx.author)
-    if record:
-        ui.record_actions(layer, record, author=ctx.author)
+        editor.form()
+    editor.conflict_panel()
+    editor.record_actions()
 
 with tab_stale:
     max_age = st.number_input("Nieweryfikowane dłużej niż (dni)", 30, 3650, 365, step=30)
-    stale = editing.stale_records(layer, frame[frame["archived_at"].isna()], max_age_days=max_age)
-    st.caption(f"{len(stale)} wpisów do weryfikacji (najstarsze na górze)")
+    active = editor.active_records()
+    stale = editing.stale_records(layer, active, max_age_days=max_age)
+    counts = freshness(active, max_age_days=max_age)
+    st.caption(f"{counts.describe(layer.count_forms)} — najstarsze na górze")
     picked = st.dataframe(
         stale.rename(columns=editing.STALE_COLUMNS),
         hide_index=True,
@@ -99,49 +62,65 @@ with tab_stale:
         selection_mode="multi-row",
         column_config={"id": None},
     )
-    rows = picked.selection.rows if picked else []
-    if st.button(
-        f"✅ Potwierdzam aktualność zaznaczonych ({len(rows)})", disabled=not (rows and ctx.author)
-    ):
-        ids = list(stale.iloc[rows]["id"])
-        if ui.run_action(
-            lambda: editing.verify_many(
-                store, layer.name, ids, author=ctx.author, today=date.today()
-            )
-        ):
-            st.rerun()
+    editor.verify_button(list(stale.iloc[picked.selection.rows]["id"]) if picked else [])
 
 with tab_unlocated:
-    missing = editing.unlocated_records(layer, frame[frame["archived_at"].isna()])
+    missing = editing.unlocated_records(layer, editor.active_records())
     if missing.empty:
         st.success("Wszystkie wpisy mają lokalizację.")
     else:
-        st.caption(f"{len(missing)} wpisów bez lokalizacji — wybierz wpis i kliknij mapę.")
-        target = st.selectbox("Wpis bez lokalizacji", list(missing["id"]),
-                              format_func=editing.record_choices(layer, missing).get)  # fmt: skip
+        st.caption(
+            f"{with_count(len(missing), layer.count_forms)} bez lokalizacji — "
+            "wybierz wpis i kliknij mapę."
+        )
+        target = st.selectbox(
+            "Wpis bez lokalizacji",
+            list(missing["id"]),
+            format_func=editing.record_choices(layer, missing).get,
+            placeholder=ui.CHOOSE,
+        )
         row = missing.set_index("id").loc[target]
         st.write(f"Adres: {ui.md(row.get('address') or '—')}")
-        point = ui.location_picker(areas, None, key=f"unlocated_{target}")
-        if st.button("📍 Zapisz lokalizację", disabled=not (point and ctx.author)):
-            located = editing.with_district(layer, {"geometry": point}, areas)
-            saved = ui.run_action(
-                lambda: store.update(
-                    layer.name, target, located, expected_version=int(row["version"]),
-                    author=ctx.author,
-                )
-            )  # fmt: skip
-            if saved:
-                ui.forget_location(f"unlocated_{target}")
-                st.rerun()
+        editor.place_unlocated(target, int(row["version"]))
 
 with tab_history:
-    if selected == NEW:
+    if record is None:
         st.info("Wybierz wpis na karcie „Dodaj / edytuj”, aby zobaczyć jego historię.")
+    elif sees != Audience.EDITOR:  # the history holds every field, private included
+        st.info("Historię zmian wpisu widzą animatorzy i administratorzy.")
     else:
-        history = editing.history_table(store, layer, selected)
+        history = editing.history_table(ui.get_store(), layer, record["id"])
         st.dataframe(history, hide_index=True, width="stretch")
-        version = st.selectbox("Wersja do przywrócenia", list(history["wersja"]))
-        if st.button(f"Przywróć wersję {version}", disabled=not ctx.author):
-            ui.run_action(
-                lambda: store.restore(layer.name, selected, int(version), author=ctx.author)
-            ) and st.rerun()
+        editor.restore_button(
+            int(
+                st.selectbox(
+                    "Wersja do przywrócenia", list(history["wersja"]), placeholder=ui.CHOOSE
+                )
+            )
+        )
+
+with tab_incomplete:
+    incomplete = incomplete_records(layer, editor.records)
+    if incomplete.empty:
+        st.success("Żaden wpis nie czeka na uzupełnienie.")
+    else:
+        st.caption(
+            f"{with_count(len(incomplete), layer.count_forms)} z importu "
+            "bez rozpoznanego rodzaju lub kategorii "
+            "(status „do uzupełnienia”). Otwórz wpis, popraw pola i zmień status."
+        )
+        labels = {"name": "nazwa", "title": "nazwa", "kind": "rodzaj", "category": "kategoria"}
+        st.dataframe(
+            incomplete.rename(columns={**labels, "notes": "uwagi"}),
+            hide_index=True,
+            width="stretch",
+            column_config={"id": None},
+        )
+        to_open = st.selectbox(
+            "Wpis do uzupełnienia",
+            list(incomplete["id"]),
+            format_func=editing.record_choices(layer, incomplete).get,
+            key=f"incomplete_pick_{layer.name}",
+            placeholder=ui.CHOOSE,
+        )
+        editor.open_button("✏️ Otwórz na karcie „Dodaj / edytuj”", to_open)

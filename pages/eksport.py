@@ -6,61 +6,93 @@ privacy step (``mapping.export.export_frames``).
 
 import streamlit as st
 
-from mapping import ui
+from mapping import permissions, ui
+from mapping.areas import district_names
 from mapping.export import EXPORT_AUDIENCES, FORMATS, ExportRequest, export
-from mapping.export.request import AUDIENCE_LABELS
-from mapping.filters import district_options
+from mapping.export.request import MAP_TILES, ORIENTATIONS, PAPERS
 from mapping.schema import LAYERS
+from mapping.webmap.styles import STYLES
+from mapping.webmap.tiles import tile_label
 
 ctx = ui.context()
-st.title(f"Eksport — {ctx.city}")
+st.title(f"Eksport — {ui.md(ctx.city)}")
 areas = ui.load_layer("areas", ctx.city)
 cols = st.columns(3)
 fmt = cols[0].selectbox(
-    "Format", list(FORMATS), format_func=lambda f: FORMATS[f].label, key="exp_fmt"
+    "Format",
+    list(FORMATS),
+    format_func=lambda f: FORMATS[f].label,
+    key="exp_fmt",
+    placeholder=ui.CHOOSE,
 )
 audience = cols[1].radio(
-    "Dla kogo", EXPORT_AUDIENCES, format_func=AUDIENCE_LABELS.get, key="exp_audience",
+    "Dla kogo",
+    [a for a in EXPORT_AUDIENCES if permissions.can_export(ctx.role, a)],
+    format_func=lambda a: a.version_label,
+    key="exp_audience",
     help="Publiczny: tylko pola publiczne, bez osób. Zespół: także pola zespołu. "
     "Dane prywatne nie są eksportowane nigdy.",
-)  # fmt: skip
+)
 district = cols[2].selectbox(
-    "Obszar", [None, *district_options(areas)], format_func=lambda d: d or "całe miasto",
+    "Obszar",
+    [None, *district_names(areas)],
+    format_func=lambda d: d or "całe miasto",
     key="exp_district",
-)  # fmt: skip
+    placeholder=ui.CHOOSE,
+)
 spec = FORMATS[fmt]
 layers = st.multiselect(
-    "Warstwy", list(LAYERS), default=list(spec.default_layers),
-    format_func=lambda n: LAYERS[n].label, key=f"exp_layers_{fmt}",
-)  # fmt: skip
-paper, orientation, tiles, style = "A4", "portrait", "light", "standard"
+    "Warstwy",
+    list(LAYERS),
+    default=list(spec.default_layers),
+    format_func=lambda n: LAYERS[n].label,
+    key=f"exp_layers_{fmt}",
+    placeholder=ui.CHOOSE,
+)
+options = {}  # what this format asks; ExportRequest's defaults for the rest
 if fmt == "html":
-    tiles = st.radio(
-        "Podkład", ["light", "osm", "none"], horizontal=True, key="exp_tiles",
-        format_func={"light": "jasny (CARTO)", "osm": "OpenStreetMap", "none": "bez podkładu"}.get,
+    options["tiles"] = st.radio(
+        "Podkład",
+        MAP_TILES,
+        format_func=tile_label,
+        horizontal=True,
+        key="exp_tiles",
         help="Bez internetu mapa pokazuje granice dzielnic na jasnym tle.",
-    )  # fmt: skip
-    style = st.radio(
-        "Styl", ["standard", "projector"], horizontal=True, key="exp_style",
-        format_func={"standard": "zwykły", "projector": "na rzutnik (duży tekst)"}.get,
-    )  # fmt: skip
+    )
+    options["style"] = st.radio(
+        "Styl",
+        list(STYLES),
+        format_func=lambda s: STYLES[s].label,
+        horizontal=True,
+        key="exp_style",
+    )
 if spec.printed:
-    paper = st.radio("Papier", ["A4", "A3"], horizontal=True, key="exp_paper")
-    orientation = st.radio(
-        "Orientacja", ["portrait", "landscape"], horizontal=True, key="exp_orient",
-        format_func={"portrait": "pionowa", "landscape": "pozioma"}.get,
-    )  # fmt: skip
+    options["paper"] = st.radio("Papier", list(PAPERS), horizontal=True, key="exp_paper")
+    options["orientation"] = st.radio(
+        "Orientacja",
+        list(ORIENTATIONS),
+        format_func=ORIENTATIONS.get,
+        horizontal=True,
+        key="exp_orient",
+    )
 if st.button("Przygotuj plik", type="primary", disabled=not layers):
     request = ExportRequest(
-        ctx.city, district=district, audience=audience, layers=tuple(layers),
-        paper=paper, orientation=orientation, tiles=tiles, style=style,
-    )  # fmt: skip
+        ctx.city, district=district, audience=audience, layers=tuple(layers), **options
+    )
     with st.spinner("Przygotowuję plik…"):
-        st.session_state["exp_file"] = ui.run_action(lambda: export(ui.get_store(), fmt, request))
+        st.session_state["exp_file"] = ui.run_action(
+            lambda: export(ui.cached_store(), fmt, request)
+        )
 made = st.session_state.get("exp_file")
 if made is not None:
     st.download_button(
-        f"⬇️ Pobierz {made.filename}", made.data, file_name=made.filename, mime=made.mime,
+        f"⬇️ Pobierz {ui.md(made.filename)}",
+        made.data,
+        file_name=made.filename,
+        mime=made.mime,
         type="primary",
-    )  # fmt: skip
+    )
     st.caption(f"Rozmiar: {len(made.data) / 1024:.0f} KB")
+
+st.divider()
+ui.backup_panel(ctx)

@@ -13,69 +13,151 @@ from mapping.importing import (
     plan_import,
     targets,
 )
-from mapping.importing.preview import DECISION_LABELS, Decision
-
-LAYER_LABELS = {"resources": "Zasoby", "needs": "Potrzeby", "districts": "Granice dzielnic"}
+from mapping.importing.completion import classification_fields
+from mapping.importing.coordinates import KNOWN_CRS, crs_label
+from mapping.importing.parts import source_parts
+from mapping.importing.preview import DECISION_LABELS, SKIP_LABEL, Decision, mapping_from_labels
+from mapping.importing.targets import IMPORT_LAYER_LABELS, store_layer
+from mapping.ui.osm_fetch import osm_download
 
 ctx = ui.context()
 store = ui.get_store()
-st.title(f"Import danych — {ctx.city}")
+st.title(f"Import danych — {ui.md(ctx.city)}")
 st.caption(
-    "CSV (UTF-8 lub Windows-1250, „;” lub „,”), XLSX, GeoJSON, GeoPackage, Shapefile (ZIP). "
-    "Najpierw zobaczysz podgląd — nic nie zostanie zapisane bez Twojej decyzji."
+    "CSV (UTF-8 lub Windows-1250, „;” lub „,”), XLSX, GeoJSON, GeoPackage, Shapefile (ZIP), "
+    "KML/KMZ (Google My Maps), uMap (.umap), dane OpenStreetMap (Overpass). "
+    "Najpierw zobaczysz podgląd — nic nie zostanie zapisane bez Twojej decyzji. "
+    "Plik z eksportu tej mapy (z kolumnami id i wersja) poprawia istniejące wpisy."
 )
+# -- District boundaries in one step (issue 17): the map's link opens the page on them.
+if st.query_params.get("warstwa") == "districts":
+    st.session_state["imp_layer"] = "districts"
+    del st.query_params["warstwa"]  # once: the choice stays the user's
+# -- end district boundaries
 layer = st.radio(
-    "Co importujesz", IMPORT_LAYERS, format_func=LAYER_LABELS.get, horizontal=True, key="imp_layer"
+    "Co importujesz",
+    IMPORT_LAYERS,
+    format_func=IMPORT_LAYER_LABELS.get,
+    horizontal=True,
+    key="imp_layer",
 )
+if layer == "districts":  # -- district boundaries (issue 17)
+    st.caption(
+        "Granice dzielnic: GeoJSON, GeoPackage, Shapefile (ZIP) lub KML z kolumną nazwy "
+        "dzielnicy. Nazwy dopasujemy do dzielnic miasta; podgląd wypisze nazwy z pliku, "
+        "których miasto nie ma, i dzielnice, które nadal zostaną bez granicy."
+    )
 upload = st.file_uploader("Plik", type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES], key="imp_file")
+# -- OpenStreetMap (issue 15): a district's places, fetched only on request, stand in
+# for the uploaded file and go through the same preview.
+upload = osm_download(store, ctx.city) or upload
+# -- end OpenStreetMap
 crs = st.selectbox(
     "Układ współrzędnych",
-    [None, "EPSG:4326", "EPSG:2180", "EPSG:2176", "EPSG:2177", "EPSG:2178", "EPSG:2179"],
-    format_func=lambda c: "rozpoznaj automatycznie" if c is None else c,
+    [None, *KNOWN_CRS],
+    format_func=lambda c: "rozpoznaj automatycznie" if c is None else crs_label(c),
     key="imp_crs",
+    placeholder=ui.CHOOSE,
 )
+defaults: dict[str, str | None] = {}
+classifications = classification_fields(layer)
+if classifications:
+    st.caption("Dla wierszy bez rodzaju lub kategorii, których nie da się odgadnąć z nazwy:")
+    for col, f in zip(st.columns(len(classifications)), classifications, strict=True):
+        defaults[f.name] = col.selectbox(
+            f"Domyślnie: {f.label.lower()}",
+            [None, *f.codes],
+            format_func=lambda c, f=f: (
+                "oznacz „do uzupełnienia”" if c is None else f.choice_label(c)
+            ),
+            key=f"imp_default_{layer}_{f.name}",
+            placeholder=ui.CHOOSE,
+        )
 
-if upload is not None:
-    path = ui.saved_upload(upload)
-    plan_key = (upload.file_id, layer, ctx.city, crs, json.dumps(st.session_state.get("imp_map")))
-    if st.session_state.get("imp_plan_key") != plan_key:
+if upload is None:
+    ui.discard_upload()  # the file was taken off the page: its copy goes too
+else:
+    done = st.session_state.get("imp_done") == upload.file_id
+    path = None if done else ui.saved_upload(upload)
+    # After the import the file is gone: the part stays the one it was read from.
+    part = (st.session_state.get("imp_plan_key") or [None])[-1] if done else None
+    parts = source_parts(path, store_layer(layer)) if path is not None else None
+    if parts is not None and parts.choosable:
+        part = st.selectbox(
+            f"{parts.kind.capitalize()} pliku do wczytania",
+            parts.options,
+            format_func=parts.label,
+            index=parts.options.index(parts.default) if parts.default in parts.options else 0,
+            help="Domyślnie ten nazwany jak importowana warstwa (np. „Zasoby”), inaczej pierwszy.",
+            key=f"imp_part_{upload.file_id}_{layer}",
+            placeholder=ui.CHOOSE,
+        )
+    plan_key = (
+        upload.file_id,
+        layer,
+        ctx.city,
+        crs,
+        json.dumps(st.session_state.get("imp_map")),
+        json.dumps(defaults),
+        part,
+    )
+    if path is not None and st.session_state.get("imp_plan_key") != plan_key:
         with st.spinner("Czytam plik i sprawdzam wiersze…"):
             plan = ui.run_action(
                 lambda: plan_import(
-                    path, layer, ctx.city, store, st.session_state.get("imp_map"), crs
+                    path,
+                    layer,
+                    ctx.city,
+                    store,
+                    st.session_state.get("imp_map"),
+                    crs,
+                    part=part,
+                    defaults=defaults,
                 )
             )
         st.session_state["imp_plan"], st.session_state["imp_plan_key"] = plan, plan_key
         st.session_state.pop("imp_result", None)
+    elif done and st.session_state.get("imp_plan_key") != plan_key:
+        st.info("Ten plik został już zaimportowany. Aby zmienić ustawienia, wczytaj go ponownie.")
     plan = st.session_state.get("imp_plan")
     if plan is not None:
-        st.info(f"Odczytano: {plan.describe_source()}")
+        st.info(f"Odczytano: {ui.md(plan.describe_source())}")
         for note in plan.notes:
-            st.warning(note)
+            st.warning(ui.md(note))
         with st.expander("Dopasowanie kolumn — sprawdź i popraw", expanded=True):
             options = targets(layer)
             edited = st.data_editor(
-                plan.mapping_table()[["kolumna", "pole"]],
+                plan.mapping_table()[["kolumna", "etykieta"]],
                 column_config={
                     "kolumna": st.column_config.TextColumn("Kolumna w pliku", disabled=True),
-                    "pole": st.column_config.SelectboxColumn(
-                        "Pole mapy", options=["", *options], help="puste = pomiń kolumnę"
+                    "etykieta": st.column_config.SelectboxColumn(
+                        "Pole mapy",
+                        options=[SKIP_LABEL, *options.values()],
+                        help="„(pomiń)” = kolumna nie trafi na mapę",
                     ),
                 },
                 hide_index=True,
                 key=f"imp_editor_{plan_key[0]}",
             )
             if st.button("Zastosuj dopasowanie"):
-                st.session_state["imp_map"] = {
-                    row.kolumna: (row.pole or None) for row in edited.itertuples()
-                }
+                chosen = {row.kolumna: row.etykieta for row in edited.itertuples()}
+                st.session_state["imp_map"] = mapping_from_labels(layer, chosen)
                 st.rerun()
         report = build_report(plan)
-        cols = st.columns(4)
+        cols = st.columns(5)
         cols[0].metric("Do zapisania", report["accepted"])
-        cols[1].metric("Odrzucone", len(report["rejected"]))
+        cols[1].metric("Odrzucone wiersze", len(report["rejected_rows"]))
         cols[2].metric("Możliwe duplikaty", len(report["duplicates"]))
         cols[3].metric("Bez lokalizacji", report["unlocated"])
+        cols[4].metric("Do uzupełnienia", report["incomplete"])
+        if plan.updates or plan.unchanged or plan.conflicts:
+            st.caption("Wiersze z identyfikatorem wpisu tej mapy (plik z eksportu):")
+            cols = st.columns(5)
+            cols[0].metric("Zmiany wpisów", len(report["updates"]))
+            cols[1].metric("Bez zmian", report["unchanged"])
+            cols[2].metric("Konflikty wersji", len(report["conflicts"]))
+        for conflict in report["conflicts"][:20]:
+            st.error(ui.md(f"Wiersz {conflict['row']}: {conflict['message']}"))
         preview = plan.preview()
         st.dataframe(preview, hide_index=True, width="stretch")
         choosable = [r for r in plan.rows if len(r.allowed_decisions) > 1 and r.duplicate]
@@ -102,12 +184,24 @@ if upload is not None:
             )
             if result is not None:
                 st.session_state["imp_result"] = result
+                st.session_state["imp_done"] = upload.file_id
+                ui.discard_upload()  # the plan holds everything; the file goes
         result = st.session_state.get("imp_result")
-        if result is not None:
+        if result is not None and result.batch_id is None:
+            st.info(
+                f"Nic nie zapisano: wszystkie wiersze pominięto ({result.skipped}), "
+                f"np. bo są już na mapie; bez zmian: {result.unchanged}, "
+                f"konflikty wersji: {len(result.conflicts)}. Nie ma czego cofać."
+            )
+        elif result is not None:
             st.success(
                 f"Zapisano: {len(result.created)} nowych, {len(result.updated)} zmienionych, "
-                f"{result.skipped} pominiętych. Numer importu: {result.batch_id}"
+                f"{result.skipped} pominiętych, bez zmian {result.unchanged}, "
+                f"konflikty wersji {len(result.conflicts)}, "
+                f"do uzupełnienia {len(result.incomplete)}. Numer importu: {result.batch_id}"
             )
+            if result.warning:
+                st.warning(ui.md(result.warning))
             st.download_button(
                 "Pobierz raport (JSON)",
                 json.dumps(build_report(plan, result), ensure_ascii=False, indent=2),

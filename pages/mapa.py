@@ -3,8 +3,9 @@
 import streamlit as st
 
 from mapping import ui
-from mapping.citymap import indicator_table
-from mapping.mapview import count_stale
+from mapping.freshness import freshness
+from mapping.schema import RESOURCES
+from mapping.webmap.citymap import indicator_table
 
 ctx = ui.context()
 areas = ui.load_layer("areas", ctx.city)
@@ -20,16 +21,24 @@ built = ui.city_map_for(
     tiles=view.tiles,
     title=f"Mapa zasobów i potrzeb — {view.focus or ctx.city}",
 )
-stale = count_stale(ui.load_layer("resources", ctx.city))
+stale = freshness(ui.load_layer("resources", ctx.city)).describe(RESOURCES.count_forms)
 st.markdown(f"#### {ui.md(view.focus or ctx.city)}: " + " · ".join(built.counts.values()))
 st.caption(
-    f"⏳ {stale} zasobów niezweryfikowanych od ponad 12 miesięcy (na mapie przerywany obrys) — "
+    f"⏳ {stale} (na mapie przerywany obrys) — "
     "lista na stronie „Aktualizacja”, karta „Do weryfikacji”."
 )
 if not built.has_polygons:
     st.info(
         "Granice dzielnic tego miasta nie są jeszcze wczytane — mapa pokazuje punkty, "
-        "a dzielnice są na listach. Granice można zaimportować na stronie „Import”."
+        "a dzielnice są na listach. Wczytasz je jednym krokiem: strona „Import” → "
+        "„Co importujesz: Granice dzielnic” → plik GeoJSON, GeoPackage, Shapefile (ZIP) "
+        "lub KML z nazwami dzielnic; podgląd wypisze nazwy, których nie udało się dopasować."
+    )
+    st.page_link(
+        "pages/import_danych.py",
+        label="Wczytaj granice dzielnic",
+        icon="📥",
+        query_params={"warstwa": "districts"},
     )
 ui.show_map(built)
 with st.expander("Wskaźniki dzielnic"):

@@ -4,27 +4,36 @@ from datetime import date
 
 import streamlit as st
 
-from mapping import ui
+from mapping import permissions, ui
+from mapping.export import EXPORT_AUDIENCES
 from mapping.partnership import (
     actions_timeline,
     composition,
     composition_sentence,
     members_table,
 )
-from mapping.report import FORMATS, render_report, report_content
+from mapping.report import FORMAT_LABELS, FORMATS, render_report, report_content
 
 ctx = ui.context()
-st.title(f"Partnerstwa — {ctx.city}")
-partnerships = ui.load_layer("partnerships", ctx.city)
-resources = ui.load_layer("resources", ctx.city)
+st.title(f"Partnerstwa — {ui.md(ctx.city)}")
+partnerships = ui.load_layer("partnerships", ctx.city, audience=ctx.audience)
+resources = ui.load_layer("resources", ctx.city, audience=ctx.audience)
 
 if partnerships.empty:
     st.info("Brak partnerstw w tym mieście — dodaj je na stronie „Aktualizacja”.")
+elif without_members := [
+    r["name"] for r in partnerships.to_dict("records") if not composition(r, resources)
+]:
+    st.info(
+        f"Bez listy członków: {ui.md(', '.join(without_members))}. Członków dodasz na stronie "
+        "„Aktualizacja”: warstwa Partnerstwa → wpis partnerstwa → pole „Członkowie” "
+        "(wybierz zasoby z listy; brakującą organizację najpierw dodaj jako zasób)."
+    )
 for row in partnerships.to_dict("records"):
     counts = composition(row, resources)
     with st.expander(f"**{ui.md(row['name'])}** — {composition_sentence(counts)}"):
-        districts, signed = ui.md(row.get("districts") or "—"), row.get("signed_on") or "—"
-        st.write(f"Dzielnice: {districts} · podpisane: {signed}")
+        signed = row.get("signed_on") or "—"
+        st.write(f"Dzielnice: {ui.md(row.get('districts') or '—')} · podpisane: {ui.md(signed)}")
         st.write(f"Koordynator: {ui.md(row.get('coordinator') or '—')}")
         st.dataframe(members_table(row, resources), hide_index=True, width="stretch")
 
@@ -38,24 +47,56 @@ else:
 
 st.divider()
 st.subheader("Sprawozdanie roczne")
-st.caption("Wszystkie liczby pochodzą z mapy — nic nie trzeba przepisywać ręcznie.")
-cols = st.columns(3)
+st.caption("Gotowe do wysłania: liczby z mapy, nagłówek organizacji, numery stron.")
+cols = st.columns(4)
 year = cols[0].number_input("Rok", 2000, 2100, date.today().year, key="rep_year")
 names = [None, *partnerships["name"]]
-chosen = cols[1].selectbox("Partnerstwo", names, format_func=lambda n: n or "wszystkie w mieście")
-fmt = cols[2].radio("Format", list(FORMATS), format_func={".html": "HTML (do druku)", ".docx": "Word (DOCX)"}.get, horizontal=True)  # fmt: skip  # noqa: E501
+chosen = cols[1].selectbox(
+    "Partnerstwo", names, format_func=lambda n: n or "wszystkie w mieście", placeholder=ui.CHOOSE
+)
+fmt = cols[2].radio("Format", list(FORMATS), format_func=FORMAT_LABELS.get, horizontal=True)
+audience = cols[3].radio(
+    "Dla kogo",
+    [a for a in EXPORT_AUDIENCES if permissions.can_export(ctx.role, a)],
+    format_func=lambda a: a.version_label,
+    key="rep_audience",
+    help="Publiczne (do miasta): bez osób prywatnych i bez planów zespołu.",
+)
+with st.expander("Nagłówek i własny szablon Word (opcjonalnie)"):
+    organisation = st.text_input(
+        "Nadawca w nagłówku", value=chosen or "", help="Domyślnie nazwa partnerstwa."
+    )
+    logo = st.file_uploader("Logo organizacji (PNG lub JPEG)", type=["png", "jpg", "jpeg"])
+    template = st.file_uploader(
+        "Własny szablon (.docx)",
+        type=["docx"],
+        help="Dokument z papierem firmowym i polami {{ … }} — lista pól w README; "
+        "{{p tresc}} wstawia całą treść sprawozdania. Tylko dla formatu Word.",
+    )
 if st.button("Przygotuj sprawozdanie", type="primary"):
     content = ui.run_action(
-        lambda: report_content(ui.get_store(), city=ctx.city, year=int(year), partnership=chosen)
+        lambda: report_content(
+            ui.get_store(),
+            city=ctx.city,
+            year=int(year),
+            partnership=chosen,
+            audience=audience,
+            organisation=organisation or None,
+            logo=logo.getvalue() if logo else None,
+        )
     )
     if content is not None:
-        st.session_state["report"] = (
-            f"sprawozdanie-{ctx.city}-{year}{fmt}",
-            render_report(content, fmt),
-            FORMATS[fmt][1],
+        data = ui.run_action(
+            lambda: render_report(content, fmt, template.getvalue() if template else None)
         )
+        if data is not None:
+            st.session_state["report"] = (
+                f"sprawozdanie-{ctx.city}-{year}{fmt}",
+                data,
+                FORMATS[fmt][1],
+            )
 made = st.session_state.get("report")
 if made:
     st.download_button(
-        f"⬇️ Pobierz {made[0]}", made[1], file_name=made[0], mime=made[2], type="primary"
+        f"⬇️ Pobierz {ui.md(made[0])}", made[1], file_name=made[0], mime=made[2], type="primary"
     )

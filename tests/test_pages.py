@@ -9,17 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = [
-    "pages/mapa.py",
-    "pages/spotkanie.py",
-    "pages/partnerstwa.py",
-    "pages/edycja.py",
-    "pages/import_danych.py",
-    "pages/eksport.py",
-    "pages/analiza.py",
-    "pages/dane.py",
-]
+from tests import navigation
+
+APP = str(navigation.APP)
+#: Every page of the app, as app.py lists them.
+PAGES = list(navigation.app_pages())
 
 
 @pytest.fixture
@@ -46,18 +40,18 @@ def _texts(at: AppTest) -> str:
     return "\n".join(map(str, parts))
 
 
-@pytest.mark.parametrize("city", ["Gdańsk", "Częstochowa"])
+@pytest.mark.parametrize("city", ["Gdańsk", "Częstochowa", "Szczecinek"])
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_for_both_cities(app, page, city):
+def test_every_page_runs_for_every_city(app, page, city):
     at = _start(app, city=city)
     at.switch_page(page).run()
     assert not at.exception, f"{page} ({city}): {at.exception}"
 
 
-def test_map_page_counts_follow_the_text_filter(app):
+def test_map_page_counts_follow_the_sidebar_filter(app):
     at = app.run()
     assert "pokazano 85 z 85 zasobów" in _texts(at)
-    at.text_input(key="map_text").set_value("filia").run()
+    at.multiselect(key="map_kinds").set_value(["organizacja"]).run()
     text = _texts(at)
     assert "z 85 zasobów" in text and "pokazano 85 z 85" not in text
 
@@ -101,8 +95,8 @@ def test_edit_page_shows_validation_errors_beside_fields(app, seeded_store):
 def test_meeting_mode_starts_a_meeting_and_captures_a_need(app, seeded_store):
     at = _start(app, author="Ala")
     at.switch_page("pages/spotkanie.py").run()
-    at.text_input[0].set_value("Spotkanie w Stogach")
-    at.button[0].click()
+    next(t for t in at.text_input if t.label == "Temat").set_value("Spotkanie w Stogach")
+    next(b for b in at.button if b.label == "Rozpocznij spotkanie").click()
     at.run()
     assert not at.exception
     meetings = seeded_store.read_layer("meetings", city="Gdańsk")
@@ -120,6 +114,61 @@ def test_meeting_mode_starts_a_meeting_and_captures_a_need(app, seeded_store):
     assert len(captured) == 1
     assert captured.iloc[0]["district"] == "Stogi"
     assert captured.iloc[0]["meeting"] == [started.iloc[0]["id"]]
+
+
+def test_meeting_mode_without_a_name_asks_for_it_on_the_page(app, seeded_store):
+    # The sidebar is hidden on the projector: the name is asked where it is needed.
+    at = _start(app)
+    at.switch_page("pages/spotkanie.py").run()
+    assert not any("panelu bocznym" in w.value for w in at.warning)
+    next(b for b in at.button if b.label == "Rozpocznij spotkanie").click()
+    at.run()
+    assert any("kto prowadzi spotkanie" in e.value for e in at.error)
+    assert (
+        seeded_store.read_layer("meetings", city="Gdańsk")["source"].eq("tryb spotkania").sum() == 0
+    )
+    next(t for t in at.text_input if t.label.startswith("Kto prowadzi")).set_value("Ola").run()
+    next(b for b in at.button if b.label == "Rozpocznij spotkanie").click()
+    at.run()
+    assert not at.exception
+    started = seeded_store.read_layer("meetings", city="Gdańsk")
+    assert started[started["source"] == "tryb spotkania"]["author"].tolist() == ["Ola"]
+
+
+def test_closing_a_meeting_asks_for_participants_then_closes_it(app, seeded_store):
+    from mapping.meeting import open_meetings
+
+    at = _start(app, author="Ala")
+    at.switch_page("pages/spotkanie.py").run()
+    next(b for b in at.button if b.label == "Rozpocznij spotkanie").click()
+    at.run()
+    close = next(b for b in at.button if b.label == "Zakończ i zapisz spotkanie")
+    close.click()
+    at.run()
+    assert any("liczbę uczestników" in e.value for e in at.error)
+    assert len(open_meetings(seeded_store, "Gdańsk")) == 1
+    next(n for n in at.number_input if n.label == "Liczba uczestników").set_value(11)
+    next(t for t in at.text_area if t.label == "Ustalenia").set_value("Szukamy sali.")
+    next(b for b in at.button if b.label == "Zakończ i zapisz spotkanie").click()
+    at.run()
+    assert not at.exception
+    assert open_meetings(seeded_store, "Gdańsk").empty
+    closed = seeded_store.read_layer("meetings", city="Gdańsk")
+    closed = closed[closed["source"] == "tryb spotkania"].iloc[0]
+    assert (closed["participants"], closed["decisions"]) == (11, "Szukamy sali.")
+    assert any("zakończone i zapisane" in m.value for m in at.success)
+
+
+def test_present_shows_the_map_without_a_meeting_record(app, seeded_store):
+    before = len(seeded_store.read_layer("meetings"))
+    at = _start(app)
+    at.switch_page("pages/spotkanie.py").run()
+    next(b for b in at.button if b.label.startswith("Pokaż mapę")).click()
+    at.run()
+    assert not at.exception
+    assert any("1/5 · Przegląd" in m.value for m in at.markdown)
+    assert not any(t.label == "Co?" for t in at.text_input)  # nothing to capture
+    assert len(seeded_store.read_layer("meetings")) == before
 
 
 @pytest.mark.parametrize("fmt", ["html", "csv"])
@@ -164,5 +213,80 @@ def test_markdown_in_user_text_is_shown_literally():
     escaped = md(hostile)
     for token in ("![", "](", "**", "[link]"):
         assert token not in escaped
-    # Removing the backslashes gives back exactly what the user typed.
-    assert escaped.replace("\\", "") == hostile
+    # Removing the backslashes (and the invisible joiner that unlinks "http") gives
+    # back exactly what the user typed.
+    assert escaped.replace("\\", "").replace("\u2060", "") == hostile
+
+
+def _analysis(app: AppTest, **state: str) -> AppTest:
+    at = _start(app, city="Gdańsk", **state)
+    at.switch_page("pages/analiza.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _area_tables(at: AppTest) -> list:
+    return [d.value for d in at.dataframe if d.value.index.name == "Obszar"]
+
+
+def test_analysis_tables_list_districts_in_polish_order_without_the_city(app):
+    tables = _area_tables(_analysis(app))
+    assert len(tables) == 3  # indicators, change since a day, outside the reach
+    for table in tables:
+        names = list(table.index)
+        assert "Gdańsk" not in names
+        assert names.index("Brętowo") < names.index("Brzeźno")
+        assert names.index("Śródmieście") < names.index("Ujeścisko-Łostowice")
+
+
+def test_analysis_shows_the_city_total_as_one_line(app):
+    text = _texts(_analysis(app))
+    assert "**Całe miasto (Gdańsk):** Liczba mieszkańców" in text
+
+
+def test_analysis_headers_are_polish_with_the_unit_said_once(app):
+    at = _analysis(app)
+    headers = [str(c) for d in at.dataframe for c in d.value.columns]
+    headers += [str(d.value.index.name) for d in at.dataframe if d.value.index.name]
+    shown = set(headers) - {"need_id", "resource_id"}  # hidden by column_config
+    assert not {"name", "distance_m"} & shown
+    assert "Odległość [m]" in headers
+    assert "Zasoby na 1000 mieszkańców" in headers  # not "… [na 1000 mieszkańców]"
+    assert not [h for h in headers if h.count("mieszkańców") > 1]
+    indicators = _area_tables(at)[0]
+    assert indicators.loc["Brętowo", "Powierzchnia [km²]"].count(",") == 1  # decimal comma
+
+
+def test_analysis_chart_bars_are_districts_in_polish_order(app):
+    import json
+
+    charts = _analysis(app).get("vega_lite_chart")
+    assert len(charts) == 1
+    spec = json.loads(charts[0].proto.spec)
+    order = spec["layer"][0]["encoding"]["y"]["sort"]
+    assert "Gdańsk" not in order
+    assert order.index("Brętowo") < order.index("Brzeźno")
+    assert "'.', ','" in spec["layer"][0]["encoding"]["x"]["axis"]["labelExpr"]
+
+
+def test_analysis_coverage_map_is_drawn_only_in_its_open_tab(app):
+    # A map fitted in a hidden tab has no size: it opened at a 100 m scale.
+    assert len(_analysis(app).get("component_instance")) == 0
+    at = _analysis(app, analysis_tab="🚶 Zasięg (białe plamy)", coverage_focus="Brzeźno")
+    assert len(at.get("component_instance")) == 1
+
+
+def test_city_without_district_polygons_links_to_the_boundaries_import(app):
+    at = _start(app, city="Częstochowa")
+    links = [link.proto for link in at.get("page_link")]
+    assert any(link.label == "Wczytaj granice dzielnic" for link in links), links
+    assert "Granice dzielnic” → plik GeoJSON, GeoPackage, Shapefile (ZIP) lub KML" in _texts(at)
+
+
+def test_import_page_opened_from_the_map_link_offers_district_boundaries(app):
+    at = _start(app, city="Częstochowa")
+    at.query_params["warstwa"] = "districts"
+    at.switch_page("pages/import_danych.py").run()
+    assert not at.exception, at.exception
+    assert at.radio(key="imp_layer").value == "districts"
+    assert "nadal zostaną bez granicy" in _texts(at)

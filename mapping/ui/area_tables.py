@@ -1,0 +1,35 @@
+"""Per-area tables on screen: the city's totals in one line, the areas in Polish order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from mapping.analysis.summary import AREA_LABEL, shown_table, split_city, summary_line
+from mapping.ui.text import md
+
+__all__ = ["area_table"]
+
+
+def area_table(
+    table: pd.DataFrame,
+    areas: gpd.GeoDataFrame,
+    labels: dict[str, tuple[str, str]],
+    *,
+    index_label: str = AREA_LABEL,
+    line: Callable[[pd.Series], str] | None = None,
+) -> pd.DataFrame:
+    """Show ``table`` (indexed by area name): the city row as a summary line, then the areas.
+
+    ``line`` writes the city's line (default: ``summary_line`` with ``labels``).
+    Returns the areas' rows (numbers, Polish order), e.g. for a chart.
+    """
+    rows = split_city(table, areas)
+    if rows.city is not None:
+        line_text = line(rows.city) if line else summary_line(rows.city, labels)
+        st.markdown(f"**Całe miasto ({md(str(rows.city.name))}):** {md(line_text) or '—'}")
+    st.dataframe(shown_table(rows.areas, labels, index_label=index_label), width="stretch")
+    return rows.areas
