@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
 from mapping.analysis.indicators import assign_district
-from mapping.polish import polish_sort_key
+from mapping.frames import has_location
+from mapping.freshness import (
+    DEFAULT_STALE_DAYS,
+    FRESHNESS_FIELD,
+    NEVER,
+    freshness_states,
+    verified_on,
+)
 from mapping.schema import SYSTEM_FIELDS, Layer
 from mapping.store import Store
 from mapping.tables import format_value
+from mapping.text import sort_key
 
 __all__ = [
     "ACTION_LABELS",
@@ -31,12 +39,11 @@ __all__ = [
     "with_district",
 ]
 
-DEFAULT_STALE_DAYS = 365
-
 #: Polish headers of the stale list.
 STALE_COLUMNS = {
     "title": "Wpis",
     "district": "Dzielnica",
+    "state": "Stan",
     "last_verified": "Ostatnia weryfikacja",
     "days": "Dni od weryfikacji",
 }
@@ -48,6 +55,7 @@ ACTION_LABELS = {
     "unarchive": "przywrócenie z archiwum",
     "restore": "przywrócenie wersji",
     "undo": "cofnięcie",
+    "delete": "usunięcie (poza aplikacją)",
 }
 
 
@@ -60,7 +68,7 @@ def record_choices(layer: Layer, frame: pd.DataFrame) -> dict[str, str]:
         suffix = f" — {district}" if isinstance(district, str) and district else ""
         archived = " (archiwum)" if row.get("archived_at") else ""
         labels[row["id"]] = f"{title}{suffix}{archived}"
-    return dict(sorted(labels.items(), key=lambda item: polish_sort_key(item[1])))
+    return dict(sorted(labels.items(), key=lambda item: sort_key(item[1])))
 
 
 def verify_record(
@@ -100,37 +108,37 @@ def stale_records(
 ) -> pd.DataFrame:
     """Records not verified within ``max_age_days``, worst first (never verified on top).
 
-    Columns: id, title, district, last_verified, days (since verification, None
-    when never verified).
+    Columns: id, title, district, state (``freshness.NEVER`` or ``OLD``),
+    last_verified ("—" when never verified, so a table never shows "None")
+    and days since verification (missing when never verified).
     """
+    columns = ["id", "title", "district", "state", "last_verified", "days"]
     if "last_verified" not in layer.field_names or frame.empty:
-        return pd.DataFrame(columns=["id", "title", "district", "last_verified", "days"])
+        return pd.DataFrame(columns=columns)
     today = today or date.today()
-    verified = pd.to_datetime(frame["last_verified"], errors="coerce")
-    days = (pd.Timestamp(today) - verified).dt.days
-    limit = today - timedelta(days=max_age_days)
-    stale = verified.isna() | (verified < pd.Timestamp(limit))
+    states = freshness_states(frame, today=today, max_age_days=max_age_days)
+    verified = verified_on(frame)
     result = pd.DataFrame(
         {
             "id": frame["id"],
             "title": frame[layer.title_field],
-            "district": frame["district"] if "district" in frame.columns else None,
-            "last_verified": frame["last_verified"],
-            "days": days.astype("Int64"),
+            "district": frame["district"].fillna("—") if "district" in frame.columns else "—",
+            "state": states,
+            "last_verified": verified.dt.strftime("%Y-%m-%d").fillna("—"),
+            "days": (pd.Timestamp(today) - verified).dt.days.astype("Int64"),
         }
-    )[stale.to_numpy()]
-    never = result["days"].isna()
+    )[states.notna().to_numpy()]
+    never = result["state"] == NEVER
     return pd.concat(
         [result[never], result[~never].sort_values("days", ascending=False)]
-    ).reset_index(drop=True)
+    ).reset_index(drop=True)[columns]
 
 
 def unlocated_records(layer: Layer, frame: pd.DataFrame) -> pd.DataFrame:
     """Records still without a location ("bez lokalizacji"), to be placed by a click."""
     if layer.geometry is None or frame.empty:
         return frame.iloc[0:0]
-    missing = frame.geometry.isna() | frame.geometry.is_empty
-    return frame[missing.to_numpy()]
+    return frame[~has_location(frame.geometry).to_numpy()]
 
 
 def describe_changes(
@@ -178,7 +186,7 @@ def history_table(store: Store, layer: Layer, record_id: str) -> pd.DataFrame:
 
 
 def new_record_defaults(layer: Layer, city: str) -> dict[str, Any]:
-    """Values a new record starts with: the city and the first status of the layer."""
+    """Values a new record starts with: the city, the first status, verified today."""
     values: dict[str, Any] = {}
     if "city" in layer.field_names:
         values["city"] = city
@@ -186,6 +194,9 @@ def new_record_defaults(layer: Layer, city: str) -> dict[str, Any]:
         values["status"] = layer.field("status").codes[0]
     if "reported_on" in layer.field_names:
         values["reported_on"] = date.today().isoformat()
+    if FRESHNESS_FIELD in layer.field_names:
+        # Whoever adds a record has just checked it: it is not "to verify".
+        values[FRESHNESS_FIELD] = date.today().isoformat()
     return values
 
 

@@ -18,22 +18,42 @@ from typing import Any
 
 from mapping.errors import MapError, ValidationError
 from mapping.schema import Field, FieldType, Layer
+from mapping.text import fold
 
-__all__ = ["clean_record", "clean_value", "fold"]
+__all__ = ["clean_record", "clean_text", "clean_value"]
 
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-/]{6,30}$")
 _DATE_DMY = re.compile(r"^(\d{1,2})[.\-/](\d{1,2})[.\-/](\d{4})$")
 
 
-def fold(text: str) -> str:
-    """Lower-case text without diacritics, for lenient matching of choices and names.
+# Line breaks typed in other programs: Word's Shift+Enter (U+000B), form feeds,
+# Windows and old Mac line ends, the Unicode line and paragraph separators.
+_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Every other control character (C0 but tab and newline, DEL, C1), lone
+# surrogates, a stray byte-order mark (U+FEFF, which matplotlib's PDF writer
+# cannot embed) and the non-characters U+FFFE/U+FFFF: invisible, refused by
+# Word's XML and by Excel, and a NUL truncates the text in C libraries.
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufeff\ufffe\uffff]"
+)
 
-    ``ł`` has no Unicode decomposition, so it is mapped by hand.
+
+def clean_text(text: str) -> str:
+    """Text without control characters: line breaks become ``\\n``, the rest go.
+
+    Tab and newline stay.  Done once, here, for every text that is stored;
+    exports apply it again to whatever an older file may hold.
     """
-    text = text.strip().lower().replace("ł", "l")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _UNPRINTABLE.sub("", _LINE_BREAKS.sub("\n", text))
+
+
+def _cleaned_input(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return [clean_text(v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def _is_blank(value: Any) -> bool:
@@ -176,8 +196,10 @@ def clean_value(f: Field, value: Any, *, row: int | None = None) -> Any:
     """Normalise one value of field ``f``; raise MapError naming row and field.
 
     Blank values become None (or [] for list fields); a blank required field
-    is an error.
+    is an error.  Control characters are removed first (see ``clean_text``),
+    so no field stores them, whatever path the value came by.
     """
+    value = _cleaned_input(value)
     if _is_blank(value):
         if f.required:
             raise MapError("pole jest wymagane", row=row, field=f.label)

@@ -13,7 +13,7 @@ from mapping.editing import (
 )
 from mapping.schema import RESOURCES, Audience
 from mapping.tables import display_table
-from tests.conftest import resource_values
+from tests.factories import resource_values
 
 TODAY = date(2026, 11, 23)
 

@@ -1,4 +1,4 @@
-"""The storage protocol every backend implements (GeoPackage now, PostGIS later).
+"""The storage protocol every backend implements (GeoPackage and PostGIS).
 
 Pages and the command line talk only to this protocol, so a backend can be
 added without touching them.  The rules every backend keeps:
@@ -8,12 +8,15 @@ added without touching them.  The rules every backend keeps:
   before, after), so any earlier state can be restored;
 - saving with a stale ``expected_version`` raises ``ConflictError`` instead
   of overwriting someone else's newer change;
-- a batch (an import) is one transaction: all of it is stored, or none.
+- a batch (an import) is one transaction: all of it is stored, or none;
+- ``history`` rows carry JSON snapshots of the whole record (geometry as WKT,
+  see ``mapping.store.records``), the same in every backend, so a map moves
+  between backends with its history (``python -m mapping copy``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any, Protocol
@@ -39,6 +42,10 @@ class Batch(Protocol):
         """Create a record; return it with its system fields."""
         ...
 
+    def create_many(self, layer: str, many: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """``create`` of each of ``many`` in order, written in bulk (an import's new rows)."""
+        ...
+
     def update(
         self, layer: str, record_id: str, values: Mapping[str, Any], *, expected_version: int
     ) -> dict[str, Any]:
@@ -47,6 +54,10 @@ class Batch(Protocol):
 
     def archive(self, layer: str, record_id: str, *, expected_version: int) -> dict[str, Any]:
         """Hide a record from normal use (it stays in the store and history)."""
+        ...
+
+    def unarchive(self, layer: str, record_id: str, *, expected_version: int) -> dict[str, Any]:
+        """Bring an archived record back into normal use."""
         ...
 
 
@@ -104,6 +115,12 @@ class Store(Protocol):
         """Archive one record in its own transaction."""
         ...
 
+    def unarchive(
+        self, layer: str, record_id: str, *, expected_version: int, author: str
+    ) -> dict[str, Any]:
+        """Bring an archived record back, in its own transaction."""
+        ...
+
     def restore(self, layer: str, record_id: str, version: int, *, author: str) -> dict[str, Any]:
         """Make the state of ``version`` current again (as a new version)."""
         ...
@@ -126,4 +143,19 @@ class Store(Protocol):
 
     def cities(self) -> list[str]:
         """Cities present in the store, in Polish order."""
+        ...
+
+    # -- team-mode accounts (columns: ``mapping.store.accounts``) --------------
+    # Kept in the store but outside every layer: never exported, never shown.
+
+    def get_account(self, login: str) -> dict[str, Any] | None:
+        """The account row called ``login`` (a dict of the account columns), or None."""
+        ...
+
+    def put_account(self, account: Mapping[str, Any]) -> None:
+        """Store an account row, replacing the one with the same login."""
+        ...
+
+    def list_accounts(self) -> list[dict[str, Any]]:
+        """Every account row, by login."""
         ...

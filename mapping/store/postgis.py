@@ -1,0 +1,668 @@
+"""PostGIS backend: one map for a whole team on a PostgreSQL server.
+
+Chosen by a ``postgresql://`` location (``MAPA_DB``).  The tables mirror the
+GeoPackage (one per layer, the same system fields, ``history`` with JSON
+snapshots), geometry in EPSG:4326 with GiST indexes.  Versions, history and
+the change counter are kept by triggers (``mapping.store.postgis_sql``), so an
+edit made in QGIS connected straight to the server is versioned too.
+
+Concurrency: every app UPDATE names the version it was made from
+(``WHERE version = %s``) after locking the row (``SELECT … FOR UPDATE``), so
+of two saves of the same version one wins and the other is a
+``ConflictError``; a batch is one transaction, invisible to others until it
+commits whole.  A password is best kept out of the location (``~/.pgpass`` or
+``PGPASSWORD``), since the location is shown in the app.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import psycopg
+import shapely
+from psycopg import errors as pg_errors
+
+from mapping.errors import MapError, NotFoundError
+from mapping.frames import (
+    column_names,
+    decode_list,
+    encode_list,
+    is_list_field,
+    records_to_frame,
+    rows_to_frame,
+)
+from mapping.schema import LAYERS, SYSTEM_FIELDS, Layer, get_layer
+from mapping.store import postgis_accounts
+from mapping.store.postgis_server import connection_error, describe_server, ensure_postgis
+from mapping.store.postgis_sql import GEOM, create_statements, quote, select_columns
+from mapping.store.records import (
+    HISTORY_FIELDS,
+    UNDO_NOTE_PREFIX,
+    clean_records,
+    conflict_error,
+    fit_geometry,
+    same_state,
+    snapshot_record,
+)
+from mapping.text import polish_sorted
+from mapping.validation import clean_record
+
+__all__ = ["PostGISStore"]
+
+_HISTORY_COLUMNS = ", ".join("mapa_iso(at)" if c == "at" else c for c in HISTORY_FIELDS)
+_RETRY = "Nic nie zostało zapisane — spróbuj ponownie."
+#: How the app's sessions show on the server (pg_stat_activity).
+APP_NAME = "mapa-zasobow"
+#: Connections a forked process inherited: kept, never closed, from the child.
+_INHERITED: list[psycopg.Connection] = []
+
+
+def _now() -> str:
+    # The same ISO form as the GeoPackage (UTC, milliseconds, 'Z').
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _row_to_record(layer: Layer, row: Sequence[Any]) -> dict[str, Any]:
+    names = column_names(layer)
+    record = dict(zip(names, row, strict=False))
+    for f in layer.fields:
+        if is_list_field(f.type):
+            record[f.name] = decode_list(record[f.name])
+    wkb = row[len(names)]
+    record["geometry"] = shapely.from_wkb(bytes(wkb)) if wkb is not None else None
+    return record
+
+
+def _write_values(layer: Layer, record: Mapping[str, Any]) -> list[Any]:
+    """Values of the declared fields and ``archived_at``, as stored (lists joined)."""
+    values = [record.get("archived_at")]
+    for f in layer.fields:
+        value = record.get(f.name)
+        values.append(encode_list(value) if is_list_field(f.type) else value)
+    return values
+
+
+def _write_columns(layer: Layer) -> list[str]:
+    return ["archived_at", *layer.field_names]
+
+
+def _geometry_value(record: Mapping[str, Any]) -> bytes | None:
+    geom = record.get("geometry")
+    return None if geom is None or geom.is_empty else shapely.to_wkb(geom)
+
+
+def _dump_json(value: Any) -> str | None:
+    # The GeoPackage's text form, so a copied history reads the same in both backends.
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _from_wkb(blobs: list[Any]) -> Any:
+    """PostGIS WKB values (``memoryview`` or None) as shapely geometries."""
+    return shapely.from_wkb([None if b is None else bytes(b) for b in blobs])
+
+
+class _Writer:
+    """Record-level writes inside one open transaction (the ``Batch``)."""
+
+    def __init__(self, conn: psycopg.Connection, batch_id: str, now: str):
+        self.conn = conn
+        self.batch_id = batch_id
+        self.now = now
+        self._said_action = ""
+
+    # -- reading inside the transaction ----------------------------------
+    def current(self, layer: Layer, record_id: str, *, lock: bool = False) -> dict[str, Any]:
+        found = self._find(layer, record_id, lock=lock)
+        if found is None:
+            raise NotFoundError(f"nie ma wpisu {record_id} w warstwie „{layer.label}”")
+        return found
+
+    def current_record(self, layer: str, record_id: str) -> dict[str, Any]:
+        """The record as it is inside this transaction."""
+        return self.current(get_layer(layer), record_id)
+
+    def _find(self, layer: Layer, record_id: str, *, lock: bool) -> dict[str, Any] | None:
+        sql = f"SELECT {select_columns(layer)} FROM {quote(layer.name)} WHERE id = %s"
+        row = self.conn.execute(sql + (" FOR UPDATE" if lock else ""), (record_id,)).fetchone()
+        return None if row is None else _row_to_record(layer, row)
+
+    # -- the writes --------------------------------------------------------
+    def create(
+        self, layer: str, values: Mapping[str, Any], *, record_id: str | None = None
+    ) -> dict[str, Any]:
+        """Create a record; the database gives it its id, version 1 and times."""
+        schema = get_layer(layer)
+        record = {
+            **clean_record(schema, values),
+            "archived_at": None,
+            "geometry": fit_geometry(schema, values.get("geometry")),
+        }
+        if record_id and self._find(schema, record_id, lock=False):
+            raise MapError(f"wpis o identyfikatorze {record_id} już istnieje", field="id")
+        return self._insert(schema, record_id, record, "create")
+
+    def create_many(self, layer: str, many: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """``create`` of each of ``many``: validated first, then one pipelined ``executemany``."""
+        schema = get_layer(layer)
+        records = [
+            {**cleaned, "archived_at": None, "geometry": fit_geometry(schema, v.get("geometry"))}
+            for v, cleaned in zip(many, clean_records(schema, many), strict=True)
+        ]
+        if not records:
+            return []
+        self._action("create")
+        columns = ["id", "created_at", *_write_columns(schema)]
+        marks = ["%s"] * len(columns)
+        if schema.geometry:
+            columns.append(GEOM)
+            marks.append(f"ST_GeomFromWKB(%s, {4326})")
+        params = [
+            [
+                None,
+                None,
+                *_write_values(schema, r),
+                *([_geometry_value(r)] if schema.geometry else []),
+            ]
+            for r in records
+        ]
+        sql = (
+            f"INSERT INTO {quote(schema.name)} ({', '.join(map(quote, columns))}) "
+            f"VALUES ({', '.join(marks)}) RETURNING {select_columns(schema)}"
+        )
+        created = []
+        with self.conn.cursor() as cursor:
+            cursor.executemany(sql, params, returning=True)
+            while True:
+                row = cursor.fetchone()
+                assert row is not None  # RETURNING of an INSERT always gives the row
+                created.append(_row_to_record(schema, row))
+                if not cursor.nextset():
+                    break
+        return created
+
+    def update(
+        self, layer: str, record_id: str, values: Mapping[str, Any], *, expected_version: int
+    ) -> dict[str, Any]:
+        """Change the given fields of a record at ``expected_version``."""
+        schema = get_layer(layer)
+        before = self._checked(schema, record_id, expected_version)
+        changes = clean_record(schema, values, partial=True)
+        if "geometry" in values:
+            changes["geometry"] = fit_geometry(schema, values["geometry"])
+        return self._write(schema, before, {**before, **changes}, "update")
+
+    def archive(self, layer: str, record_id: str, *, expected_version: int) -> dict[str, Any]:
+        """Hide a record from normal use (it stays in the table and history)."""
+        schema = get_layer(layer)
+        before = self._checked(schema, record_id, expected_version)
+        if before["archived_at"]:
+            return before
+        return self._write(schema, before, {**before, "archived_at": self.now}, "archive")
+
+    def unarchive(self, layer: str, record_id: str, *, expected_version: int) -> dict[str, Any]:
+        """Bring an archived record back into normal use."""
+        schema = get_layer(layer)
+        before = self._checked(schema, record_id, expected_version)
+        return self._write(schema, before, {**before, "archived_at": None}, "unarchive")
+
+    def put_state(
+        self,
+        layer: str,
+        record_id: str,
+        state: Mapping[str, Any],
+        action: str,
+        *,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """Make a stored snapshot current again (restore and undo), also of a deleted record.
+
+        With ``expected_version``, a record changed since then is a ``ConflictError``.
+        """
+        schema = get_layer(layer)
+        before = self._find(schema, record_id, lock=True)
+        if before is None:  # deleted outside the app: insert it again, versions go on
+            return self._insert(schema, record_id, dict(state), action)
+        if expected_version is not None and before["version"] != expected_version:
+            raise conflict_error(schema, before, expected_version)
+        return self._write(schema, before, {**before, **_user_part(schema, state)}, action)
+
+    # -- internals -----------------------------------------------------------
+    def _checked(self, layer: Layer, record_id: str, expected_version: int) -> dict[str, Any]:
+        current = self.current(layer, record_id, lock=True)
+        if current["version"] != expected_version:
+            raise conflict_error(layer, current, expected_version)
+        return current
+
+    def _action(self, action: str) -> None:
+        """Tell the history trigger what the next write is (an import says it once)."""
+        if action != self._said_action:
+            self.conn.execute("SELECT set_config('mapa.action', %s, true)", (action,))
+            self._said_action = action
+
+    def _insert(
+        self, layer: Layer, record_id: str | None, record: Mapping[str, Any], action: str
+    ) -> dict[str, Any]:
+        self._action(action)
+        columns = ["id", "created_at", *_write_columns(layer)]
+        values = [record_id, record.get("created_at"), *_write_values(layer, record)]
+        marks = ["%s"] * len(values)
+        if layer.geometry:
+            columns.append(GEOM)
+            marks.append(f"ST_GeomFromWKB(%s, {4326})")
+            values.append(_geometry_value(record))
+        sql = (
+            f"INSERT INTO {quote(layer.name)} ({', '.join(map(quote, columns))}) "
+            f"VALUES ({', '.join(marks)}) RETURNING {select_columns(layer)}"
+        )
+        try:
+            row = self.conn.execute(sql, values).fetchone()
+        except pg_errors.UniqueViolation:
+            raise MapError(f"wpis o identyfikatorze {record_id} już istnieje", field="id") from None
+        assert row is not None  # RETURNING of an INSERT always gives the row
+        return _row_to_record(layer, row)
+
+    def _write(
+        self, layer: Layer, before: dict[str, Any], after: dict[str, Any], action: str
+    ) -> dict[str, Any]:
+        if same_state(layer, before, after):
+            return before
+        self._action(action)
+        assignments = [f"{quote(c)} = %s" for c in _write_columns(layer)]
+        values = _write_values(layer, after)
+        if layer.geometry:
+            assignments.append(f"{GEOM} = ST_GeomFromWKB(%s, 4326)")
+            values.append(_geometry_value(after))
+        # The version check is in the UPDATE itself: the database refuses a stale save
+        # even if the row lock above was skipped; the trigger bumps the version.
+        row = self.conn.execute(
+            f"UPDATE {quote(layer.name)} SET {', '.join(assignments)} "
+            f"WHERE id = %s AND version = %s RETURNING {select_columns(layer)}",
+            (*values, before["id"], before["version"]),
+        ).fetchone()
+        if row is None:
+            raise conflict_error(layer, self.current(layer, before["id"]), before["version"])
+        return _row_to_record(layer, row)
+
+
+def _user_part(layer: Layer, state: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a snapshot a restore brings back (system fields stay current)."""
+    keep = [*layer.field_names, "archived_at", "geometry"]
+    return {name: state.get(name) for name in keep}
+
+
+class PostGISStore:
+    """The map stored in a PostgreSQL database with PostGIS.
+
+    Parameters
+    ----------
+    location : a ``postgresql://user@host:port/database`` URL (libpq options such as
+        ``?options=-csearch_path%3Dschema,public`` choose a schema); the tables are
+        created in the first schema of the search path if the database has none.
+    """
+
+    def __init__(self, location: str):
+        self.location = str(location)
+        self._local = threading.local()
+        self._ensure_tables()
+
+    # -- connections -----------------------------------------------------------
+    @contextmanager
+    def _connect(self) -> Iterator[psycopg.Connection]:
+        conn, own = self._connection(), False
+        if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            # Called inside an open batch of this thread: a connection of its own, so
+            # this call stays its own transaction (as with the GeoPackage).
+            conn, own = self._open(), True
+        try:
+            yield conn
+        except (pg_errors.DeadlockDetected, pg_errors.SerializationFailure) as exc:
+            raise MapError(
+                f"Zapis zderzył się z równoczesną zmianą tych samych wpisów ({exc}). {_RETRY}"
+            ) from None
+        except pg_errors.LockNotAvailable:
+            raise MapError(f"Wpisy są zablokowane przez inny zapis. {_RETRY}") from None
+        except psycopg.OperationalError as exc:
+            raise MapError(
+                f"Połączenie z serwerem PostgreSQL przerwane ({exc}). {_RETRY}"
+            ) from None
+        finally:
+            if own:
+                conn.close()
+
+    def _connection(self) -> psycopg.Connection:
+        """This thread's connection, opened on first use and again after it broke.
+
+        One per thread (Streamlit serves each session from its own thread) and
+        per process: a forked child must not use, nor close, its parent's socket.
+        """
+        conn = getattr(self._local, "conn", None)
+        if conn is not None and self._local.pid != os.getpid():
+            _INHERITED.append(conn)  # closing it here would end the parent's session
+            conn = None
+        if conn is None or conn.closed or conn.broken:
+            conn = self._open()
+            self._local.conn, self._local.pid = conn, os.getpid()
+        return conn
+
+    def _open(self) -> psycopg.Connection:
+        try:
+            return psycopg.connect(
+                self.location, autocommit=True, connect_timeout=10, application_name=APP_NAME
+            )
+        except psycopg.OperationalError as exc:
+            raise connection_error(self.location, exc) from None
+
+    def _ensure_tables(self) -> None:
+        names = (*LAYERS, "history", "mapa_changes")
+        with self._connect() as conn, conn.transaction():
+            # Two processes opening a new database at once: one creates, one waits.
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext('mapa:' || current_schema()))")
+            present = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT table_name FROM information_schema.tables "
+                    "WHERE table_schema = current_schema() AND table_name = ANY(%s)",
+                    (list(names),),
+                )
+            }
+            if present == set(names):
+                return
+            if present:
+                missing = ", ".join(n for n in names if n not in present)
+                raise MapError(
+                    f"Baza {describe_server(self.location)} nie jest mapą zasobów i potrzeb "
+                    f"(brak tabel: {missing})"
+                )
+            ensure_postgis(conn, self.location)
+            # One round trip: a query without parameters may hold many statements.
+            conn.execute(";\n".join(create_statements()))
+
+    @contextmanager
+    def batch(self, author: str, note: str = "") -> Iterator[_Writer]:
+        """One transaction: all writes in the block are stored, or none."""
+        if not author.strip():
+            raise MapError("podaj, kto wprowadza zmianę", field="autor")
+        batch_id, now = uuid.uuid4().hex[:12], _now()
+        with self._connect() as conn, conn.transaction():
+            conn.execute(
+                "SELECT set_config('mapa.author', %s, true), set_config('mapa.batch_id', %s, "
+                "true), set_config('mapa.note', %s, true), set_config('mapa.now', %s, true)",
+                (author.strip(), batch_id, note, now),
+            )
+            yield _Writer(conn, batch_id, now)
+
+    # -- single writes -----------------------------------------------------------
+    def create(
+        self,
+        layer: str,
+        values: Mapping[str, Any],
+        *,
+        author: str,
+        record_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Create one record in its own transaction."""
+        with self.batch(author) as b:
+            return b.create(layer, values, record_id=record_id)
+
+    def update(
+        self,
+        layer: str,
+        record_id: str,
+        values: Mapping[str, Any],
+        *,
+        expected_version: int,
+        author: str,
+    ) -> dict[str, Any]:
+        """Change some fields of one record; ``ConflictError`` if it changed meanwhile."""
+        with self.batch(author) as b:
+            return b.update(layer, record_id, values, expected_version=expected_version)
+
+    def archive(
+        self, layer: str, record_id: str, *, expected_version: int, author: str
+    ) -> dict[str, Any]:
+        """Hide one record from normal use (kept in the table and its history)."""
+        with self.batch(author) as b:
+            return b.archive(layer, record_id, expected_version=expected_version)
+
+    def unarchive(
+        self, layer: str, record_id: str, *, expected_version: int, author: str
+    ) -> dict[str, Any]:
+        """Bring an archived record back."""
+        with self.batch(author) as b:
+            return b.unarchive(layer, record_id, expected_version=expected_version)
+
+    def restore(self, layer: str, record_id: str, version: int, *, author: str) -> dict[str, Any]:
+        """Make the state of an earlier ``version`` current again, as a new version."""
+        snapshot = self._snapshot_at(layer, record_id, version)
+        with self.batch(author, note=f"przywrócenie wersji {version}") as b:
+            return b.put_state(layer, record_id, snapshot, "restore")
+
+    def undo_last(self, layer: str, record_id: str, *, author: str) -> dict[str, Any]:
+        """Undo the latest change of a record (a creation is undone by archiving).
+
+        A record deleted outside the app comes back as it was before the deletion.
+        """
+        log = self.history(layer, record_id)
+        if log.empty:
+            raise NotFoundError(f"nie ma wpisu {record_id} w warstwie „{layer}”")
+        last = log.iloc[0]
+        if last["action"] == "create" and int(last["version"]) == 1:
+            return self.archive(layer, record_id, expected_version=1, author=author)
+        return self.restore(layer, record_id, int(last["version"]) - 1, author=author)
+
+    def undo_batch(self, batch_id: str, *, author: str) -> int:
+        """Undo every change of a batch, newest first, as one new batch.
+
+        Raises ``ConflictError`` (and changes nothing) if a record of the batch
+        was changed again afterwards.
+        """
+        with self._connect() as conn:
+            entries = conn.execute(
+                "SELECT layer, record_id, version, action, before FROM history "
+                "WHERE batch_id = %s ORDER BY fid DESC",
+                (batch_id,),
+            ).fetchall()
+        if not entries:
+            raise NotFoundError(f"nie ma zmian o numerze {batch_id}")
+        with self.batch(author, note=f"{UNDO_NOTE_PREFIX}{batch_id}") as b:
+            for layer, record_id, version, action, before in entries:
+                if action == "create":
+                    b.archive(layer, record_id, expected_version=version)
+                    continue
+                state = snapshot_record(get_layer(layer), _dump_json(before) or "{}")
+                expected = None if action == "delete" else version
+                b.put_state(layer, record_id, state, "undo", expected_version=expected)
+            return len(entries)
+
+    # -- reading -----------------------------------------------------------------
+    def get(self, layer: str, record_id: str) -> dict[str, Any]:
+        """One record (archived ones included); ``NotFoundError`` if absent."""
+        with self._connect() as conn:
+            return _Writer(conn, "", "").current(get_layer(layer), record_id)
+
+    def read_layer(
+        self, layer: str, *, city: str | None = None, include_archived: bool = False
+    ) -> gpd.GeoDataFrame:
+        """All records of a layer as a record frame (see ``mapping.frames``)."""
+        schema = get_layer(layer)
+        where, params = [], []
+        if not include_archived:
+            where.append("archived_at IS NULL")
+        if city is not None:
+            where.append("city = %s")
+            params.append(city)
+        sql = f"SELECT {select_columns(schema)} FROM {quote(layer)}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        with self._connect() as conn:
+            rows = conn.execute(sql + " ORDER BY fid", params).fetchall()
+        return rows_to_frame(schema, rows, _from_wkb)
+
+    def read_layer_as_of(
+        self, layer: str, when: date, *, city: str | None = None
+    ) -> gpd.GeoDataFrame:
+        """The layer as it stood at the end of day ``when`` (UTC), rebuilt from history."""
+        schema = get_layer(layer)
+        cutoff = f"{when.isoformat()}T23:59:59.999Z"
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT after FROM history WHERE fid IN (SELECT max(fid) FROM history "
+                "WHERE layer = %s AND at <= %s::timestamptz GROUP BY record_id) ORDER BY fid",
+                (layer, cutoff),
+            ).fetchall()
+        states = [snapshot_record(schema, _dump_json(row[0]) or "{}") for row in rows]
+        live = [
+            s
+            for s in states
+            if not s.get("archived_at") and (city is None or s.get("city") == city)
+        ]
+        return records_to_frame(schema, live)
+
+    def history(self, layer: str | None = None, record_id: str | None = None) -> pd.DataFrame:
+        """Change log, newest first: fid, layer, record_id, version, action, author,
+        at, batch_id, note, before, after (JSON snapshots, as text)."""
+        where, params = [], []
+        if layer:
+            where.append("layer = %s")
+            params.append(layer)
+        if record_id:
+            where.append("record_id = %s")
+            params.append(record_id)
+        sql = f"SELECT {_HISTORY_COLUMNS} FROM history"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        with self._connect() as conn:
+            rows = conn.execute(sql + " ORDER BY fid DESC", params).fetchall()
+        frame = pd.DataFrame(rows, columns=list(HISTORY_FIELDS))
+        for name in ("before", "after"):
+            frame[name] = pd.Series([_dump_json(v) for v in frame[name]], dtype=object)
+        return frame
+
+    # -- team-mode accounts (SQL in mapping.store.postgis_accounts) ------------
+    def get_account(self, login: str) -> dict[str, Any] | None:
+        """The account row called ``login``, or None."""
+        with self._connect() as conn:
+            return postgis_accounts.get_account(conn, login)
+
+    def put_account(self, account: Mapping[str, Any]) -> None:
+        """Store an account row, replacing the one with the same login."""
+        with self._connect() as conn:
+            postgis_accounts.put_account(conn, account)
+
+    def list_accounts(self) -> list[dict[str, Any]]:
+        """Every account row, by login."""
+        with self._connect() as conn:
+            return postgis_accounts.list_accounts(conn)
+
+    def data_version(self) -> int:
+        """The number of committed changes (kept by a trigger, grows with every write)."""
+        with self._connect() as conn:
+            row = conn.execute("SELECT changes FROM mapa_changes").fetchone()
+        return int(row[0]) if row else 0
+
+    def cities(self) -> list[str]:
+        """Cities that have any area or resource, in Polish order."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT city FROM areas WHERE archived_at IS NULL "
+                "UNION SELECT city FROM resources WHERE archived_at IS NULL"
+            ).fetchall()
+        return polish_sorted(r[0] for r in rows if r[0])
+
+    def _snapshot_at(self, layer: str, record_id: str, version: int) -> dict[str, Any]:
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT after FROM history WHERE layer = %s AND record_id = %s AND version = %s "
+                "ORDER BY fid DESC LIMIT 1",
+                (layer, record_id, version),
+            ).fetchone()
+        if row is None:
+            raise NotFoundError(f"wpis {record_id} nie ma wersji {version}")
+        return snapshot_record(get_layer(layer), _dump_json(row[0]) or "{}")
+
+    # -- copying (python -m mapping copy) -------------------------------------------
+    def is_empty(self) -> bool:
+        """Whether the map holds no record and no history."""
+        tables = [*LAYERS, "history"]
+        sql = " UNION ALL ".join(f"SELECT 1 FROM {quote(t)}" for t in tables)
+        with self._connect() as conn:
+            row = conn.execute(f"SELECT NOT EXISTS ({sql})").fetchone()
+        return bool(row and row[0])
+
+    def dump_map(self) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+        """Every record (archived included) per layer and every history entry, oldest first."""
+        layers = {}
+        with self._connect() as conn:
+            for schema in LAYERS.values():
+                rows = conn.execute(
+                    f"SELECT {select_columns(schema)} FROM {quote(schema.name)} ORDER BY fid"
+                ).fetchall()
+                layers[schema.name] = [_row_to_record(schema, row) for row in rows]
+            entries = conn.execute(f"SELECT {_HISTORY_COLUMNS} FROM history ORDER BY fid")
+            history = [dict(zip(HISTORY_FIELDS, row, strict=True)) for row in entries]
+        for entry in history:
+            entry["before"], entry["after"] = map(_dump_json, (entry["before"], entry["after"]))
+        return layers, history
+
+    def load_map(
+        self, layers: Mapping[str, Sequence[Mapping[str, Any]]], history: Sequence[Mapping]
+    ) -> None:
+        """Fill an empty map with records and history exactly as given (one transaction).
+
+        The triggers stand aside (``mapa.copying``): ids, versions, times,
+        authors and every history entry are kept as they were in the source.
+        """
+        if not self.is_empty():
+            raise MapError(
+                f"Mapa docelowa {describe_server(self.location)} nie jest pusta; nic nie skopiowano"
+            )
+        with self._connect() as conn, conn.transaction():
+            conn.execute("SELECT set_config('mapa.copying', 'on', true)")
+            for name, records in layers.items():
+                _copy_records(conn, get_layer(name), records)
+            _copy_history(conn, history)
+
+
+def _copy_records(conn: psycopg.Connection, layer: Layer, records: Sequence[Mapping]) -> None:
+    columns = [f.name for f in SYSTEM_FIELDS] + list(layer.field_names)
+    marks = ["%s"] * len(columns)
+    if layer.geometry:
+        columns.append(GEOM)
+        marks.append("ST_GeomFromWKB(%s, 4326)")
+    sql = (
+        f"INSERT INTO {quote(layer.name)} ({', '.join(map(quote, columns))}) "
+        f"VALUES ({', '.join(marks)})"
+    )
+    rows = []
+    for record in records:
+        row = [record.get(f.name) for f in SYSTEM_FIELDS]
+        row += [encode_list(record.get(f.name)) if is_list_field(f.type) else record.get(f.name)
+                for f in layer.fields]  # fmt: skip
+        if layer.geometry:
+            row.append(_geometry_value(record))
+        rows.append(row)
+    with conn.cursor() as cur:
+        cur.executemany(sql, rows)
+
+
+def _copy_history(conn: psycopg.Connection, history: Sequence[Mapping]) -> None:
+    sql = (
+        "INSERT INTO history (fid, layer, record_id, version, action, author, at, batch_id, "
+        "note, before, after) VALUES (%s, %s, %s, %s, %s, %s, %s::timestamptz, %s, %s, "
+        "%s::jsonb, %s::jsonb)"
+    )
+    with conn.cursor() as cur:
+        cur.executemany(sql, [[entry.get(n) for n in HISTORY_FIELDS] for entry in history])
+    conn.execute(
+        "SELECT setval(pg_get_serial_sequence('history', 'fid'), "
+        "(SELECT coalesce(max(fid), 0) + 1 FROM history), false)"
+    )

@@ -1,0 +1,238 @@
+"""Backend-neutral pieces of a store: geometry checks, change detection, history snapshots.
+
+Every backend keeps the same record form (``mapping.frames``) and the same
+history snapshot: the whole record as JSON with the geometry as WKT, so a map
+copied between backends (``mapping.store.copy``) keeps a history either can read.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from mapping.errors import ConflictError, MapError, ValidationError
+from mapping.frames import decode_list, is_list_field
+from mapping.schema import Field, Layer
+from mapping.store.gpkg_binary import decode_geometry
+from mapping.validation import clean_value
+
+__all__ = [
+    "HISTORY_FIELDS",
+    "UNDO_NOTE_PREFIX",
+    "canonical_snapshot",
+    "clean_records",
+    "conflict_error",
+    "fit_geometries",
+    "fit_geometry",
+    "from_snapshot",
+    "same_state",
+    "snapshot",
+    "snapshot_record",
+    "snapshots",
+    "undone_batches",
+]
+
+#: The columns of ``history`` in every backend, in order.
+HISTORY_FIELDS = ("fid", "layer", "record_id", "version", "action", "author", "at", "batch_id",
+                  "note", "before", "after")  # fmt: skip
+#: How ``undo_batch`` notes its own batch: the prefix, then the undone batch's id.
+UNDO_NOTE_PREFIX = "cofnięcie "
+
+
+def undone_batches(history: pd.DataFrame) -> set[str]:
+    """Ids of the batches a later ``undo_batch`` took back (from a ``history`` frame)."""
+    notes = history["note"].dropna().astype(str)
+    undos = notes[notes.str.startswith(UNDO_NOTE_PREFIX)]
+    return {note.removeprefix(UNDO_NOTE_PREFIX).strip() for note in undos}
+
+
+def _geometry_to_wkt(geom: BaseGeometry | None) -> str | None:
+    return None if geom is None or geom.is_empty else shapely.to_wkt(geom, rounding_precision=7)
+
+
+def snapshot(record: Mapping[str, Any]) -> str:
+    """JSON of a whole record for the history table (geometry as WKT)."""
+    return _dumped(record, _geometry_to_wkt(record.get("geometry")))
+
+
+def snapshots(records: Sequence[Mapping[str, Any]]) -> list[str]:
+    """``snapshot`` of each record, the geometries turned into WKT at once."""
+    geoms = np.array([r.get("geometry") for r in records], dtype=object)
+    wkts = shapely.to_wkt(geoms, rounding_precision=7)
+    return [_dumped(r, w) for r, w in zip(records, wkts, strict=True)]
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def _dumped(record: Mapping[str, Any], wkt: str | None) -> str:
+    data = {k: v for k, v in record.items() if k != "geometry"}
+    data["geometry"] = wkt
+    return _ENCODER.encode(data)
+
+
+def from_snapshot(text: str) -> dict[str, Any]:
+    """A record from its history snapshot (geometry back to shapely)."""
+    data = json.loads(text)
+    wkt = data.pop("geometry", None)
+    blob = data.pop("geometry_gpkg", None)  # written by a GeoPackage trigger
+    if blob:
+        data["geometry"] = decode_geometry(bytes.fromhex(blob))
+    else:
+        data["geometry"] = shapely.from_wkt(wkt) if wkt else None
+    return data
+
+
+def snapshot_record(layer: Layer, text: str) -> dict[str, Any]:
+    """A snapshot as a record of ``layer``: lists as lists, every field present.
+
+    Snapshots written by a database trigger or by an older version may hold a
+    list field as stored text (and a GeoPackage trigger the geometry as the
+    hex of its blob); this puts them in the record form.
+    """
+    record = from_snapshot(text)
+    for f in layer.fields:
+        value = record.get(f.name)
+        record[f.name] = decode_list(value) if is_list_field(f.type) else value
+    return record
+
+
+def canonical_snapshot(layer: Layer, text: str) -> str:
+    """A snapshot in the form the app writes (lists as lists, geometry as WKT).
+
+    History rows written by a GeoPackage trigger (edits made outside the app)
+    hold lists as stored text and the geometry as a blob; readers of history
+    get every row in one form.
+    """
+    return snapshot(snapshot_record(layer, text))
+
+
+def clean_records(layer: Layer, many: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """``clean_record`` of each of ``many``, each distinct value of a field validated once.
+
+    Imports repeat values (kinds, categories, cities, target groups) on every
+    row; the first record with a problem raises its ``ValidationError``, as a
+    loop of ``clean_record`` would.
+    """
+    problems: dict[int, list[MapError]] = {}
+    columns: dict[str, list[Any]] = {}
+    for f in layer.fields:
+        columns[f.name] = _clean_column(f, many, problems)
+    cleaned_all = []
+    names = list(columns)
+    for position, row in enumerate(zip(*columns.values(), strict=True)):
+        values = many[position]
+        if layer.geometry_required and values.get("geometry") is None:
+            problems.setdefault(position, []).append(
+                MapError("brak lokalizacji", field="lokalizacja")
+            )
+        if position in problems:
+            raise ValidationError(problems[position])
+        cleaned = dict(zip(names, row, strict=True))
+        if "geometry" in values:
+            cleaned["geometry"] = values["geometry"]
+        cleaned_all.append(cleaned)
+    return cleaned_all
+
+
+def _clean_column(
+    f: Field, many: Sequence[Mapping[str, Any]], problems: dict[int, list[MapError]]
+) -> list[Any]:
+    """``clean_value`` of field ``f`` of each record; problems collected per position."""
+    # Texts (most cells) are looked up by value; other values by type and value,
+    # as True == 1 but only 1 is a valid number.  A value that is not hashable
+    # is validated each time.
+    texts: dict[str, Any] = {}
+    others: dict[tuple[type, Any], Any] = {}
+    column = []
+    for position, values in enumerate(many):
+        value = values.get(f.name)
+        if type(value) is str:
+            hit = texts.get(value, texts)
+            cache: dict[Any, Any] | None = texts
+            key: Any = value
+        else:
+            key = (type(value), tuple(value) if isinstance(value, list) else value)
+            cache = others
+            try:
+                hit = others.get(key, texts)
+            except TypeError:
+                hit, cache = texts, None
+        if hit is texts:  # not seen yet
+            try:
+                hit = clean_value(f, value)
+            except MapError as exc:
+                problems.setdefault(position, []).append(exc)
+                hit = None
+            else:
+                if cache is not None:
+                    cache[key] = hit
+        column.append(list(hit) if type(hit) is list else hit)
+    return column
+
+
+def fit_geometries(layer: Layer, geoms: Sequence[Any]) -> list[BaseGeometry | None]:
+    """``fit_geometry`` of each; points in range are checked all at once (an import's case)."""
+    if layer.geometry == "POINT" and geoms and all(type(g) is shapely.Point for g in geoms):
+        array = np.array(geoms, dtype=object)
+        xy = shapely.get_coordinates(array)
+        inside = (np.abs(xy[:, 0]) <= 180) & (np.abs(xy[:, 1]) <= 90)
+        if len(xy) == len(geoms) and inside.all():  # no empty point, none out of range
+            return list(geoms)
+    return [fit_geometry(layer, g) for g in geoms]
+
+
+def fit_geometry(layer: Layer, geom: Any) -> BaseGeometry | None:
+    """Check a geometry fits the layer's column (promoting Polygon to MultiPolygon)."""
+    if geom is None or (isinstance(geom, float) and pd.isna(geom)):
+        return None
+    if not isinstance(geom, BaseGeometry):
+        raise MapError("niepoprawna geometria", field="lokalizacja")
+    if geom.is_empty:
+        return None
+    if layer.geometry is None:
+        raise MapError(f"warstwa „{layer.label}” nie ma lokalizacji", field="lokalizacja")
+    if layer.geometry == "MULTIPOLYGON" and geom.geom_type == "Polygon":
+        geom = shapely.MultiPolygon([geom])
+    expected = {"POINT": ("Point",), "MULTIPOLYGON": ("MultiPolygon",)}.get(layer.geometry)
+    if expected and geom.geom_type not in expected:
+        raise MapError(
+            f"oczekiwano geometrii {layer.geometry}, jest {geom.geom_type}", field="lokalizacja"
+        )
+    if not geom.is_valid:
+        geom = shapely.make_valid(geom)
+    minx, miny, maxx, maxy = geom.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise MapError(
+            "współrzędne poza zakresem WGS84 (czy to nie PUWG 1992?)", field="lokalizacja"
+        )
+    return geom
+
+
+def same_state(layer: Layer, before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
+    """Whether two states of a record hold the same values (system fields aside)."""
+    for name in [*layer.field_names, "archived_at"]:
+        if before.get(name) != after.get(name):
+            return False
+    g1, g2 = before.get("geometry"), after.get("geometry")
+    if g1 is None or g2 is None:
+        return g1 is g2
+    return g1.equals_exact(g2, 1e-9)
+
+
+def conflict_error(layer: Layer, current: dict[str, Any], expected: int) -> ConflictError:
+    """The Polish message for a save made from ``expected`` when ``current`` is newer."""
+    return ConflictError(
+        f"Wpis „{current.get(layer.title_field) or current['id']}” został w międzyczasie "
+        f"zmieniony przez: {current['author']} ({current['updated_at']}, wersja "
+        f"{current['version']}; edytowano wersję {expected}). "
+        "Nic nie zostało nadpisane — porównaj obie wersje i zapisz ponownie.",
+        current=current,
+        expected_version=expected,
+    )
