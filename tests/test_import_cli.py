@@ -27,6 +27,13 @@ def csv_file(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _maps(tmp_path: Path) -> None:
+    """The maps the commands below import into: no command but ``init`` creates one."""
+    for name in ("mapa.gpkg", "m.gpkg"):
+        GeoPackageStore(tmp_path / name)
+
+
 def _run(*args: str) -> int:
     return main(["import", *map(str, args)])
 

@@ -118,3 +118,47 @@ def test_boundaries_need_polygons(store: GeoPackageStore, tmp_path: Path) -> Non
     row = plan_import(tmp_path / "l.geojson", "districts", CITY, store).rows[0]
     assert row.status == RowStatus.REJECTED
     assert "brak granicy" in row.problems[0].message
+
+
+def test_unmatched_names_are_reported_both_ways(store: GeoPackageStore, tmp_path: Path) -> None:
+    _districts_without_geometry(store)
+    plan = plan_import(_boundaries(tmp_path / "dzielnice.geojson"), "districts", CITY, store)
+    in_file, in_map = [n for n in plan.notes if "dzielnic" in n and "(1)" in n]
+    assert "nazwy z pliku, których nie ma wśród dzielnic miasta (1): „ŚRÓDMIEŚCIE”" in in_file
+    assert in_map.endswith("nadal nie będą miały granicy (1): Częstochówka-Parkitka")
+    warnings = [w["message"] for w in build_report(plan)["warnings"]]
+    assert in_file in warnings and in_map in warnings
+
+
+def test_a_file_matching_every_district_reports_nothing_unmatched(
+    store: GeoPackageStore, tmp_path: Path
+) -> None:
+    with store.batch("dane startowe") as b:
+        b.create("areas", {"name": "Stare Miasto", "kind": "dzielnica", "city": CITY})
+    frame = gpd.GeoDataFrame(
+        {"nazwa": ["Stare Miasto"]}, geometry=[SHAPES["Stare Miasto"]], crs="EPSG:4326"
+    )
+    frame.to_file(tmp_path / "d.geojson")
+    plan = plan_import(tmp_path / "d.geojson", "districts", CITY, store)
+    assert not [n for n in plan.notes if "nie ma wśród" in n or "nadal nie będą" in n]
+
+
+def test_boundaries_from_kml_fill_the_districts(store: GeoPackageStore, tmp_path: Path) -> None:
+    existing = _districts_without_geometry(store)
+    ring = " ".join(f"{x},{y}" for x, y in SHAPES["Stare Miasto"].exterior.coords)
+    path = tmp_path / "dzielnice.kml"
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark>'
+        "<name>Stare Miasto</name><Polygon><outerBoundaryIs><LinearRing>"
+        f"<coordinates>{ring}</coordinates>"
+        "</LinearRing></outerBoundaryIs></Polygon></Placemark></Document></kml>",
+        encoding="utf-8",
+    )
+    plan = plan_import(path, "districts", CITY, store)
+    assert [(r.status, r.target_id) for r in plan.rows] == [
+        (RowStatus.ACCEPTED, existing["Stare Miasto"]["id"])
+    ]
+    commit_import(plan, store, "ala")
+    geometry = store.get("areas", existing["Stare Miasto"]["id"])["geometry"]
+    assert geometry.equals(SHAPES["Stare Miasto"])

@@ -22,8 +22,9 @@ from mapping.importing import (
     geocode_offline,
     plan_import,
 )
+from mapping.schema import TO_COMPLETE
 from mapping.store import GeoPackageStore
-from tests.conftest import resource_values
+from tests.factories import resource_values
 
 CITY = "Częstochowa"
 OUTLINE = box(18.98, 50.72, 19.27, 50.89)
@@ -105,7 +106,9 @@ def test_html_in_names_is_kept_as_text(store: GeoPackageStore, tmp_path: Path) -
     assert store.get("resources", result.created[0])["name"] == name
 
 
-def test_rejected_rows_name_the_row_and_the_field(store: GeoPackageStore, tmp_path: Path) -> None:
+def test_only_rows_that_cannot_be_a_record_are_rejected_naming_row_and_field(
+    store: GeoPackageStore, tmp_path: Path
+) -> None:
     _city(store)
     path = _csv(
         tmp_path,
@@ -120,16 +123,24 @@ def test_rejected_rows_name_the_row_and_the_field(store: GeoPackageStore, tmp_pa
     report = build_report(plan)
     by_row = {(e["row"], e["field"]): e["message"] for e in report["rejected"]}
     assert by_row[(3, "Nazwa")] == "pole jest wymagane"
-    assert "nie jest poprawnym adresem e-mail" in by_row[(4, "E-mail kontaktowy")]
     assert "poza Polską" in by_row[(5, "lokalizacja")]
     assert "nie jest współrzędną" in by_row[(6, "Szerokość geograficzna (Y)")]
-    assert "nieznana wartość „coś dziwnego”" in by_row[(7, "Rodzaj")]
-    assert report["accepted"] == 1
+    assert set(by_row) == {(3, "Nazwa"), (5, "lokalizacja"), (6, "Szerokość geograficzna (Y)")}
+    # A bad optional value is a warning, the value kept in the team notes.
+    email = plan.row(4)
+    assert email.status == RowStatus.ACCEPTED and email.values["email"] is None
+    assert "ktoś@" in email.values["notes"]
+    assert any(w.field == "E-mail kontaktowy" and "ktoś@" in w.message for w in email.warnings)
+    # An unknown kind: stored as "inne", marked for completion, the word kept.
+    odd = plan.row(7)
+    assert (odd.values["kind"], odd.values["status"]) == ("inne", TO_COMPLETE)
+    assert "coś dziwnego" in odd.values["notes"]
+    assert report["accepted"] == 3
     result = commit_import(plan, store, "ala")
-    assert (len(result.created), result.rejected) == (1, 5)
+    assert (len(result.created), result.rejected) == (3, 3)
 
 
-def test_missing_kind_and_category_guessed_or_rejected(
+def test_missing_kind_and_category_guessed_or_marked_to_complete(
     store: GeoPackageStore, tmp_path: Path
 ) -> None:
     _city(store)
@@ -146,11 +157,13 @@ def test_missing_kind_and_category_guessed_or_rejected(
     assert (values[4]["kind"], values[4]["category"]) == ("instytucja", "pomoc_spoleczna")
     assert values[3]["status"] == "aktywny" and values[3]["city"] == CITY
     assert values[3]["source"] == "import z pliku partnerzy.csv"
-    fundacja = plan.row(2)
-    assert fundacja.status == RowStatus.REJECTED  # a foundation of what? category unknown
-    assert [p.field for p in fundacja.problems] == ["Kategoria"]  # the kind was guessed
-    assert {p.field for p in plan.row(5).problems} == {"Rodzaj", "Kategoria"}
-    assert "nie da się go odgadnąć" in plan.row(5).problems[0].message
+    assert not plan.rejected
+    fundacja = plan.row(2)  # a foundation of what? the kind is guessed, the category not
+    assert (fundacja.values["kind"], fundacja.values["category"]) == ("organizacja", "inne")
+    assert fundacja.to_complete == ("Kategoria",)
+    assert fundacja.values["status"] == TO_COMPLETE
+    assert plan.row(5).to_complete == ("Rodzaj", "Kategoria")
+    assert "do uzupełnienia" in next(w.message for w in plan.row(5).warnings)
 
 
 def test_free_text_choices_become_codes(store: GeoPackageStore, tmp_path: Path) -> None:
@@ -392,19 +405,20 @@ def test_failure_midway_leaves_the_store_unchanged(
     before = store.data_version()
     path = _csv(tmp_path, *(_row(f"Klub {i}", "organizacja", "aktywnosc") for i in range(10)))
     plan = plan_import(path, "resources", CITY, store)
-    real_create = geopackage._Writer.create
+    real_create_many = geopackage._Writer.create_many
     calls = {"n": 0}
 
-    def failing_create(self: Any, layer: str, values: Any, **kwargs: Any) -> dict:
+    def failing_create_many(self: Any, layer: str, many: Any) -> list[dict]:
+        # Half the rows are written in the transaction, then the disk fills up.
         calls["n"] += 1
-        if calls["n"] == 6:
-            raise OSError("dysk pełny")
-        return real_create(self, layer, values, **kwargs)
+        real_create_many(self, layer, many[:5])
+        raise OSError("dysk pełny")
 
-    monkeypatch.setattr(geopackage._Writer, "create", failing_create)
-    with pytest.raises(OSError, match="dysk pełny"):
+    monkeypatch.setattr(geopackage._Writer, "create_many", failing_create_many)
+    # The store turns the file error into a Polish message naming it (not a traceback).
+    with pytest.raises(MapError, match="dysk pełny"):
         commit_import(plan, store, "ala")
-    assert calls["n"] == 6
+    assert calls["n"] == 1
     assert _resources(store).empty
     assert store.data_version() == before
 
@@ -554,6 +568,7 @@ def test_preview_table_for_the_page(store: GeoPackageStore, tmp_path: Path) -> N
         "duplikat",
         "lokalizacja",
         "uwagi",
+        "zmiany",
     ]
     assert list(table["stan"]) == ["przyjęty", "odrzucony"]
     assert "Nazwa: pole jest wymagane" in table["problemy"].iloc[1]

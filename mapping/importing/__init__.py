@@ -15,8 +15,11 @@ read files into a ``SourceTable``; ``columns`` guesses the column mapping,
 ``memory`` remembers it; ``coordinates`` detects CRS and swapped axes;
 ``districts`` holds the city's outline and districts; ``geocoding`` places
 addresses offline; ``values`` and ``vocabulary`` fill required fields;
-``duplicates`` finds possible duplicates; ``rows`` and ``boundaries`` plan
-rows; ``preview`` is the plan; ``commit`` writes it; ``report`` describes it.
+``identity`` matches rows to the records whose id they carry (a file from
+the app's own export); ``duplicates`` finds possible duplicates among the
+rest; ``rows`` and ``boundaries`` plan rows; ``preview`` is the plan;
+``commit`` writes it; ``report`` describes it; ``parts`` lists the sheets or
+layers of a file to choose from.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from mapping.errors import MapError
 from mapping.importing.targets import import_schema, targets
-from mapping.validation import fold
+from mapping.text import match_key
 
 __all__ = [
     "check_mapping",
@@ -50,7 +50,7 @@ _SYNONYMS = _split_words(
         "subtype": "podtyp | subtype | typ placowki | rodzaj placowki",
         "category": (
             "kategoria | category | dziedzina | obszar dzialania | branza | sfera"
-            " | kategoria potrzeby"
+            " | kategoria potrzeby | warstwa mapy"  # the folder of a KML or uMap layer
         ),
         "target_groups": (
             "grupa docelowa | grupy docelowe | adresaci | adresat | dla kogo | target group"
@@ -114,6 +114,12 @@ _SYNONYMS = _split_words(
             "dl | dlugosc | dlugosc geograficzna | dl geogr | lon | lng | long | longitude | x"
             " | wsp x | wspolrzedna x | e | lon wgs84"
         ),
+        "id": "id | identyfikator | id wpisu | identyfikator wpisu | record id",
+        "version": "wersja | version | wersja wpisu",
+        "wkt": (
+            "geometria wkt | wkt | geometry | geom | the geom | geometria | wkt geom | ksztalt"
+            " | geometria wpisu"
+        ),
         "coordinates": (
             "wspolrzedne | wspolrzedne gps | gps | coordinates | coords | lokalizacja"
             " | polozenie | lat lon | lat lng | wspolrzedne geograficzne"
@@ -168,8 +174,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
 
 
 def header_key(header: str) -> str:
-    """A header folded for comparison: lower case, no diacritics, punctuation as spaces."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(str(header))).split())
+    """A header folded for comparison: ``mapping.text.match_key`` ("E-mail:" → "e mail")."""
+    return match_key(header)
 
 
 def _candidates(key: str, options: Mapping[str, str]) -> list[tuple[float, str]]:

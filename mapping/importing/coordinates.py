@@ -21,28 +21,30 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
+import shapely.errors
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 from shapely.geometry.base import BaseGeometry
 
 from mapping.errors import MapError
+from mapping.frames import METRIC_CRS, WGS84, has_location
 from mapping.importing.notes import LOCATION_LABEL, Note
 from mapping.importing.source import is_blank_cell
 
 __all__ = [
+    "KNOWN_CRS",
     "POLAND_BOUNDS",
     "WGS84",
     "Placement",
     "crs_label",
     "declared_crs",
     "parse_coordinate",
+    "parse_wkt",
     "place_geometries",
     "split_pair",
     "widen_outline",
 ]
 
-WGS84 = "EPSG:4326"
-PUWG1992 = "EPSG:2180"
 #: Poland's bounding box (lon min, lat min, lon max, lat max); a point outside is an error.
 POLAND_BOUNDS = (14.0, 49.0, 24.2, 54.9)
 #: How far (degrees, ≈300 m) a point may lie outside the city outline before a
@@ -51,9 +53,11 @@ _OUTLINE_TOLERANCE = 0.004
 _ZONES = {f"EPSG:{2171 + z}": z for z in (5, 6, 7, 8)}
 _CRS_NAMES = {
     WGS84: "WGS84 (stopnie GPS)",
-    PUWG1992: "PUWG 1992 (EPSG:2180)",
+    METRIC_CRS: "PUWG 1992 (EPSG:2180)",
     **{f"EPSG:{2171 + z}": f"PUWG 2000 strefa {z} (EPSG:{2171 + z})" for z in (5, 6, 7, 8)},
 }
+#: The coordinate systems Polish files use, for a page to offer (labels: ``crs_label``).
+KNOWN_CRS: tuple[str, ...] = tuple(_CRS_NAMES)
 _DMS = re.compile(
     r"^(\d{1,3})\s*[°º\s]\s*(\d{1,2})\s*['′\s]\s*(\d{1,2}(?:[.,]\d+)?)\s*(?:[\"″]|'')?\s*([NSEWnsew])?$"
 )
@@ -71,6 +75,8 @@ def declared_crs(geometry: gpd.GeoSeries | None) -> tuple[str | None, str | None
     code = geometry.crs.to_epsg()
     declared = f"EPSG:{code}" if code else geometry.crs.to_string()
     bounds = geometry.total_bounds
+    if np.isnan(bounds).all():  # no feature has a geometry: nothing contradicts it
+        return declared, None
     if geometry.crs.is_geographic and np.nanmax(np.abs(bounds)) > 180:
         return None, f"plik deklaruje {declared}, ale współrzędne są w metrach — rozpoznano układ"
     return declared, None
@@ -104,6 +110,26 @@ def parse_coordinate(value: Any) -> float | None:
     if math.isnan(number) or math.isinf(number):
         raise ValueError(f"„{value}” nie jest współrzędną")
     return number
+
+
+def parse_wkt(value: Any) -> BaseGeometry | None:
+    """A geometry from a WKT cell ("MULTIPOLYGON (((18.6 54.3, …)))"); None if blank or empty.
+
+    A PostGIS "SRID=4326;" prefix is dropped (the CRS is detected from the
+    numbers, as for every file); a GeoJSON geometry object is read too.
+    Raises ValueError (Polish message) for text that is not a geometry.
+    """
+    if is_blank_cell(value):
+        return None
+    text = re.sub(r"^\s*SRID=\d+\s*;", "", str(value)).strip()
+    try:
+        geom = shapely.from_geojson(text) if text.startswith("{") else shapely.from_wkt(text)
+    except shapely.errors.ShapelyError:
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise ValueError(
+            f"„{shown}” nie jest zapisem geometrii WKT (np. „POINT (18.64 54.35)”)"
+        ) from None
+    return None if geom is None or geom.is_empty else geom
 
 
 def split_pair(value: Any) -> tuple[str, str, bool] | None:
@@ -167,7 +193,7 @@ def _candidates(x: np.ndarray, y: np.ndarray, crs: str | None) -> list[tuple[str
         return [(WGS84, False), (WGS84, True)]
     found: list[tuple[str, bool]] = []
     if max(mx, my) < 1_000_000:
-        found += [(PUWG1992, False), (PUWG1992, True)]
+        found += [(METRIC_CRS, False), (METRIC_CRS, True)]
     for easting, swapped in ((mx, False), (my, True)):
         zone = int(easting // 1_000_000)
         if 5 <= zone <= 8:
@@ -199,7 +225,9 @@ def _scores(crs: str, lon: np.ndarray, lat: np.ndarray, outline: BaseGeometry | 
     return score
 
 
-def _oriented(crs: str, swapped: bool, x: np.ndarray, y: np.ndarray) -> tuple:
+def _oriented(
+    crs: str, swapped: bool, x: np.ndarray, y: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     return _to_wgs84(crs, y, x) if swapped else _to_wgs84(crs, x, y)
 
 
@@ -244,7 +272,7 @@ def place_geometries(
     """
     array = np.array(list(geoms), dtype=object)
     placement = Placement([None] * len(array))
-    present = np.array([g is not None and not g.is_empty for g in array], dtype=bool)
+    present = has_location(array)
     if not present.any():
         return placement
     crs = _check_crs(crs) if crs else None
@@ -254,7 +282,7 @@ def place_geometries(
     if chosen is None:
         message = "nie rozpoznano układu współrzędnych; podaj go (np. EPSG:2180)"
         for i in np.flatnonzero(present):
-            placement.rejected[int(i)] = Note(rows[i], LOCATION_LABEL, message)
+            placement.rejected[int(i)] = Note(rows[int(i)], LOCATION_LABEL, message)
         return placement
     placement.crs = chosen[0]
     _place(placement, array, present, rows, (x, y), chosen, outline, city)

@@ -4,17 +4,19 @@ Excel in Poland saves "CSV (rozdzielany przecinkami)" in Windows-1250 with
 ``;`` between cells (the comma is the decimal separator), "CSV UTF-8" with a
 byte-order mark; other tools write plain UTF-8 with ``,`` or tabs.  We try
 UTF-8 first because a Windows-1250 file is almost never valid UTF-8, while
-any byte string decodes as Windows-1250.
+any byte string decodes as Windows-1250 — and line by line, since a file
+pasted together from two sources mixes them (``decoding``).
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 from collections import Counter
 from pathlib import Path
 
+from mapping.export.sheets import restore_neutralised
+from mapping.importing.decoding import decode_table_bytes
 from mapping.importing.source import (
     SourceReadError,
     SourceTable,
@@ -26,29 +28,19 @@ from mapping.importing.source import (
 __all__ = ["DELIMITERS", "decode_text", "read_csv_file", "sniff_delimiter"]
 
 DELIMITERS = (";", ",", "\t", "|")
-_ENCODING_NAMES = {"utf-8-sig": "UTF-8", "cp1250": "Windows-1250", "utf-16": "UTF-16"}
+#: Longest cell read (Python's csv default is 128 KB); longer text is cut at validation.
+_FIELD_LIMIT = 16 * 1024 * 1024
 
 
 def decode_text(data: bytes, name: str = "plik") -> tuple[str, str]:
-    """Decode file bytes; return the text and the encoding used.
+    """Decode file bytes; return the text and the encoding's name (see ``decoding``).
 
     Raises
     ------
     SourceReadError when the bytes are not text (e.g. an XLSX renamed to .csv).
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Excel's "Tekst Unicode" export.
-        return data.decode("utf-16"), "utf-16"
-    if b"\x00" in data[:4096]:
-        raise SourceReadError(f"{name} nie jest plikiem tekstowym CSV (czy to nie arkusz .xlsx?)")
-    for encoding in ("utf-8-sig", "cp1250"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise SourceReadError(
-        f"nie rozpoznano kodowania znaków pliku {name}; zapisz go jako „CSV UTF-8”"
-    )
+    decoded = decode_table_bytes(data, name)
+    return decoded.text, decoded.encoding
 
 
 def _widths(sample: str, delimiter: str) -> list[int]:
@@ -82,13 +74,16 @@ def sniff_delimiter(text: str) -> str:
 
 def read_csv_file(path: Path) -> SourceTable:
     """Read a CSV (or TSV/TXT) table; see the module docstring for what is detected."""
-    data = path.read_bytes()
-    text, encoding = decode_text(data, path.name)
+    decoded = decode_table_bytes(path.read_bytes(), path.name)
+    text = decoded.text
     delimiter = sniff_delimiter(text)
+    csv.field_size_limit(max(csv.field_size_limit(), _FIELD_LIMIT))
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise SourceReadError(f"plik {path.name} nie jest poprawnym plikiem CSV: {exc}") from None
+    # The app's own CSV puts an apostrophe before text Excel would run as a formula.
+    records = [[restore_neutralised(c) if c[:1] == "'" else c for c in r] for r in records]
     header_index = find_header_row(records)
     if header_index is None:
         raise SourceReadError(f"plik {path.name} jest pusty")
@@ -97,7 +92,13 @@ def read_csv_file(path: Path) -> SourceTable:
     rows = records[header_index + 1 :]
     # One CSV record is one spreadsheet row, also when a quoted cell spans lines.
     numbers = range(header_index + 2, header_index + 2 + len(rows))
-    name = _ENCODING_NAMES.get(encoding, encoding)
-    if data.startswith(codecs.BOM_UTF8):
-        name = "UTF-8 (z BOM)"
-    return build_table(path, "csv", headers, rows, numbers, encoding=name, delimiter=delimiter)
+    return build_table(
+        path,
+        "csv",
+        headers,
+        rows,
+        numbers,
+        encoding=decoded.encoding,
+        delimiter=delimiter,
+        notes=decoded.notes,
+    )

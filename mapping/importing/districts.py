@@ -1,14 +1,13 @@
 """A city as the import sees it: its outline and its official districts.
 
-Both come from the store's ``areas`` layer (kind "miasto" and "dzielnica").
-District names are compared leniently, because lists spell them in several
-ways: "Orunia - Św. Wojciech - Lipce", "Orunia-Święty Wojciech-Lipce" and
-"orunia-sw. wojciech-lipce" are one district.
+Both come from the store's ``areas`` layer (``AreaKind.CITY`` and
+``AreaKind.DISTRICT``).  District names are compared by ``mapping.areas.area_key``,
+because lists spell them in several ways: "Orunia - Św. Wojciech - Lipce",
+"Orunia-Święty Wojciech-Lipce" and "orunia-sw. wojciech-lipce" are one district.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -17,23 +16,14 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from mapping.areas import area_key, districts, of_kind
+from mapping.frames import has_location
 from mapping.importing.coordinates import widen_outline
+from mapping.schema import AreaKind
 from mapping.store import Store
-from mapping.validation import fold
+from mapping.text import fold
 
-__all__ = ["CityContext", "canonical_city", "district_key"]
-
-_SAINT = re.compile(r"\b(sw|swiet\w*)\b\.?")
-
-
-def district_key(name: str) -> str:
-    """A district name folded for comparison (dashes, "Św."/"Święty", "Dzielnica …")."""
-    text = fold(str(name))
-    text = re.sub(r"^(dzielnica|osiedle|os\.)\s+", "", text)
-    text = _SAINT.sub("sw", text)
-    # "Zaspa-Młyniec", "Zaspa - Młyniec" and "Zaspa Młyniec" are one name.
-    text = re.sub(r"[-–—.,;:\"'„”]", " ", text)
-    return " ".join(text.split())
+__all__ = ["CityContext", "canonical_city"]
 
 
 def canonical_city(city: str, store: Store) -> str:
@@ -54,7 +44,7 @@ class CityContext:
     ----------
     city : the city's name as stored
     outline : the city boundary (WGS84), widened a little, or None
-    districts : the city's district records (kind "dzielnica"), with or without geometry
+    districts : the city's district records, with or without geometry
     """
 
     city: str
@@ -68,12 +58,13 @@ class CityContext:
     def load(cls, store: Store, city: str) -> CityContext:
         """Read the city's outline and districts from ``store``."""
         areas = store.read_layer("areas", city=city)
-        cities = areas[(areas["kind"] == "miasto") & areas.geometry.notna()]
+        cities = of_kind(areas, AreaKind.CITY)
+        cities = cities[cities.geometry.notna().to_numpy()]
         outline = shapely.union_all(cities.geometry.values) if len(cities) else None
-        districts = areas[areas["kind"] == "dzielnica"]
-        context = cls(city, widen_outline(outline), districts)
-        context._names = {district_key(n): n for n in districts["name"]}
-        shaped = districts[districts.geometry.notna() & ~districts.geometry.is_empty]
+        found = districts(areas)
+        context = cls(city, widen_outline(outline), found)
+        context._names = {key: n for n in found["name"] if (key := area_key(n))}
+        shaped = found[has_location(found.geometry).to_numpy()]
         if len(shaped):
             context._tree = shapely.STRtree(shaped.geometry.values)
             context._polygon_names = list(shaped["name"])
@@ -91,7 +82,8 @@ class CityContext:
 
     def official_name(self, name: str) -> str | None:
         """The official spelling of a district name, or None if the city has no such district."""
-        return self._names.get(district_key(name))
+        key = area_key(name)
+        return self._names.get(key) if key else None
 
     def district_records(self) -> dict[str, dict]:
         """District records by folded name (for matching boundary files)."""
@@ -100,7 +92,7 @@ class CityContext:
         records = self.districts.drop(columns="geometry").to_dict("records")
         for record, geom in zip(records, self.districts.geometry, strict=True):
             record["geometry"] = geom
-        return {district_key(r["name"]): r for r in records}
+        return {key: r for r in records if (key := area_key(r["name"]))}
 
     def assign(self, geoms: Sequence[BaseGeometry | None]) -> list[str | None]:
         """The district each geometry lies in (its representative point), or None."""
@@ -108,7 +100,7 @@ class CityContext:
         if self._tree is None:
             return result
         array = np.array(list(geoms), dtype=object)
-        present = np.flatnonzero([g is not None and not g.is_empty for g in array])
+        present = np.flatnonzero(has_location(array))
         if not len(present):
             return result
         points = shapely.point_on_surface(array[present])

@@ -14,7 +14,7 @@ number of close pairs, not with rows × entries.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
@@ -24,24 +24,20 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
+from mapping.frames import METRIC_CRS, WGS84, has_location
 from mapping.importing.geocoding import normalise_address
 from mapping.importing.source import cell_text
-from mapping.validation import fold
+from mapping.text import match_key
 
-__all__ = ["RADIUS_M", "SIMILARITY", "Candidate", "DuplicateMatch", "find_duplicates", "name_key"]
+__all__ = ["RADIUS_M", "SIMILARITY", "Candidate", "DuplicateMatch", "find_duplicates"]
 
 RADIUS_M = 100.0
 SIMILARITY = 0.85
-_TO_METRES = Transformer.from_crs("EPSG:4326", "EPSG:2180", always_xy=True)
-
-
-def name_key(name: Any) -> str:
-    """A name folded for comparison: no case, diacritics, quotes or punctuation."""
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(str(name or ""))).split())
+_TO_METRES = Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
 
 
 def name_similarity(a: str, b: str) -> float:
-    """Similarity of two ``name_key`` values, 0–1 (0 when their numbers differ)."""
+    """Similarity of two ``match_key`` values, 0–1 (0 when their numbers differ)."""
     if a == b:
         return 1.0
     if re.findall(r"\d+", a) != re.findall(r"\d+", b):
@@ -90,7 +86,7 @@ class DuplicateMatch:
 def _metric_points(geoms: Sequence[BaseGeometry | None]) -> np.ndarray:
     """Representative points in metres (None where there is no geometry)."""
     result = np.full(len(geoms), None, dtype=object)
-    present = [i for i, g in enumerate(geoms) if g is not None and not g.is_empty]
+    present = np.flatnonzero(has_location(geoms)).tolist()
     if present:
         anchors = shapely.point_on_surface(np.array([geoms[i] for i in present], dtype=object))
         xy = shapely.get_coordinates(anchors)
@@ -108,7 +104,8 @@ class _Pool:
     """Entries to compare against: keys, addresses and a spatial index."""
 
     def __init__(self, candidates: Sequence[Candidate], city: str):
-        self.keys = [name_key(c.name) for c in candidates]
+        self.keys = [match_key(c.name) for c in candidates]
+        self.digits = _digit_signatures(self.keys)
         # Stored blanks arrive as None or NaN; cell_text makes both "".
         self.addresses = [normalise_address(cell_text(c.address), city) for c in candidates]
         self.points = _metric_points([c.geometry for c in candidates])
@@ -123,33 +120,56 @@ class _Pool:
             if key:
                 self.by_name.setdefault(key, i)
 
-    def near(self, points: np.ndarray) -> list[tuple[int, int, float]]:
-        """(query index, pool index, distance in m) of pairs within the radius."""
+    def near(
+        self, points: np.ndarray, digits: np.ndarray
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """(query indices, pool indices, distances in m) of pairs within the radius.
+
+        Yielded in chunks of queries, as arrays: a dense file of 300,000 points
+        has millions of close pairs, which as Python tuples took gigabytes.
+        Pairs whose names carry different numbers ("nr 5" / "nr 6") are never
+        similar (``name_similarity``), so they are dropped here, in bulk.
+        """
         if self.tree is None:
-            return []
+            return
         present = np.flatnonzero([p is not None for p in points])
-        if not len(present):
-            return []
-        query, found = self.tree.query(points[present], predicate="dwithin", distance=RADIUS_M)
-        targets = self.located[found]
-        distances = shapely.distance(points[present][query], self.points[targets])
-        return list(zip(present[query].tolist(), targets.tolist(), distances.tolist(), strict=True))
+        for start in range(0, len(present), _CHUNK):
+            chunk = present[start : start + _CHUNK]
+            query, found = self.tree.query(points[chunk], predicate="dwithin", distance=RADIUS_M)
+            queries, targets = chunk[query], self.located[found]
+            same = digits[queries] == self.digits[targets]
+            queries, targets = queries[same], targets[same]
+            distances = shapely.distance(points[queries], self.points[targets])
+            yield queries, targets, distances
+
+
+#: Query points per spatial-index call (bounds the memory of close pairs).
+_CHUNK = 20_000
+
+
+def _digit_signatures(keys: Sequence[str]) -> np.ndarray:
+    """One number per name standing for the numbers in it (equal names → equal numbers)."""
+    return np.array([hash(tuple(re.findall(r"\d+", k))) for k in keys], dtype=np.int64)
 
 
 def _best_near(
-    pool: _Pool, keys: Sequence[str], points: np.ndarray, *, earlier_only: bool
+    pool: _Pool, own: _Pool, *, earlier_only: bool
 ) -> dict[int, tuple[int, float, float]]:
-    """Best pool match per query: (pool index, similarity, distance)."""
+    """Best pool match per query of ``own``: (pool index, similarity, distance)."""
     best: dict[int, tuple[int, float, float]] = {}
-    for q, p, distance in pool.near(points):
-        if earlier_only and p >= q:
-            continue
-        similarity = name_similarity(keys[q], pool.keys[p])
-        if similarity < SIMILARITY:
-            continue
-        current = best.get(q)
-        if current is None or (similarity, -distance) > (current[1], -current[2]):
-            best[q] = (p, similarity, distance)
+    keys = own.keys
+    for queries, targets, distances in pool.near(own.points, own.digits):
+        for q, p, distance in zip(
+            queries.tolist(), targets.tolist(), distances.tolist(), strict=True
+        ):
+            if earlier_only and p >= q:
+                continue
+            similarity = name_similarity(keys[q], pool.keys[p])
+            if similarity < SIMILARITY:
+                continue
+            current = best.get(q)
+            if current is None or (similarity, -distance) > (current[1], -current[2]):
+                best[q] = (p, similarity, distance)
     return best
 
 
@@ -182,7 +202,8 @@ def find_duplicates(
     )
     own = _Pool(candidates, city)
     found: dict[int, DuplicateMatch] = {}
-    for q, (p, _, distance) in _best_near(pool, own.keys, own.points, earlier_only=False).items():
+    p: int | None  # a row of the pool; None when a lookup finds none
+    for q, (p, _, distance) in _best_near(pool, own, earlier_only=False).items():
         similarity = name_similarity(own.keys[q], pool.keys[p])
         found[q] = _existing_match(
             existing[p], title_field, _reason(similarity, distance), distance
@@ -195,9 +216,7 @@ def find_duplicates(
         if q not in found and blind and key in pool.by_name:
             reason = "ta sama nazwa (brak adresu i lokalizacji do porównania)"
             found[q] = _existing_match(existing[pool.by_name[key]], title_field, reason, None)
-    for q, (p, similarity, distance) in _best_near(
-        own, own.keys, own.points, earlier_only=True
-    ).items():
+    for q, (p, similarity, distance) in _best_near(own, own, earlier_only=True).items():
         if q not in found:
             found[q] = DuplicateMatch(
                 candidates[p].name,

@@ -23,7 +23,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from mapping.store import Store
-from mapping.validation import fold
+from mapping.text import fold
 
 __all__ = ["AddressIndex", "Geocoder", "geocode_offline", "normalise_address"]
 

@@ -13,6 +13,7 @@ from mapping.importing.columns import (
     header_key,
     parse_mapping_spec,
 )
+from mapping.importing.completion import check_defaults
 from mapping.importing.coordinates import crs_label
 from mapping.importing.districts import CityContext, canonical_city
 from mapping.importing.geocoding import Geocoder
@@ -20,12 +21,21 @@ from mapping.importing.memory import load_mapping, source_key
 from mapping.importing.preview import ImportPlan
 from mapping.importing.readers import read_source
 from mapping.importing.rows import plan_rows
-from mapping.importing.targets import IMPORT_LAYERS, import_schema, store_layer, target_label
+from mapping.importing.targets import (
+    IMPORT_LAYERS,
+    RECORD_ID,
+    RECORD_VERSION,
+    import_schema,
+    store_layer,
+    target_label,
+)
 from mapping.store import Store
 
 __all__ = ["plan_import", "resolve_mapping"]
 
 MappingInput = Mapping[str, str | None] | str | None
+#: Guessed targets a remembered "(pomiń)" does not override.
+_IDENTITY = (RECORD_ID, RECORD_VERSION)
 
 
 def resolve_mapping(
@@ -43,6 +53,11 @@ def resolve_mapping(
         # Remembered under the first file's spelling: "Uwagi" there is "UWAGI" here.
         by_key = {header_key(h): h for h in headers}
         aligned = {by_key.get(header_key(k), k): v for k, v in remembered.items()}
+        # An export imported before ids were read has "id" remembered as skipped;
+        # that must not turn every later round trip into duplicates.
+        aligned = {
+            k: v for k, v in aligned.items() if v is not None or mapping.get(k) not in _IDENTITY
+        }
         mapping.update(check_mapping(aligned, headers, layer))
         origin = "zapamiętane"
     if isinstance(given, str):
@@ -63,7 +78,7 @@ def _check_arguments(layer: str, city: str) -> None:
         raise MapError("podaj miasto, do którego trafią dane", field="miasto")
 
 
-def plan_import(
+def plan_import(  # noqa: PLR0913 — the one entry point; all but four are keywords
     path: str | Path,
     layer: str,
     city: str,
@@ -73,6 +88,7 @@ def plan_import(
     *,
     part: str | None = None,
     geocoder: Geocoder | None = None,
+    defaults: Mapping[str, str | None] | None = None,
 ) -> ImportPlan:
     """Read ``path`` and plan its import into ``layer`` of ``city``; write nothing.
 
@@ -89,12 +105,15 @@ def plan_import(
         a GIS layer named like the target layer)
     geocoder : optional online geocoder hook, off by default (see
         ``mapping.importing.geocoding``)
+    defaults : classification for rows that do not say it (``{"kind": "organizacja",
+        "category": "kultura"}``, codes or labels); see ``mapping.importing.completion``
 
     Raises
     ------
     MapError (``SourceReadError``) when the file cannot be read at all.
     """
     _check_arguments(layer, city)
+    chosen = check_defaults(defaults, layer)
     table = read_source(path, sheet=part, source_layer=part, prefer_layer=store_layer(layer))
     key = source_key(table.columns, layer)
     used, origin = resolve_mapping(table.columns, layer, mapping, load_mapping(key, store))
@@ -103,10 +122,14 @@ def plan_import(
     if layer == "districts":
         outcome = plan_boundaries(table, used, context, crs=crs)
     else:
-        outcome = plan_rows(table, used, layer, context, store, crs=crs, geocoder=geocoder)
+        outcome = plan_rows(
+            table, used, layer, context, store, crs=crs, geocoder=geocoder, defaults=chosen
+        )
     title = import_schema(layer).title_field
     notes = list(table.notes)
-    if title not in used.values():
+    if table.frame.empty:
+        notes.append(f"plik {table.path.name} nie zawiera żadnych wierszy danych (tylko nagłówek)")
+    elif title not in used.values():
         label = target_label(layer, title)
         notes.append(f"żadna kolumna nie jest przypisana do pola „{label}” — przypisz ją")
     notes += outcome.notes
@@ -119,7 +142,7 @@ def plan_import(
         "crs": outcome.crs,
         "crs_label": crs_label(outcome.crs) if outcome.crs else None,
     }
-    return ImportPlan(
+    plan = ImportPlan(
         Path(path),
         layer,
         city,
@@ -131,4 +154,19 @@ def plan_import(
         table.skipped_empty,
         notes,
         {k: v for k, v in details.items() if v is not None},
+        known_ids=outcome.known_ids,
+        defaults=chosen,
     )
+    _note_incomplete(plan)
+    return plan
+
+
+def _note_incomplete(plan: ImportPlan) -> None:
+    """Say once for the file how many rows will wait for completion."""
+    count = len(plan.incomplete)
+    if count:
+        plan.notes.append(
+            f"wierszy bez rozpoznanego rodzaju lub kategorii: {count} — zostaną zapisane "
+            "ze statusem „do uzupełnienia” (lista na stronie „Aktualizacja”); "
+            "możesz wybrać domyślną wartość dla całego pliku"
+        )

@@ -18,9 +18,20 @@ import pandas as pd
 from mapping.errors import MapError
 from mapping.importing.duplicates import DuplicateMatch
 from mapping.importing.notes import Note
-from mapping.importing.targets import target_label
+from mapping.importing.targets import import_schema, target_label, targets
+from mapping.tables import format_value
 
-__all__ = ["DECISION_LABELS", "Decision", "ImportPlan", "Located", "PlannedRow", "RowStatus"]
+__all__ = [
+    "DECISION_LABELS",
+    "SKIP_LABEL",
+    "Decision",
+    "ImportPlan",
+    "Located",
+    "PlannedRow",
+    "RowStatus",
+    "describe_changes",
+    "mapping_from_labels",
+]
 
 
 class RowStatus(StrEnum):
@@ -29,6 +40,12 @@ class RowStatus(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     DUPLICATE = "duplicate"
+    #: The row carries the id of a record of the map (``identity``) and changes it.
+    UPDATE = "update"
+    #: The row carries the id of a record and says what the record says.
+    UNCHANGED = "unchanged"
+    #: The row carries the id of a record changed in the map since the file's version.
+    CONFLICT = "conflict"
 
 
 class Decision(StrEnum):
@@ -44,6 +61,9 @@ _STATUS_LABELS = {
     RowStatus.ACCEPTED: "przyjęty",
     RowStatus.REJECTED: "odrzucony",
     RowStatus.DUPLICATE: "możliwy duplikat",
+    RowStatus.UPDATE: "zmiana wpisu",
+    RowStatus.UNCHANGED: "bez zmian",
+    RowStatus.CONFLICT: "konflikt wersji",
 }
 
 
@@ -70,7 +90,11 @@ class PlannedRow:
     duplicate : the entry or earlier row it may duplicate
     located : where its location came from (None: no location)
     defaulted : fields filled by the import, not read from the file
-    target_id, target_version : the existing record a districts row updates
+    target_id, target_version : the existing record the row updates (a district
+        boundary, or the record whose id the row carries) and its version now
+    to_complete : labels of classifications nobody could tell: stored "do uzupełnienia"
+    changes : for a row matched by id, the fields it changes (None otherwise)
+    before : the record's values those changes replace
     """
 
     row: int
@@ -85,11 +109,14 @@ class PlannedRow:
     defaulted: frozenset[str] = frozenset()
     target_id: str | None = None
     target_version: int | None = None
+    to_complete: tuple[str, ...] = ()
+    changes: dict[str, Any] | None = None
+    before: dict[str, Any] | None = None
 
     @property
     def allowed_decisions(self) -> tuple[Decision, ...]:
         """Decisions the user may pick for this row."""
-        if self.status == RowStatus.REJECTED:
+        if self.status in (RowStatus.REJECTED, RowStatus.UNCHANGED, RowStatus.CONFLICT):
             return (Decision.SKIP,)
         if self.target_id is not None:  # a district boundary for an existing district
             return (Decision.MERGE, Decision.SKIP)
@@ -123,6 +150,9 @@ class ImportPlan:
     notes : remarks about the whole file (format, CRS, swapped axes…)
     details : how the file was read (format, encoding, delimiter, sheet, layer, crs)
     committed, batch_id : set by ``commit_import`` (a plan is written at most once)
+    known_ids : the entries duplicates were looked for among; the commit looks
+        again among entries added since (a parallel or repeated import)
+    defaults : the per-file classification defaults used (field → code)
     """
 
     path: Path
@@ -138,6 +168,8 @@ class ImportPlan:
     details: dict[str, Any] = field(default_factory=dict)
     committed: bool = False
     batch_id: str | None = None
+    known_ids: frozenset[str] = frozenset()
+    defaults: dict[str, str] = field(default_factory=dict)
     _by_row: dict[int, PlannedRow] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -157,6 +189,26 @@ class ImportPlan:
     def duplicates(self) -> list[PlannedRow]:
         """Valid rows that may duplicate an entry or an earlier row."""
         return [r for r in self.rows if r.status == RowStatus.DUPLICATE]
+
+    @property
+    def incomplete(self) -> list[PlannedRow]:
+        """Rows that will be stored "do uzupełnienia" (a classification nobody could tell)."""
+        return [r for r in self.rows if r.to_complete and r.writes]
+
+    @property
+    def updates(self) -> list[PlannedRow]:
+        """Rows matched by id to a record they change."""
+        return [r for r in self.rows if r.status == RowStatus.UPDATE]
+
+    @property
+    def unchanged(self) -> list[PlannedRow]:
+        """Rows matched by id to a record they leave as it is ("bez zmian")."""
+        return [r for r in self.rows if r.status == RowStatus.UNCHANGED]
+
+    @property
+    def conflicts(self) -> list[PlannedRow]:
+        """Rows matched by id to a record changed in the map since the file was exported."""
+        return [r for r in self.rows if r.status == RowStatus.CONFLICT]
 
     @property
     def to_write(self) -> list[PlannedRow]:
@@ -205,12 +257,14 @@ class ImportPlan:
                 {
                     "wiersz": r.row,
                     "nazwa": r.title,
-                    "stan": _STATUS_LABELS[r.status],
+                    "stan": _STATUS_LABELS[r.status]
+                    + (" (do uzupełnienia)" if r.to_complete else ""),
                     "decyzja": DECISION_LABELS[r.decision],
                     "problemy": "; ".join(f"{n.field}: {n.message}" for n in r.problems),
                     "duplikat": duplicate,
                     "lokalizacja": r.located.value if r.located else "bez lokalizacji",
                     "uwagi": "; ".join(f"{n.field}: {n.message}" for n in r.warnings),
+                    "zmiany": describe_changes(self.layer, r.changes, r.before),
                 }
             )
         return pd.DataFrame(lines, columns=_PREVIEW_COLUMNS)
@@ -234,18 +288,66 @@ class ImportPlan:
         return ", ".join(parts)
 
     def mapping_table(self) -> pd.DataFrame:
-        """Column → field (Polish label), for showing and confirming the mapping."""
+        """Column → field code and its Polish label, for showing and confirming the mapping.
+
+        People choose by the label ("etykieta"); ``mapping_from_labels`` turns
+        their choice back into codes.
+        """
         return pd.DataFrame(
             [
                 {
                     "kolumna": header,
                     "pole": target or "",
-                    "etykieta": target_label(self.layer, target) if target else "(pomiń)",
+                    "etykieta": target_label(self.layer, target) if target else SKIP_LABEL,
                 }
                 for header, target in self.mapping.items()
             ]
         )
 
+
+def mapping_from_labels(layer: str, chosen: Mapping[str, str | None]) -> dict[str, str | None]:
+    """Column → Polish label (as the page shows them) → column → field code.
+
+    A blank or "(pomiń)" leaves the column out; a code is accepted as well.
+    """
+    by_label = {label: code for code, label in targets(layer).items()}
+    result: dict[str, str | None] = {}
+    for column, label in chosen.items():
+        text = (label or "").strip()
+        result[column] = None if text in ("", SKIP_LABEL) else by_label.get(text, text)
+    return result
+
+
+def describe_changes(
+    layer: str, changes: Mapping[str, Any] | None, before: Mapping[str, Any] | None = None
+) -> str:
+    """What a row changes, in Polish: "Nazwa: „Stara” → „Nowa”; lokalizacja: przesunięta"."""
+    if not changes:
+        return ""
+    schema = import_schema(layer)
+    parts = []
+    for name, value in changes.items():
+        if name == "geometry":
+            moved = before is not None and before.get("geometry") is not None
+            parts.append(f"lokalizacja: {'przesunięta' if moved else 'nowa'}")
+        elif before is None or name not in schema.field_names:
+            parts.append(target_label(layer, name))
+        else:
+            f = schema.field(name)
+            old, new = (_shown(format_value(f, v)) for v in (before.get(name), value))
+            parts.append(f"{f.label}: {old} → {new}")
+    return "; ".join(parts)
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    if not text:
+        return "(puste)"
+    text = " ".join(text.split())
+    return f"„{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+
+
+#: What the mapping shows for a column that goes nowhere.
+SKIP_LABEL = "(pomiń)"
 
 _PREVIEW_COLUMNS = [
     "wiersz",
@@ -256,4 +358,5 @@ _PREVIEW_COLUMNS = [
     "duplikat",
     "lokalizacja",
     "uwagi",
+    "zmiany",
 ]

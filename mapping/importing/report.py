@@ -4,9 +4,15 @@ The shape (keys beyond the first five are additions)::
 
     {"accepted": 12,                      # rows written (or to be written in a dry run)
      "rejected": [{"row": 5, "field": "Nazwa", "message": "pole jest wymagane"}],
+     "rejected_rows": [5],                # one entry per row (a row may have many problems)
+     "incomplete": 2, "incomplete_rows": [8, 11],  # stored "do uzupełnienia"
      "duplicates": [{"row": 7, "name": "…", "decision": "skip",
                      "duplicate_of": {"id": "…", "row": null, "name": "…",
                                       "distance_m": 12.5, "reason": "…"}}],
+     "updates": [{"row": 4, "id": "…", "name": "…", "changes": ["name"],  # matched by id
+                  "description": "Nazwa: „Stara” → „Nowa”"}],
+     "unchanged": 80,                     # matched by id, "bez zmian" (nothing written)
+     "conflicts": [{"row": 6, "id": "…", "name": "…", "message": "…"}],  # changed meanwhile
      "geocoded": 3,                       # of the accepted, placed by their address
      "unlocated": 2,                      # of the accepted, without a location
      "unlocated_rows": [9, 14],
@@ -21,7 +27,7 @@ from __future__ import annotations
 from typing import Any
 
 from mapping.importing.commit import ImportResult
-from mapping.importing.preview import ImportPlan, Located
+from mapping.importing.preview import ImportPlan, Located, describe_changes
 
 __all__ = ["build_report"]
 
@@ -32,6 +38,9 @@ def build_report(plan: ImportPlan, result: ImportResult | None = None) -> dict[s
     report: dict[str, Any] = {
         "accepted": len(writing),
         "rejected": [note.as_dict() for row in plan.rejected for note in row.problems],
+        "rejected_rows": [row.row for row in plan.rejected],
+        "incomplete": len(plan.incomplete),
+        "incomplete_rows": [row.row for row in plan.incomplete],
         "duplicates": [
             {
                 "row": row.row,
@@ -40,6 +49,22 @@ def build_report(plan: ImportPlan, result: ImportResult | None = None) -> dict[s
                 "duplicate_of": row.duplicate.as_dict() if row.duplicate else None,
             }
             for row in plan.duplicates
+        ],
+        "updates": [
+            {
+                "row": row.row,
+                "id": row.target_id,
+                "name": row.title,
+                "changes": list(row.changes or {}),
+                "description": describe_changes(plan.layer, row.changes, row.before),
+            }
+            for row in plan.updates
+        ],
+        "unchanged": len(plan.unchanged),
+        "conflicts": [
+            {"row": row.row, "id": row.target_id, "name": row.title, "message": note.message}
+            for row in plan.conflicts
+            for note in row.problems
         ],
         "geocoded": sum(1 for r in writing if r.located in (Located.ADDRESS, Located.SERVICE)),
         "unlocated": sum(1 for r in writing if r.located is None),
@@ -63,5 +88,6 @@ def build_report(plan: ImportPlan, result: ImportResult | None = None) -> dict[s
             created=len(result.created),
             updated=len(result.updated),
             skipped=result.skipped,
+            added_meanwhile=result.added_meanwhile,
         )
     return report

@@ -8,38 +8,45 @@ among valid rows).  Each step works on the whole file at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from mapping.areas import area_key
 from mapping.errors import ValidationError
+from mapping.importing.completion import context_names, salvage_values
 from mapping.importing.coordinates import (
     POLAND_BOUNDS,
     Placement,
     declared_crs,
     parse_coordinate,
+    parse_wkt,
     place_geometries,
     split_pair,
 )
-from mapping.importing.districts import CityContext, district_key
+from mapping.importing.districts import CityContext
 from mapping.importing.duplicates import Candidate, find_duplicates
 from mapping.importing.geocoding import AddressIndex, Geocoder
+from mapping.importing.identity import match_records
 from mapping.importing.notes import LOCATION_LABEL, Note, notes_from_error
 from mapping.importing.preview import Decision, Located, PlannedRow, RowStatus
-from mapping.importing.source import SourceTable, cell_text
+from mapping.importing.source import SourceTable, cell_text, is_blank_cell
 from mapping.importing.targets import (
     ADDRESS,
     COORDINATES,
     LAT,
     LON,
+    WKT,
     import_schema,
     store_layer,
     target_label,
 )
 from mapping.importing.values import Prepared, collect_values, prepare_values
+from mapping.schema import Layer
 from mapping.store import Store
 from mapping.validation import clean_record
 
@@ -53,6 +60,7 @@ class RowsOutcome:
     rows: list[PlannedRow]
     notes: list[str] = field(default_factory=list)
     crs: str | None = None
+    known_ids: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -89,6 +97,8 @@ def _column_point(raw: dict[str, Any], layer: str) -> tuple[float, float] | None
             return None
         first, second, x_first = pair
         a, b = parse_coordinate(first), parse_coordinate(second)
+        if a is None or b is None:  # split_pair's parts are numbers, never blank
+            return None
         return (a, b) if x_first else (b, a)
     lat, lon = raw.get(LAT), raw.get(LON)
     if lat is None and lon is None:
@@ -118,11 +128,16 @@ def _source_geometries(work: _Work) -> list[BaseGeometry | None]:
     geoms: list[BaseGeometry | None] = [None] * len(work.raws)
     gis = work.table.geometry
     if gis is not None:
+        valid = shapely.is_valid(gis.values)  # one call for the whole file, not one per row
         for i, geom in enumerate(gis.values):
             if geom is not None and not geom.is_empty:
-                geoms[i] = geom
+                geoms[i] = geom if valid[i] else _repaired(work, i, geom)
+        _reader_geometry_notes(work)
     for i, raw in enumerate(work.raws):
         if geoms[i] is not None:
+            continue
+        if not is_blank_cell(raw.get(WKT)):  # a shape, as the app's own CSV/XLSX writes it
+            geoms[i] = _wkt_geometry(work, i, raw[WKT])
             continue
         try:
             xy = _column_point(raw, work.layer)
@@ -137,6 +152,53 @@ def _source_geometries(work: _Work) -> list[BaseGeometry | None]:
         if xy is not None:
             geoms[i] = shapely.Point(*xy)
     return geoms
+
+
+def _wkt_geometry(work: _Work, i: int, value: Any) -> BaseGeometry | None:
+    try:
+        geom = parse_wkt(value)
+    except ValueError as exc:
+        work.problems[i].append(Note(work.numbers[i], target_label(work.layer, WKT), str(exc)))
+        return None
+    if geom is not None and not geom.is_valid:
+        return _repaired(work, i, geom)
+    return geom
+
+
+def _repaired(work: _Work, i: int, geom: BaseGeometry) -> BaseGeometry | None:
+    """A self-crossing polygon from a GIS file, repaired (``make_valid``) and said so."""
+    repaired = shapely.make_valid(geom)
+    number = work.numbers[i]
+    if repaired.is_empty:
+        work.problems[i].append(Note(number, LOCATION_LABEL, "geometria nieprawidłowa i pusta"))
+        return None
+    message = "geometria nieprawidłowa (np. przecinające się krawędzie) — naprawiono"
+    work.warnings[i].append(Note(number, LOCATION_LABEL, message))
+    return repaired
+
+
+def _reader_geometry_notes(work: _Work) -> None:
+    """What the reader found wrong with a feature's geometry, on its row."""
+    position = {number: i for i, number in enumerate(work.numbers)}
+    for number, message in work.table.geometry_notes.items():
+        i = position.get(number)
+        if i is None:
+            continue
+        repaired = work.table.geometry is not None and work.table.geometry.get(number) is not None
+        target = work.warnings if repaired else work.problems
+        target[i].append(Note(number, LOCATION_LABEL, message))
+
+
+def _fall_back_to_addresses(work: _Work) -> None:
+    """A wrong location is dropped, not the row, when the row's address can place it."""
+    for i, problems in enumerate(work.problems):
+        if not problems or not cell_text(work.raws[i].get(ADDRESS)):
+            continue
+        for note in problems:
+            message = f"{note.message} — pominięto współrzędne, lokalizacja z adresu"
+            work.warnings[i].append(Note(note.row, note.field, message))
+        work.problems[i] = []
+        work.geoms[i], work.located[i] = None, None
 
 
 def _locate_from_file(work: _Work, crs: str | None) -> str | None:
@@ -154,11 +216,12 @@ def _locate_from_file(work: _Work, crs: str | None) -> str | None:
         if geom is not None:
             work.geoms[i] = geom
             work.located[i] = Located.FILE
-    for i, note in placement.rejected.items():
-        work.problems[i].append(note)
+    for i, problem in placement.rejected.items():
+        work.problems[i].append(problem)
     for i, notes in placement.warnings.items():
         work.warnings[i].extend(notes)
     work.notes.extend(placement.file_notes)
+    _fall_back_to_addresses(work)
     return placement.crs
 
 
@@ -199,6 +262,17 @@ def _geocode(work: _Work, store: Store, geocoder: Geocoder | None) -> None:
                 work.warnings[i].append(Note(work.numbers[i], LOCATION_LABEL, message))
 
 
+#: Geometry types as the preview names them.
+_SHAPE_NAMES = {
+    "Polygon": "obszar (wielokąt)",
+    "MultiPolygon": "obszar (wielokąt)",
+    "LineString": "linię",
+    "MultiLineString": "linię",
+    "MultiPoint": "kilka punktów",
+    "GeometryCollection": "zbiór kształtów",
+}
+
+
 def _as_points(work: _Work) -> None:
     """Resources are points: an area from a GIS file is represented by a point inside it."""
     if import_schema(work.layer).geometry != "POINT":
@@ -210,7 +284,8 @@ def _as_points(work: _Work) -> None:
             work.geoms[i] = geom.geoms[0]
             continue
         work.geoms[i] = geom.representative_point()
-        message = f"geometria {geom.geom_type} zamieniona na punkt wewnątrz niej"
+        shape = _SHAPE_NAMES.get(geom.geom_type, geom.geom_type)
+        message = f"{shape} zamieniono na punkt wewnątrz (zasoby są punktami)"
         work.warnings[i].append(Note(work.numbers[i], LOCATION_LABEL, message))
 
 
@@ -221,7 +296,7 @@ def _district(work: _Work, i: int, assigned: str | None, label: str) -> str | No
     given = cell_text(work.raws[i].get("district"))
     context = work.context
     if assigned:
-        if given and district_key(given) != district_key(assigned):
+        if given and area_key(given) != area_key(assigned):
             message = (
                 f"w pliku „{given}”, a punkt leży w dzielnicy {assigned} — przyjęto {assigned}"
             )
@@ -262,9 +337,11 @@ def _validate(
         row.defaulted = frozenset(prep.defaulted)
         problems = list(work.problems[i])
         try:
-            row.values = clean_record(schema, values, row=number)
+            row.values = _clean_keeping_row(schema, values, work.raws[i], row)
         except ValidationError as exc:
             problems += [_with_hint(n, prep.hints) for n in notes_from_error(exc, number)]
+        if prep.incomplete and not problems:
+            row.to_complete = tuple(prep.incomplete)
         if problems:
             row.status, row.decision = RowStatus.REJECTED, Decision.SKIP
             row.problems, row.values = problems, {}
@@ -272,6 +349,22 @@ def _validate(
             row.warnings.append(Note(number, LOCATION_LABEL, _UNLOCATED))
         planned.append(row)
     return planned
+
+
+def _clean_keeping_row(
+    schema: Layer, values: dict[str, Any], raw: dict[str, Any], row: PlannedRow
+) -> dict[str, Any]:
+    """``clean_record``, leaving out optional values it refuses (see ``completion``)."""
+    number = row.row
+    try:
+        return clean_record(schema, values, row=number)
+    except ValidationError as exc:
+        kept = salvage_values(schema, values, [p.field for p in exc.problems], raw)
+        if kept is None:
+            raise
+    cleaned = clean_record(schema, kept.values, row=number)
+    row.warnings += [Note(number, label, message) for label, message in kept.warnings]
+    return cleaned
 
 
 _UNLOCATED = "bez lokalizacji — wpis zostanie dodany bez punktu na mapie"
@@ -282,12 +375,16 @@ def _with_hint(note: Note, hints: dict[str, str]) -> Note:
     return Note(note.row, note.field, f"{note.message}; {hint}") if hint else note
 
 
-def _mark_duplicates(work: _Work, planned: list[PlannedRow], store: Store) -> None:
+def _mark_duplicates(work: _Work, planned: list[PlannedRow], frame: pd.DataFrame) -> frozenset[str]:
+    """Mark possible duplicates among rows not matched by id; return the ids compared against.
+
+    The commit compares again with entries added after these (``commit``).
+    """
     schema = import_schema(work.layer)
-    valid = [k for k, r in enumerate(planned) if r.status != RowStatus.REJECTED]
+    known = frozenset(str(i) for i in frame["id"]) if "id" in frame else frozenset()
+    valid = [k for k, r in enumerate(planned) if r.status == RowStatus.ACCEPTED]
     if not valid:
-        return
-    frame = store.read_layer(store_layer(work.layer), city=work.context.city)
+        return known
     existing = frame.to_dict("records")
     candidates = [
         Candidate(
@@ -310,6 +407,7 @@ def _mark_duplicates(work: _Work, planned: list[PlannedRow], store: Store) -> No
     for position, match in matches.items():
         row = planned[valid[position]]
         row.status, row.decision, row.duplicate = RowStatus.DUPLICATE, Decision.SKIP, match
+    return known
 
 
 def plan_rows(
@@ -321,15 +419,28 @@ def plan_rows(
     *,
     crs: str | None = None,
     geocoder: Geocoder | None = None,
+    defaults: Mapping[str, str] | None = None,
 ) -> RowsOutcome:
-    """Plan every row of a resources or needs file (see the module docstring)."""
+    """Plan every row of a resources or needs file (see the module docstring).
+
+    ``defaults`` are the user's per-file classification codes (``completion``).
+    """
     raws = collect_values(table.frame, mapping, layer)
     work = _Work(table, layer, context, raws, table.row_numbers)
     used_crs = _locate_from_file(work, crs)
     _geocode(work, store, geocoder)
     _as_points(work)
     districts = _districts(work)
-    prepared = prepare_values(raws, layer, city=context.city, source_name=table.path.name)
+    prepared = prepare_values(
+        raws,
+        layer,
+        city=context.city,
+        source_name=table.path.name,
+        defaults=defaults,
+        context=context_names(table),
+    )
     planned = _validate(work, prepared, districts)
-    _mark_duplicates(work, planned, store)
-    return RowsOutcome(planned, work.notes, used_crs)
+    records = store.read_layer(store_layer(layer), city=context.city, include_archived=True)
+    work.notes += match_records(planned, raws, records, layer, mapping)
+    known = _mark_duplicates(work, planned, records[records["archived_at"].isna()])
+    return RowsOutcome(planned, work.notes, used_crs, known)

@@ -51,6 +51,8 @@ class SourceTable:
     encoding, delimiter : how a CSV file was decoded and split
     sheet, layer_name : which XLSX sheet or GIS layer was read
     notes : remarks about the whole file (Polish), e.g. other layers ignored
+    geometry_notes : row number → what was wrong with its geometry (repaired or dropped)
+    line_notes : remarks about single rows found while reading (row number → Polish text)
     """
 
     path: Path
@@ -63,6 +65,8 @@ class SourceTable:
     sheet: str | None = None
     layer_name: str | None = None
     notes: list[str] = field(default_factory=list)
+    geometry_notes: dict[int, str] = field(default_factory=dict)
+    line_notes: dict[int, list[str]] = field(default_factory=dict)
 
     @property
     def columns(self) -> list[str]:

@@ -15,9 +15,13 @@ __all__ = [
     "COORDINATES",
     "HOUSE_NUMBER",
     "IMPORT_LAYERS",
+    "IMPORT_LAYER_LABELS",
     "LAT",
     "LON",
+    "RECORD_ID",
+    "RECORD_VERSION",
     "STREET",
+    "WKT",
     "import_schema",
     "store_layer",
     "target_label",
@@ -31,9 +35,20 @@ STREET = "street"
 HOUSE_NUMBER = "house_number"
 #: For needs (which have no address field): an address used only to find the place.
 ADDRESS = "address"
+#: A record's id and version, as every export writes them: a re-import updates that record.
+RECORD_ID = "id"
+RECORD_VERSION = "version"
+#: A geometry written as WKT ("POINT (18.6 54.3)", "MULTIPOLYGON (((…)))").
+WKT = "wkt"
 
-#: Import "layers" offered to the user; ``districts`` are area records of kind "dzielnica".
+#: Import "layers" offered to the user; ``districts`` are areas of ``AreaKind.DISTRICT``.
 IMPORT_LAYERS = ("resources", "needs", "districts")
+#: How the import page names them: the schema's labels, and district boundaries.
+IMPORT_LAYER_LABELS: dict[str, str] = {
+    "resources": RESOURCES.label,
+    "needs": NEEDS.label,
+    "districts": "Granice dzielnic",
+}
 
 _HELPERS: dict[str, str] = {
     LAT: "Szerokość geograficzna (Y)",
@@ -41,6 +56,9 @@ _HELPERS: dict[str, str] = {
     COORDINATES: "Współrzędne (szerokość, długość)",
     STREET: "Ulica",
     HOUSE_NUMBER: "Numer domu",
+    WKT: "Geometria (WKT)",
+    RECORD_ID: "Identyfikator wpisu (z eksportu)",
+    RECORD_VERSION: "Wersja wpisu (z eksportu)",
 }
 _NEED_ADDRESS_LABEL = "Adres (tylko do ustalenia lokalizacji)"
 #: Fields of an area a district-boundaries file can fill or be matched on.
@@ -69,7 +87,8 @@ def targets(layer: str) -> dict[str, str]:
     """Every target a column of an ``layer`` import may map to → its Polish label."""
     schema = import_schema(layer)
     if layer == "districts":
-        return {name: schema.field(name).label for name in _DISTRICT_FIELDS}
+        fields = {name: schema.field(name).label for name in _DISTRICT_FIELDS}
+        return {**fields, WKT: _HELPERS[WKT]}  # a boundary from CSV/XLSX
     options = {f.name: f.label for f in schema.fields}
     options.update(_HELPERS)
     if "address" not in schema.field_names:

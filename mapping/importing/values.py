@@ -6,16 +6,18 @@ What spreadsheets do that forms never do, and what is done about it here:
   are combined; a merged "Adres" over two columns arrives already joined;
 - required fields are missing: the city is the one being imported, the
   status is "aktywny" / "zgłoszona", the source names the file, the kind and
-  category are read from the type and the name where the words are clear;
+  category are read from the type and the name where the words are clear,
+  else from the file's default or its sheet or layer name, else they are
+  "inne" and the record is marked "do uzupełnienia" (see ``completion``);
 - free text in choice fields ("fundacja" as the kind, "biblioteka" as the
   category, "dzieci i młodzież" as the target group) is turned into codes;
 - phones as "tel. 34 123 45 67, 600 100 200", e-mails as "mailto:…", web
   addresses without "https://" are tidied before validation.
 
 Nothing here rejects a row: validation (``clean_record``) does, with every
-problem named.  Values filled in here rather than read from the file are
-listed in ``defaulted``, so that merging into an existing entry never
-overwrites a real value with a default.
+problem named, and only a row without a name stays rejected.  Values filled
+in here rather than read from the file are listed in ``defaulted``, so that
+merging into an existing entry never overwrites a real value with a default.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 
+from mapping.importing.completion import FALLBACK, TO_COMPLETE_NOTE, with_note
 from mapping.importing.source import cell_text, is_blank_cell
 from mapping.importing.targets import ADDRESS, HOUSE_NUMBER, STREET, import_schema
 from mapping.importing.vocabulary import (
@@ -36,19 +39,21 @@ from mapping.importing.vocabulary import (
     match_choice,
     parse_target_groups,
 )
-from mapping.schema import Field, FieldType, Layer
-from mapping.validation import fold
+from mapping.schema import LAYERS, TO_COMPLETE, Field, FieldType, Layer
+from mapping.text import fold
 
-__all__ = ["DEFAULT_STATUS", "Prepared", "collect_values", "prepare_values"]
+__all__ = ["Prepared", "collect_values", "prepare_values"]
 
-#: The status of a record a spreadsheet does not give one.
-DEFAULT_STATUS = {"resources": "aktywny", "needs": "zgloszona"}
-_GUESS_HINT = (
-    "nie da się go odgadnąć z nazwy ani typu — dodaj kolumnę lub uzupełnij (dozwolone: {})"
+_TO_COMPLETE_WARNING = (
+    "nie da się odgadnąć z nazwy ani typu — przyjęto „{}”, wpis oznaczony "
+    "„do uzupełnienia” (wybierz domyślną wartość dla pliku, aby tego uniknąć)"
 )
 
 
 def _combine(f: Field | None, parts: Sequence[Any]) -> Any:
+    if len(parts) == 1:  # one column: its value as read (a GIS list stays a list)
+        return parts[0]
+    parts = [x for p in parts for x in (p if isinstance(p, list) else [p])]
     if f is not None and f.type == FieldType.LONGTEXT:
         return "\n".join(cell_text(p) for p in parts)
     if f is not None and f.type == FieldType.MULTICHOICE:
@@ -96,13 +101,15 @@ class Prepared:
 
     ``warnings`` are (field label, message); ``hints`` add a sentence to a
     validation problem of a field (label → text); ``defaulted`` names fields
-    whose value did not come from the file.
+    whose value did not come from the file; ``incomplete`` the labels of
+    classifications nobody could tell (the record is then "do uzupełnienia").
     """
 
     values: dict[str, Any]
     warnings: list[tuple[str, str]] = field(default_factory=list)
     hints: dict[str, str] = field(default_factory=dict)
     defaulted: set[str] = field(default_factory=set)
+    incomplete: list[str] = field(default_factory=list)
 
 
 def _tidy_phone(text: str) -> str:
@@ -136,12 +143,21 @@ def _labels(f: Field) -> str:
 class _Preparer:
     """Fills one row's choices and defaults (one object per import, reused per row)."""
 
-    def __init__(self, layer: str, city: str, source_name: str):
+    def __init__(
+        self,
+        layer: str,
+        city: str,
+        source_name: str,
+        defaults: Mapping[str, str] | None = None,
+        context: Sequence[str] = (),
+    ):
         self.layer = layer
         self.schema: Layer = import_schema(layer)
         self.city = city
         self.source_name = source_name
         self.fields = {f.name: f for f in self.schema.fields}
+        self.defaults = dict(defaults or {})
+        self.context = list(context)
 
     def __call__(self, raw: Mapping[str, Any]) -> Prepared:
         values = {k: _tidy(self.fields[k], v) for k, v in raw.items() if k in self.fields}
@@ -153,7 +169,18 @@ class _Preparer:
         self._category(prepared)
         self._status(prepared)
         self._groups(prepared)
+        self._mark_incomplete(prepared)
         return prepared
+
+    def _mark_incomplete(self, p: Prepared) -> None:
+        if not p.incomplete:
+            return
+        given = cell_text(p.values.get("status"))
+        if given and "status" not in p.defaulted and given != TO_COMPLETE:
+            with_note(p.values, f"Status w pliku: {self.fields['status'].choice_label(given)}")
+        p.values["status"] = TO_COMPLETE
+        p.defaulted.discard("status")  # merging must not hide that the entry is incomplete
+        with_note(p.values, TO_COMPLETE_NOTE + ", ".join(p.incomplete))
 
     def _city(self, p: Prepared) -> None:
         given = cell_text(p.values.get("city"))
@@ -184,8 +211,7 @@ class _Preparer:
         own = guess([given]) if given else None
         guessed = own or guess(self._texts(p, *sources))
         if guessed is None:
-            if not given:  # an unknown given value is explained by validation itself
-                p.hints[f.label] = _GUESS_HINT.format(_labels(f))
+            self._fallback(p, f, given, guess)
             return None
         p.values[name] = guessed
         label = f.choice_label(guessed)
@@ -196,6 +222,27 @@ class _Preparer:
         else:
             p.defaulted.add(name)
         return given if own else None
+
+    def _fallback(
+        self, p: Prepared, f: Field, given: str, guess: Callable[[list[str]], str | None]
+    ) -> None:
+        """No word of the row tells ``f``: the file's default, its sheet or layer name, "inne"."""
+        if given:  # an unknown word is kept where the team sees it
+            with_note(p.values, f"{f.label} w pliku: {given}")
+        code = self.defaults.get(f.name)
+        origin = "domyślną dla pliku"
+        if code is None and (code := guess(self.context)) is not None:
+            origin = "z nazwy arkusza lub warstwy"
+        if code is None:
+            code = FALLBACK
+            p.incomplete.append(f.label)
+            p.warnings.append((f.label, _TO_COMPLETE_WARNING.format(f.choice_label(code))))
+        elif given:
+            p.warnings.append(
+                (f.label, f"nie rozpoznano „{given}” — przyjęto {origin} „{f.choice_label(code)}”")
+            )
+        p.values[f.name] = code
+        p.defaulted.add(f.name)
 
     def _kind(self, p: Prepared) -> None:
         source = self._guess(p, "kind", guess_kind, "subtype", "name", "category")
@@ -212,10 +259,17 @@ class _Preparer:
         f = self.fields["status"]
         given = cell_text(p.values.get("status"))
         if not given:
-            p.values["status"] = DEFAULT_STATUS[self.layer]
+            # The status of a record a spreadsheet does not give one.
+            p.values["status"] = LAYERS[self.layer].default_status
             p.defaulted.add("status")
         elif (code := guess_status(given, f)) is not None:
             p.values["status"] = code
+        else:  # an unknown status does not reject the row: the default, the word in the notes
+            p.values["status"] = LAYERS[self.layer].default_status
+            p.defaulted.add("status")
+            with_note(p.values, f"{f.label} w pliku: {given}")
+            label = f.choice_label(str(LAYERS[self.layer].default_status))
+            p.warnings.append((f.label, f"nie rozpoznano „{given}” — przyjęto „{label}”"))
 
     def _groups(self, p: Prepared) -> None:
         f = self.fields["target_groups"]
@@ -229,8 +283,18 @@ class _Preparer:
 
 
 def prepare_values(
-    rows: Sequence[Mapping[str, Any]], layer: str, *, city: str, source_name: str
+    rows: Sequence[Mapping[str, Any]],
+    layer: str,
+    *,
+    city: str,
+    source_name: str,
+    defaults: Mapping[str, str] | None = None,
+    context: Sequence[str] = (),
 ) -> list[Prepared]:
-    """Prepare every row's values for validation (see the module docstring)."""
-    preparer = _Preparer(layer, city, source_name)
+    """Prepare every row's values for validation (see the module docstring).
+
+    ``defaults`` are the user's per-file classification codes (field → code);
+    ``context`` the sheet, layer and file names that may name the rows' category.
+    """
+    preparer = _Preparer(layer, city, source_name, defaults, context)
     return [preparer(raw) for raw in rows]

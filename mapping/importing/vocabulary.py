@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from mapping.schema import Field
-from mapping.validation import fold
+from mapping.schema import EVERYONE, Field
+from mapping.text import fold
 
 __all__ = [
     "guess_category",
@@ -128,7 +128,7 @@ _GROUP_WORDS: tuple[tuple[str, str], ...] = (
     ("seniorzy", r"senior|starsz|^(60|65)$|^s$|elderly"),
     ("rodziny", r"rodzin|^r$|famil"),
     ("niepelnosprawni", r"niepelnospr|^n$|disab"),
-    ("wszyscy", r"wszys|kazdy|ogol|mieszkan|^w$|everyone|all\b"),
+    (EVERYONE, r"wszys|kazdy|ogol|mieszkan|^w$|everyone|all\b"),
 )
 
 _KIND_RULES = [(code, re.compile(p)) for code, p in _KIND_WORDS]

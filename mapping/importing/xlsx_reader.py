@@ -38,8 +38,10 @@ from mapping.importing.source import (
     is_blank_cell,
     unique_headers,
 )
+from mapping.schema import LAYERS
+from mapping.text import match_key
 
-__all__ = ["read_xlsx_file"]
+__all__ = ["layer_sheet", "read_xlsx_file"]
 
 Grid = list[list[Any]]
 
@@ -52,17 +54,34 @@ class _Column:
     sources: tuple[int, ...]
 
 
-def _open_sheet(path: Path, sheet: str | None) -> Worksheet:
+def layer_sheet(names: Sequence[str], prefer_layer: str | None) -> str | None:
+    """The sheet named after ``prefer_layer`` ("Zasoby" for resources), as the app's
+    own workbook names its sheets; None when there is none."""
+    if prefer_layer is None or prefer_layer not in LAYERS:
+        return None
+    wanted = {match_key(prefer_layer), match_key(LAYERS[prefer_layer].label)}
+    return next((n for n in names if match_key(n) in wanted), None)
+
+
+def _open_sheet(path: Path, sheet: str | None, prefer_layer: str | None = None) -> Worksheet:
     try:
         # Not read-only: read-only mode does not report merged cells.
         workbook = openpyxl.load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SourceReadError(f"nie można otworzyć arkusza {path.name}: {exc}") from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError):
+        # openpyxl's own words are English and technical ("File is not a zip file").
+        raise SourceReadError(
+            f"nie można otworzyć arkusza {path.name}: plik jest uszkodzony (np. pobrany "
+            "tylko w części) albo to nie jest skoroszyt .xlsx — otwórz go w Excelu "
+            "i zapisz ponownie"
+        ) from None
     if sheet is not None:
         if sheet not in workbook.sheetnames:
             names = ", ".join(workbook.sheetnames)
             raise SourceReadError(f"w pliku {path.name} nie ma arkusza „{sheet}” (są: {names})")
         return workbook[sheet]
+    named = layer_sheet(workbook.sheetnames, prefer_layer)
+    if named is not None:
+        return workbook[named]
     for worksheet in workbook.worksheets:
         if worksheet.max_row > 1 or worksheet.cell(1, 1).value is not None:
             return worksheet
@@ -142,9 +161,13 @@ def _drop_empty_columns(columns: list[_Column], rows: Grid) -> list[_Column]:
     ]
 
 
-def read_xlsx_file(path: Path, sheet: str | None = None) -> SourceTable:
-    """Read the first sheet with data (or ``sheet``) of an Excel workbook."""
-    worksheet = _open_sheet(path, sheet)
+def read_xlsx_file(
+    path: Path, sheet: str | None = None, prefer_layer: str | None = None
+) -> SourceTable:
+    """Read ``sheet`` of an Excel workbook; by default the sheet named after
+    ``prefer_layer`` (the app's own workbook: "Zasoby", "Potrzeby"), else the
+    first sheet with data."""
+    worksheet = _open_sheet(path, sheet, prefer_layer)
     grid: Grid = [list(r) for r in worksheet.iter_rows(min_row=1, min_col=1, values_only=True)]
     header = find_header_row(grid)
     if header is None:
@@ -165,4 +188,8 @@ def read_xlsx_file(path: Path, sheet: str | None = None) -> SourceTable:
     headers = unique_headers([c.header for c in columns])
     data = [[_cell(row, c) for c in columns] for row in rows]
     numbers = range(first_data + 1, first_data + 1 + len(rows))
-    return build_table(path, "xlsx", headers, data, numbers, sheet=worksheet.title)
+    others = [n for n in worksheet.parent.sheetnames if n != worksheet.title]
+    notes = [f"wczytano arkusz „{worksheet.title}”; pozostałe arkusze: {', '.join(others)}"]
+    return build_table(
+        path, "xlsx", headers, data, numbers, sheet=worksheet.title, notes=notes if others else []
+    )
