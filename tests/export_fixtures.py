@@ -22,7 +22,7 @@ from shapely.geometry import Point, Polygon, box
 
 from mapping.schema import SAMPLE_SOURCE
 from mapping.store import GeoPackageStore
-from tests.conftest import need_values, resource_values
+from tests.factories import need_values, resource_values
 
 __all__ = [
     "ARCHIVED_NAME",

@@ -6,6 +6,7 @@ import io
 import json
 import subprocess
 import zipfile
+from datetime import date
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
@@ -150,7 +151,7 @@ def test_gpkg_has_one_layer_per_dataset(filled, tmp_path):
     path = tmp_path / "eksport.gpkg"
     path.write_bytes(_export(store, "gpkg", audience=Audience.TEAM))
     layers = dict(pyogrio.list_layers(path))
-    assert set(layers) == set(LAYERS)
+    assert set(layers) == {*LAYERS, "layer_styles"}  # QGIS's styles: an attribute table
     assert layers["resources"] == "Point" and layers["areas"] == "MultiPolygon"
     assert layers["partnerships"] is None  # an attribute table
     resources = pyogrio.read_dataframe(path, layer="resources").set_index("id")
@@ -258,6 +259,44 @@ def test_xlsx_sheets_headers_and_hostile_names(filled):
     column = headers.index(LATITUDE)
     latitudes = {row[0].value: row[column].value for row in sheet.iter_rows(min_row=2)}
     assert latitudes[ids["library"]] == pytest.approx(54.3812346)
+
+
+def _with_a_dated_resource(store: GeoPackageStore) -> None:
+    fill_store(store)
+    store.create(
+        "resources",
+        {
+            "name": "Świetlica z datą",
+            "kind": "miejsce",
+            "category": "inne",
+            "city": CITY,
+            "status": "aktywny",
+            "last_verified": "2026-03-15",
+        },
+        author="test",
+    )
+
+
+def test_xlsx_has_date_cells_and_prints_one_page_wide_with_the_header_repeated(store):
+    _with_a_dated_resource(store)
+    book = openpyxl.load_workbook(io.BytesIO(_export(store, "xlsx", layers=("resources",))))
+    sheet = book["Zasoby"]
+    headers = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[1].value == "Świetlica z datą")
+    cell = row[headers.index("Ostatnia weryfikacja")]
+    assert cell.is_date and cell.value.date() == date(2026, 3, 15)
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.fitToHeight == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.auto_filter.ref.startswith("A1:")
+
+
+def test_csv_writes_dates_as_iso_text(store):
+    _with_a_dated_resource(store)
+    text = _export(store, "csv", layers=("resources",)).decode("utf-8-sig")
+    line = next(x for x in text.splitlines() if "Świetlica z datą" in x)
+    assert ";2026-03-15;" in line + ";"
 
 
 def test_xlsx_survives_control_characters(store):

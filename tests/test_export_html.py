@@ -23,15 +23,17 @@ from shapely.geometry import Point, box
 
 from mapping.__main__ import main
 from mapping.export import FORMATS, PRINT_LAYERS, ExportRequest, export, export_frames
-from mapping.export.interactive import _categories, _lighter_areas, write_html
+from mapping.export.interactive import _lighter_areas, panel_categories, write_html
 from mapping.export.request import MAP_TILES
 from mapping.export.selection import export_columns
 from mapping.frames import records_to_frame
-from mapping.mapview import CLUSTER_MIN_POINTS, TILES
 from mapping.schema import AREAS, LAYERS, NEEDS, RESOURCES, SAMPLE_SOURCE, Audience
 from mapping.store import GeoPackageStore
-from tests.conftest import need_values, resource_values
+from mapping.webmap.assets import static_text
+from mapping.webmap.build import CLUSTER_MIN_POINTS
+from mapping.webmap.tiles import TILES
 from tests.export_fixtures import CITY, POLISH_NAME, PUBLIC_NAME, fill_store
+from tests.factories import need_values, resource_values
 
 DAY = date(2026, 11, 23)
 #: URLs a page may contain that are never requested by it: links in the
@@ -115,6 +117,16 @@ def test_file_links_nothing_and_names_only_tiles_and_attribution(filled, tiles) 
     assert page.count("<script") == page.count("</script>")
 
 
+def test_file_inlines_our_browser_code_and_points_at_no_app_route(filled) -> None:
+    """The app serves static/mapa from /app/static; an exported file carries it inside."""
+    store, _ = filled
+    page = export_html(store)
+    assert "/app/static" not in page
+    for name in ("packed.js", "runtime.js", "filters.js", "panel.js"):
+        assert static_text(f"mapa/{name}") in page, name
+    assert ".mapa-popup-title {" in page and ".mapa-panel {" in page  # the two stylesheets
+
+
 def test_file_states_title_date_audience_and_sources(filled) -> None:
     store, _ = filled
     page = export_html(store, audience="team")
@@ -142,8 +154,8 @@ def test_tiles_follow_the_request(filled, tiles) -> None:
 
 def test_projector_style_follows_the_request(filled) -> None:
     store, _ = filled
-    assert "font-size: 24px" in export_html(store, style="projector")
-    assert "font-size: 24px" not in export_html(store)
+    assert '"fontPx":24' in export_html(store, style="projector")  # MapSettings
+    assert '"fontPx":24' not in export_html(store)
 
 
 def test_request_checks_tiles_and_style() -> None:
@@ -168,7 +180,7 @@ def test_cli_writes_the_file(filled, tmp_path: Path, capsys) -> None:
     argv = ["export", "html", "--city", CITY, "--db", str(store.path), "-o", str(target)]
     assert main([*argv, "--style", "projector", "--tiles", "none", "--date", "2026-11-23"]) == 0
     page = target.read_text(encoding="utf-8")
-    assert "font-size: 24px" in page and "stan na dzień 23.11.2026" in page
+    assert '"fontPx":24' in page and "stan na dzień 23.11.2026" in page
     assert "Zapisano" in capsys.readouterr().out
 
 
@@ -183,7 +195,7 @@ def test_categories_in_schema_order_then_unknown_then_none() -> None:
         ],
     )
     actions = records_to_frame(LAYERS["actions"], [{"name": "Festyn", "geometry": Point(18, 54)}])
-    rows = _categories({"resources": resources, "actions": actions})
+    rows = panel_categories({"resources": resources, "actions": actions})
     assert [key for key, _, _ in rows] == ["kultura", "sport", "<b>nowa</b>", ""]
     assert rows[0][1] == "Kultura i biblioteki" and rows[-1][1] == "bez kategorii"
 
@@ -426,8 +438,8 @@ def test_without_tiles_nothing_is_requested(filled, browser, tmp_path: Path) -> 
         assert counts(page)["features"] == 12
         # Switching the base map on asks for tiles, and only tiles.
         assert opened.requests == []
-        page.locator(".leaflet-control-layers-base label", has_text="OpenStreetMap").click()
-        page.wait_for_timeout(200)
+        with page.expect_request(lambda request: is_tile(request.url)):
+            page.locator(".leaflet-control-layers-base label", has_text="OpenStreetMap").click()
         assert opened.requests and all(is_tile(url) for url in opened.requests)
         assert opened.errors == []
     finally:

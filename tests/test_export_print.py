@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 from PIL import Image
 from shapely.geometry import box
 
@@ -32,7 +33,7 @@ def _png(store: GeoPackageStore, city: str = CITY, **options) -> Image.Image:
 
 
 def test_a4_png_at_300_dpi_has_the_page_size(filled):
-    image = _png(filled)
+    image = _png(filled, orientation="portrait")
     assert image.size == (2480, 3508)
     assert image.info["dpi"] == pytest.approx((300, 300), abs=0.01)
 
@@ -137,3 +138,62 @@ def test_districts_without_population_get_a_plain_fill_and_a_note(store):
     )
     texts = " ".join(t.get_text() for t in figure.texts)
     assert "Brak danych o liczbie mieszkańców" in texts
+
+
+# --- labels that read: no overlapping names, numbered symbols with their index ---------
+
+
+def _texts_with_gid(figure, gid_prefix: str):
+    return [t for t in figure.findobj(Text) if (t.get_gid() or "").startswith(gid_prefix)]
+
+
+def _seeded_figure(seeded_store, city: str, **options):
+    from mapping.export.printing import _render
+
+    return _render(export_frames(seeded_store, city), ExportRequest(city, as_of=DAY, **options))
+
+
+def test_no_two_district_names_overlap_on_the_printed_gdansk(seeded_store):
+    figure, *_ = _seeded_figure(seeded_store, "Gdańsk", dpi=100)
+    renderer = figure.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in _texts_with_gid(figure, "district-label")]
+    assert len(boxes) >= 30  # of the 35 districts, nearly all are named
+    overlapping = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a.overlaps(b)]
+    assert overlapping == []
+
+
+def test_every_symbol_has_its_number_and_the_index_names_it(seeded_store):
+    figure, entries, index, _ = _seeded_figure(seeded_store, "Gdańsk", dpi=72)
+    numbers = {int(t.get_text()): t.xy for t in _texts_with_gid(figure, "number-")}
+    assert sorted(numbers) == [e.number for e in entries] == list(range(1, len(entries) + 1))
+    for entry in entries:
+        assert numbers[entry.number] == pytest.approx((entry.x, entry.y))
+    index_text = "\n".join(t.get_text() for t in _texts_with_gid(figure, "print-index"))
+    shown = entries[: index.shown]
+    assert all(f"{e.number}. " in index_text for e in shown)
+    assert "Biblioteka" in index_text
+    if not index.complete:
+        assert f"i {len(entries) - index.shown} dalszych" in index_text
+
+
+def test_the_pdf_lists_the_whole_index_on_further_pages(seeded_store):
+    data = export(seeded_store, "pdf", ExportRequest("Gdańsk", as_of=DAY, dpi=72)).data
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    _, _, index, _ = _seeded_figure(seeded_store, "Gdańsk", dpi=72)
+    assert index.complete == (pages == 1)
+
+
+def test_auto_orientation_follows_the_shape_of_the_map(store):
+    from mapping.export.printing import chosen_orientation
+
+    for name, shape, expected in [
+        ("Szeroko", box(18.50, 54.30, 18.80, 54.40), "landscape"),
+        ("Wysoko", box(18.50, 54.30, 18.55, 54.45), "portrait"),
+    ]:
+        store.create(
+            "areas", {"name": name, "kind": "miasto", "city": name, "geometry": shape}, author="t"
+        )
+        request = ExportRequest(name, as_of=DAY)
+        assert chosen_orientation(export_frames(store, name), request) == expected
+        forced = ExportRequest(name, as_of=DAY, orientation="portrait")
+        assert chosen_orientation(export_frames(store, name), forced) == "portrait"

@@ -11,7 +11,11 @@ File layout:
 - GeoJSON and CSV hold one layer per file: a single layer gives that file
   (``.geojson``, ``.csv``), several layers give one ``.zip`` with a file per
   layer named after the layer (``resources.geojson``, ``needs.csv``…);
-- PNG and PDF are one page;
+  ``geojson-all`` puts several layers in one FeatureCollection instead, each
+  feature naming its layer (uMap reads one file, not a zip);
+- KML/KMZ (Google My Maps, Earth) and ``.umap`` (uMap) hold several layers
+  in one file, as folders / datalayers per layer and category;
+- PNG and PDF are one page (a PDF adds pages when its index needs them);
 - HTML is one page holding everything it needs (scripts, styles, data).
 
 Formats are kept in ``FORMATS``; another format is added with one call and
@@ -38,9 +42,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 
 from mapping.export.about import describe_export, format_day, title_of
-from mapping.export.geodata import to_geojson, to_gpkg
+from mapping.export.geodata import to_geojson, to_geojson_all, to_gpkg
 from mapping.export.request import (
-    AUDIENCE_LABELS,
     EXPORT_AUDIENCES,
     ExportFile,
     ExportRequest,
@@ -105,7 +108,8 @@ def _only(frames: Mapping[str, gpd.GeoDataFrame]) -> tuple[str, gpd.GeoDataFrame
 
 
 def _write_geojson(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> bytes:
-    return to_geojson(_only(frames)[1])
+    name, frame = _only(frames)
+    return to_geojson(frame, LAYERS[name], request.audience)
 
 
 def _write_csv(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> bytes:
@@ -122,9 +126,13 @@ def _selected(
 def _write_gpkg(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> bytes:
     description = (
         f"{title_of(request)}; stan na dzień {format_day(request.day)}; "
-        f"{AUDIENCE_LABELS[request.audience]}"
+        f"{request.audience.version_label}"
     )
     return to_gpkg(_selected(frames, request), description=description)
+
+
+def _write_geojson_all(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> bytes:
+    return to_geojson_all(_selected(frames, request), request.audience)
 
 
 def _write_xlsx(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> bytes:
@@ -144,6 +152,24 @@ def _write_pdf(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -
     from mapping.export.printing import to_pdf
 
     return to_pdf(frames, request)
+
+
+def _write_kml(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> bytes:
+    from mapping.export.kml import to_kml
+
+    return to_kml(frames, request)
+
+
+def _write_kmz(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> bytes:
+    from mapping.export.kml import to_kmz
+
+    return to_kmz(frames, request)
+
+
+def _write_umap(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> bytes:
+    from mapping.export.umap import to_umap
+
+    return to_umap(frames, request)
 
 
 def _write_html(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> bytes:
@@ -169,6 +195,13 @@ for _fmt in (
         "geojson", "GeoJSON", ".geojson", "application/geo+json", _write_geojson, per_layer=True
     ),
     ExportFormat(
+        "geojson-all",
+        "GeoJSON (wszystkie warstwy w jednym pliku)",
+        ".geojson",
+        "application/geo+json",
+        _write_geojson_all,
+    ),
+    ExportFormat(
         "gpkg", "GeoPackage (QGIS)", ".gpkg", "application/geopackage+sqlite3", _write_gpkg
     ),
     ExportFormat("csv", "CSV (Excel)", ".csv", "text/csv", _write_csv, per_layer=True),
@@ -178,6 +211,31 @@ for _fmt in (
         ".xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         _write_xlsx,
+    ),
+    ExportFormat(
+        "kml",
+        "KML (Google Earth, My Maps)",
+        ".kml",
+        "application/vnd.google-earth.kml+xml",
+        _write_kml,
+        default_layers=PRINT_LAYERS,
+    ),
+    ExportFormat(
+        "kmz",
+        "KMZ (Google My Maps)",
+        ".kmz",
+        "application/vnd.google-earth.kmz",
+        _write_kmz,
+        textual=False,
+        default_layers=PRINT_LAYERS,
+    ),
+    ExportFormat(
+        "umap",
+        "uMap (plik .umap)",
+        ".umap",
+        "application/json",
+        _write_umap,
+        default_layers=PRINT_LAYERS,
     ),
     ExportFormat(
         "png",
@@ -229,17 +287,16 @@ def export(store: Store, fmt: str, request: ExportRequest) -> ExportFile:
     if fmt not in FORMATS:
         raise ValueError(f"Nieznany format {fmt!r}; dostępne: {', '.join(FORMATS)}")
     spec = FORMATS[fmt]
-    request = dataclasses.replace(request, layers=request.layers or spec.default_layers)
+    layers = request.layers or spec.default_layers
+    request = dataclasses.replace(request, layers=layers)
     frames = export_frames(
         store, request.city, district=request.district, audience=request.audience
     )
     if not spec.per_layer:
         return ExportFile(spec.write(frames, request), request.stem() + spec.suffix, spec.mime)
-    files = {
-        f"{name}{spec.suffix}": spec.write({name: frames[name]}, request) for name in request.layers
-    }
+    files = {f"{name}{spec.suffix}": spec.write({name: frames[name]}, request) for name in layers}
     if len(files) == 1:
-        (name,) = request.layers
+        (name,) = layers
         stem = request.stem(LAYERS[name].label)
         return ExportFile(files[name + spec.suffix], stem + spec.suffix, spec.mime)
     return ExportFile(zip_files(files), request.stem() + ".zip", "application/zip")

@@ -11,13 +11,13 @@ from datetime import date
 
 import pandas as pd
 
-from mapping.export.request import AUDIENCE_LABELS, ExportRequest
-from mapping.polish import polish_sorted
+from mapping.export.request import ExportRequest
 from mapping.schema import SAMPLE_SOURCE
+from mapping.text import polish_sorted
+from mapping.webmap.tiles import OSM_CREDIT
 
 __all__ = [
     "APP_TITLE",
-    "OSM_ATTRIBUTION",
     "SAMPLE_NOTE",
     "data_sources",
     "describe_export",
@@ -27,8 +27,6 @@ __all__ = [
 ]
 
 APP_TITLE = "Mapa zasobów i potrzeb"
-#: Boundaries and locations are largely from OpenStreetMap (ODbL requires the credit).
-OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
 SAMPLE_NOTE = f"Wpisy ze źródłem „{SAMPLE_SOURCE}” są danymi przykładowymi, nie rzeczywistymi."
 
 
@@ -68,10 +66,11 @@ def describe_export(
         ("Tytuł", title_of(request)),
         ("Miasto", request.city),
         ("Obszar", request.district or "całe miasto"),
-        ("Odbiorcy", AUDIENCE_LABELS[request.audience]),
+        ("Odbiorcy", request.audience.version_label),
         ("Stan na dzień", format_day(request.day)),
         ("Źródła danych", ", ".join(data_sources(frames)) or "—"),
-        ("Podkład i granice", OSM_ATTRIBUTION),
+        # Boundaries and locations are largely from OpenStreetMap (ODbL requires the credit).
+        ("Podkład i granice", OSM_CREDIT),
     ]
     if has_samples(frames):
         rows.append(("Uwaga", SAMPLE_NOTE))

@@ -1,15 +1,16 @@
 """The interactive map as one HTML file (export format "html").
 
-``write_html`` draws the exported frames with ``mapping.mapview.build_map``
+``write_html`` draws the exported frames with ``mapping.webmap.build.build_map``
 — the map of the app — in inline mode: Leaflet, markercluster when needed,
 the runtime, the icons and the data are all inside the page, so it opens
 from disk with no network.  The only requests it can make are for base-map
 tiles ("light" by default, "osm", or "none" for no request at all).
 
 On top of the map, ``FilterPanel`` filters the point layers in the page with
-plain JavaScript: category checkboxes and a name (and address) search,
-case- and diacritic-insensitive like the app's filter, with "pokazano N z M"
-per layer.  It also says what the file is: "stan na dzień", the audience,
+plain JavaScript (``static/mapa/panel.js``, its rules in ``filters.js``,
+inlined like the runtime): category checkboxes and a name (and address)
+search, case- and diacritic-insensitive like the app's filter, with
+"pokazano N z M" per layer.  It also says what the file is: "stan na dzień", the audience,
 every data source, and that sample records ("przykład") are not real (their
 popups carry a badge).
 
@@ -32,23 +33,30 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from mapping.analysis import INDICATOR_LABELS
-from mapping.analysis.matching import has_location, name_key
-from mapping.citymap import with_indicators
+from mapping.areas import find_area, is_kind
 from mapping.export.about import SAMPLE_NOTE, data_sources, format_day, has_samples, title_of
-from mapping.export.request import AUDIENCE_LABELS, ExportRequest
-from mapping.maplayers import script_json
-from mapping.mapview import build_map
-from mapping.offline import render_once
-from mapping.schema import CATEGORIES, LAYERS, SAMPLE_SOURCE
-from mapping.styles import CATEGORY_COLORS, OTHER_COLOR, STYLES
+from mapping.export.request import ExportRequest
+from mapping.frames import has_location
+from mapping.schema import CATEGORIES, LAYERS, SAMPLE_SOURCE, AreaKind
+from mapping.webmap.assets import make_offline, own_links, render_once
+from mapping.webmap.build import build_map
+from mapping.webmap.citymap import with_indicators
+from mapping.webmap.layers import link_assets
+from mapping.webmap.settings import PanelCategory, PanelSettings, settings_json
+from mapping.webmap.styles import CATEGORY_COLORS, OTHER_COLOR, STYLES
 
-__all__ = ["SEARCH_FIELDS", "FilterPanel", "write_html"]
+__all__ = ["SEARCH_FIELDS", "FilterPanel", "panel_categories", "write_html"]
 
-#: Searched besides each layer's title field, as in ``mapping.filters``.
-SEARCH_FIELDS = ("address", "subtype")
+#: Searched besides each layer's title field (``Layer.search_fields``, as in ``mapping.filters``).
+SEARCH_FIELDS = tuple(
+    dict.fromkeys(
+        f for layer in LAYERS.values() for f in layer.search_fields if f != layer.title_field
+    )
+)
 #: The indicator districts are shaded by (as on the printed map).
 _INDICATOR = "resources_per_1000"
 #: 1e-4° is 11 m north-south and 6.5 m east-west in Poland; simplified with
@@ -59,174 +67,8 @@ _AREA_TOLERANCE = 1e-4
 _ATTRIBUTION_CHARS = 100
 _NO_CATEGORY = ""
 
-_PANEL_JS = r"""
-(function () {
-  "use strict";
-  if (window.MAPA_PANEL) { return; }
-  var el = MAPA.el;
-  // As mapping.validation.fold: lower case, no diacritics, "ł" as "l".
-  function fold(text) {
-    var t = String(text).toLowerCase().replace(/\u0142/g, "l");
-    if (t.normalize) { t = t.normalize("NFKD").replace(/[\u0300-\u036f]/g, ""); }
-    return t;
-  }
-  // One formatter: toLocaleString builds a new one on every call.
-  var numbers = window.Intl ? new Intl.NumberFormat("pl-PL") : null;
-  function number(n) { return numbers ? numbers.format(n) : String(n); }
 
-  function Filter(map, spec) {
-    this.spec = spec;
-    this.query = "";  // as typed, the needle folded
-    this.needle = "";
-    this.off = {};
-    this.datasets = (map.mapaLayers || []).filter(function (t) {
-      return t.mapa.cfg.kind === "points";
-    });
-    this.datasets.forEach(function (t) {
-      t.mapaCategories = t.mapa.column("category");
-      t.mapaTexts = null;
-    });
-  }
-  // Folded title, address and subtype of every row; built on the first search.
-  Filter.prototype.texts = function (t) {
-    if (!t.mapaTexts) {
-      var cols = [t.mapa.cfg.title].concat(this.spec.search).map(t.mapa.column);
-      t.mapaTexts = t.mapa.items.map(function (item, i) {
-        return fold(cols.map(function (c) { return c[i] === null ? "" : c[i]; }).join(" "));
-      });
-    }
-    return t.mapaTexts;
-  };
-  // Apply the current choices; returns [label, shown, total] per dataset.
-  Filter.prototype.apply = function () {
-    var self = this;
-    return this.datasets.map(function (t) {
-      var cats = t.mapaCategories, texts = self.needle ? self.texts(t) : null;
-      var keep = new Array(cats.length);
-      for (var i = 0; i < cats.length; i++) {
-        var c = cats[i] === null ? "" : String(cats[i]);
-        keep[i] = !self.off[c] && (!texts || texts[i].indexOf(self.needle) !== -1);
-      }
-      return [t.mapa.cfg.label, MAPA.show(t, keep), cats.length];
-    });
-  };
-
-  function categoryList(filter, spec, update) {
-    var box = el("fieldset", "mapa-panel-categories"), boxes = [];
-    box.appendChild(el("legend", null, spec.categoriesTitle));
-    var actions = box.appendChild(el("div", "mapa-panel-actions"));
-    [[spec.all, true], [spec.none, false]].forEach(function (a) {
-      var button = actions.appendChild(el("button", null, a[0]));
-      button.type = "button";
-      L.DomEvent.on(button, "click", function () {
-        boxes.forEach(function (b) { b.checked = a[1]; filter.off[b.value] = !a[1]; });
-        update();
-      });
-    });
-    spec.categories.forEach(function (c) {
-      var label = box.appendChild(el("label", "mapa-panel-check"));
-      var input = label.appendChild(el("input"));
-      input.type = "checkbox"; input.checked = true; input.value = c.key;
-      var swatch = label.appendChild(el("span", "mapa-swatch"));
-      swatch.style.background = c.color;
-      label.appendChild(el("span", null, c.label));
-      L.DomEvent.on(input, "change", function () { filter.off[c.key] = !input.checked; update(); });
-      boxes.push(input);
-    });
-    return box;
-  }
-  function searchBox(filter, spec, update) {
-    var label = el("label", "mapa-panel-search");
-    label.appendChild(el("span", null, spec.searchLabel));
-    var input = label.appendChild(el("input"));
-    input.type = "search"; input.placeholder = spec.searchHint; input.autocomplete = "off";
-    var timer = null;
-    // A short pause after typing: 50,000 rows are filtered once, not per key.
-    L.DomEvent.on(input, "input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () {
-        filter.query = input.value;
-        filter.needle = fold(input.value).trim();
-        update();
-      }, 120);
-    });
-    return label;
-  }
-  function about(spec) {
-    var box = el("details", "mapa-panel-about");
-    box.appendChild(el("summary", null, spec.sourcesTitle));
-    var list = box.appendChild(el("ul"));
-    spec.sources.forEach(function (s) { list.appendChild(el("li", null, s)); });
-    if (spec.sample) { box.appendChild(el("p", "mapa-panel-sample", spec.sample)); }
-    return box;
-  }
-
-  window.MAPA_PANEL = function (map, spec) {
-    var filter = new Filter(map, spec), control = L.control({ position: spec.position });
-    control.onAdd = function () {
-      var box = el("div", "mapa-panel");
-      box.appendChild(el("div", "mapa-panel-day", spec.day));
-      var body = box.appendChild(el("details"));
-      body.open = map.getSize().y >= 500;
-      body.appendChild(el("summary", null, spec.title));
-      var counts = el("ul", "mapa-panel-counts");
-      counts.setAttribute("aria-live", "polite");
-      function update() {
-        counts.textContent = "";
-        counts.setAttribute("data-query", filter.query);
-        filter.apply().forEach(function (r) {
-          var li = counts.appendChild(el("li", null,
-            r[0] + ": " + spec.shown + " " + number(r[1]) + " z " + number(r[2])));
-          li.setAttribute("data-shown", String(r[1]));
-          li.setAttribute("data-total", String(r[2]));
-        });
-      }
-      body.appendChild(searchBox(filter, spec, update));
-      if (spec.categories.length) { body.appendChild(categoryList(filter, spec, update)); }
-      body.appendChild(counts);
-      if (spec.sources.length || spec.sample) { box.appendChild(about(spec)); }
-      update();
-      L.DomEvent.disableClickPropagation(box);
-      L.DomEvent.disableScrollPropagation(box);
-      return box;
-    };
-    control.addTo(map);
-    return filter;
-  };
-})();
-"""
-
-
-def _panel_css() -> str:
-    # Sizes in em: the panel follows the style's font size (the projector's too).
-    return """<style>
-.mapa-panel { background: rgba(255, 255, 255, .95); padding: .4em .6em; border-radius: 4px;
-  box-shadow: 0 1px 5px rgba(0, 0, 0, .35); max-width: 19em; max-height: 62vh;
-  overflow-y: auto; }
-.mapa-panel summary { font-weight: 700; cursor: pointer; }
-.mapa-panel-day { font-size: .85em; color: #333; margin-bottom: .2em; }
-.mapa-panel-search { display: block; margin: .3em 0; }
-.mapa-panel-search span { display: block; font-size: .9em; }
-.mapa-panel-search input { width: 100%; box-sizing: border-box; font: inherit;
-  padding: .15em .3em; }
-.mapa-panel fieldset { border: 0; margin: .3em 0 0; padding: 0; min-width: 0; }
-.mapa-panel legend { font-weight: 600; padding: 0; }
-.mapa-panel-actions { display: flex; gap: .4em; margin: .15em 0; }
-.mapa-panel-actions button { font: inherit; font-size: .85em; padding: 0 .4em; cursor: pointer; }
-.mapa-panel-check { display: flex; align-items: center; gap: .35em; line-height: 1.25;
-  font-size: .92em; cursor: pointer; }
-.mapa-panel-check input { font: inherit; width: 1em; height: 1em; margin: 0; flex: none; }
-.mapa-swatch { width: .85em; height: .85em; border-radius: 50%; border: 1px solid #1a1a1a;
-  flex: none; }
-.mapa-panel-counts { list-style: none; margin: .4em 0 0; padding: 0; font-weight: 600; }
-.mapa-panel-about { margin-top: .3em; font-size: .85em; }
-.mapa-panel-about ul { margin: .2em 0; padding-left: 1.1em; }
-.mapa-panel-about li { overflow-wrap: anywhere; }
-.mapa-panel-sample { margin: .2em 0 0; color: #4a3900; }
-</style>"""
-
-
-class FilterPanel(MacroElement):
+class FilterPanel(JSCSSMixin, MacroElement):
     """Category checkboxes and a name search over the map's point layers.
 
     Add it after the record layers (``build_map`` has made them): it filters
@@ -245,9 +87,7 @@ class FilterPanel(MacroElement):
 
     _template = Template(
         """
-        {% macro header(this, kwargs) %}{{ this.css }}{% endmacro %}
         {% macro script(this, kwargs) %}
-        {{ this.js }}
         MAPA_PANEL({{ this._parent.get_name() }}, {{ this.spec }});
         {% endmacro %}
         """
@@ -264,31 +104,23 @@ class FilterPanel(MacroElement):
     ):
         super().__init__()
         self._name = "FilterPanel"
-        self.css = _panel_css()
-        self.js = _PANEL_JS
-        self.spec = script_json(
-            {
-                "title": "Szukaj i filtruj",
-                "day": day,
-                "searchLabel": "Nazwa lub adres",
-                "searchHint": "np. biblioteka",
-                "search": list(SEARCH_FIELDS),
-                "categoriesTitle": "Kategorie",
-                "all": "wszystkie",
-                "none": "żadne",
-                "shown": "pokazano",
-                "categories": [
-                    {"key": key, "label": label, "color": color} for key, label, color in categories
-                ],
-                "sourcesTitle": "Źródła danych",
-                "sources": sources,
-                "sample": sample_note,
-                "position": position,
-            }
+        self.settings = PanelSettings(
+            day=day,
+            categories=tuple(PanelCategory(*row) for row in categories),
+            sources=tuple(sources),
+            sample=sample_note,
+            search=SEARCH_FIELDS,
+            position=position,
         )
+        self.spec = settings_json(self.settings)
+        # Instance lists (never the class's): mapping.webmap.assets rewrites them.
+        self.default_js = own_links(("mapa_filters", "mapa_panel"))
+        self.default_css = own_links(("mapa_panel_css",))
 
-    def render(self, **kwargs: object) -> None:
-        """Render once (see ``mapping.offline.render_once``)."""
+    # branca annotates Element.render as returning str; MacroElement.render returns None.
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]
+        """Link the panel's files, then render once (see ``render_once``)."""
+        link_assets(self)
         render_once(self, **kwargs)
 
 
@@ -329,13 +161,14 @@ def write_html(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -
         style=STYLES[request.style],
         sources=_attributed(sources),
     )
-    day = f"stan na dzień {format_day(request.day)} · {AUDIENCE_LABELS[request.audience]}"
+    day = f"stan na dzień {format_day(request.day)} · {request.audience.version_label}"
     FilterPanel(
-        _categories(drawn),
+        panel_categories(drawn),
         day=day,
         sources=sources,
         sample_note=SAMPLE_NOTE if has_samples(drawn) else None,
     ).add_to(m)
+    make_offline(m, "inline")  # the panel's files too: still one self-contained file
     page = m.get_root().render()
     # Polish text: screen readers read it as Polish, browsers hyphenate and
     # offer no translation.
@@ -365,7 +198,7 @@ def _can_shade(areas: gpd.GeoDataFrame) -> bool:
     """Whether some district has an outline and residents (a rate to shade by)."""
     if areas.empty or "kind" not in areas or _INDICATOR not in areas:
         return False
-    districts = areas[(areas["kind"] == "dzielnica").to_numpy() & _located(areas)]
+    districts = areas[is_kind(areas, AreaKind.DISTRICT) & _located(areas)]
     return bool((pd.to_numeric(districts["population"], errors="coerce") > 0).any())
 
 
@@ -386,7 +219,7 @@ def _lighter_areas(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     # Invalid shapes are left as they are: GEOS may refuse to simplify them.
     valid = _located(areas) & shapely.is_valid(geoms)
     out = geoms.copy()
-    districts = valid & (areas["kind"] == "dzielnica").to_numpy()
+    districts = valid & is_kind(areas, AreaKind.DISTRICT)
     rest = valid.copy()
     if districts.any() and shapely.coverage_is_valid(geoms[districts]):
         out[districts] = shapely.coverage_simplify(geoms[districts], _AREA_TOLERANCE)
@@ -401,11 +234,8 @@ def _lighter_areas(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _focus_name(areas: gpd.GeoDataFrame, district: str | None) -> str | None:
     """The area's name as stored ("oliwa" asked, "Oliwa" stored)."""
-    if district is None or areas.empty:
-        return None
-    wanted = name_key(pd.Series([district])).iloc[0]
-    found = areas.loc[(name_key(areas["name"]) == wanted).to_numpy(), "name"]
-    return str(found.iloc[0]) if len(found) else None
+    found = find_area(areas, district)
+    return None if found is None else str(found["name"])
 
 
 def _attributed(sources: list[str]) -> tuple[str, ...]:
@@ -415,8 +245,8 @@ def _attributed(sources: list[str]) -> tuple[str, ...]:
     return ("lista „Źródła danych” w panelu",)
 
 
-def _categories(drawn: Mapping[str, gpd.GeoDataFrame]) -> list[tuple[str, str, str]]:
-    """The filter's rows: categories of the drawn records, in schema order."""
+def panel_categories(drawn: Mapping[str, gpd.GeoDataFrame]) -> list[tuple[str, str, str]]:
+    """The filter panel's rows: categories of the drawn records, in schema order."""
     present: set[str] = set()
     uncategorised = False
     for frame in drawn.values():

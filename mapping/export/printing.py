@@ -3,7 +3,7 @@
 Drawn with matplotlib in EPSG:2180 (PUWG 1992), a metric projection made for
 Poland, so the scale bar is true and distances look right; the north arrow
 points to true north (it differs from grid north by up to ~4° at Poland's
-edges).  Colours and symbols come from ``mapping.styles`` — the same as on
+edges).  Colours and symbols come from ``mapping.webmap.styles`` — the same as on
 the map in the app: Okabe–Ito/Tol colours per category, shapes per resource
 kind, diamonds with a heavy outline for needs, ColorBrewer YlGnBu for the
 district shading (active resources per 1000 residents, as the indicators
@@ -21,6 +21,7 @@ import math
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -29,26 +30,38 @@ import pandas as pd
 import shapely
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.patheffects import withStroke
+from matplotlib.text import Text
+from matplotlib.typing import RcKeyType
 from pyproj import Transformer
 
-from mapping.analysis import INDICATOR_LABELS, METRIC_CRS, district_indicators
-from mapping.analysis.matching import has_location
+from mapping.analysis import INDICATOR_LABELS, district_indicators
+from mapping.areas import districts as districts_of
+from mapping.areas import of_kind
 from mapping.export.about import (
     APP_TITLE,
-    OSM_ATTRIBUTION,
     SAMPLE_NOTE,
     data_sources,
     format_day,
     has_samples,
     title_of,
 )
-from mapping.export.request import AUDIENCE_LABELS, PAPERS, ExportRequest
-from mapping.schema import CATEGORIES, RESOURCES
-from mapping.styles import (
+from mapping.export.print_index import IndexLayout, draw_index, fit_index
+from mapping.export.print_labels import (
+    IndexEntry,
+    index_entries,
+    place_district_labels,
+    place_numbers,
+)
+from mapping.export.request import AUTO_ORIENTATION, PAPERS, ExportRequest
+from mapping.frames import METRIC_CRS, WGS84, has_location
+from mapping.schema import AREAS, CATEGORIES, RESOURCES, AreaKind
+from mapping.validation import clean_text
+from mapping.webmap.styles import (
     CATEGORY_COLORS,
     LAYER_COLORS,
     LAYER_SHAPES,
@@ -57,26 +70,48 @@ from mapping.styles import (
     RESOURCE_KIND_SHAPES,
     choropleth_colors,
 )
+from mapping.webmap.tiles import OSM_CREDIT
 
-__all__ = ["POINT_LAYERS", "page_pixels", "page_size_mm", "render_map", "to_pdf", "to_png"]
+__all__ = [
+    "POINT_LAYERS",
+    "chosen_orientation",
+    "page_pixels",
+    "page_size_mm",
+    "render_map",
+    "to_pdf",
+    "to_png",
+]
 
 #: Layers drawn as symbols on the printed map (areas are always the base).
 POINT_LAYERS = ("resources", "needs", "actions")
 _MM_PER_INCH = 25.4
 _MARKERS = {"circle": "o", "square": "s", "triangle": "^", "diamond": "D"}
 _PLAIN_FILL = "#f3f3ef"  # districts without shading: light, so symbols stand out
+_DISTRICT_LABEL = AREAS.field("kind").choice_label(AreaKind.DISTRICT)
 #: Shading is laid under coloured symbols: lightened so that dark symbols
 #: (indigo, needs' black outline) keep their contrast on the darkest class.
 _FILL_ALPHA = 0.6
 _MIN_SPAN_M = 2000.0
 _LEGEND_PT = 6.5
 _FOOTER_PT = 6.0
+_INDEX_PT = 5.0
+#: "auto" prints landscape when the map is wider than tall by this ratio.
+_LANDSCAPE_RATIO = 1.0
 _PT_TO_MM = 25.4 / 72
 _EDGE = "#4d4d4d"
 _CATEGORY_LABELS = {c.code: c.label for c in CATEGORIES}
 _KIND_LABELS = {c.code: c.label for c in RESOURCES.field("kind").choices}
 # TrueType in PDF (not Type 3): text stays searchable and copyable.
-_RC = {"font.family": "DejaVu Sans", "pdf.fonttype": 42}
+# Text is drawn as typed: "$" in a source or a district name ("Fundusz $^$") is
+# not a mathtext formula, which would fail to parse and block the whole export.
+_RC: dict[RcKeyType, Any] = {
+    "font.family": "DejaVu Sans",
+    "pdf.fonttype": 42,
+    "text.parse_math": False,
+    "text.usetex": False,
+}
+#: A rectangle in figure fractions: left, bottom, width, height.
+_Box = tuple[float, float, float, float]
 
 
 def page_size_mm(paper: str, orientation: str) -> tuple[float, float]:
@@ -106,9 +141,9 @@ class _Page:
     def pt(self, size: float) -> float:
         return size * self.scale
 
-    def box(self, left: float, bottom: float, width: float, height: float) -> list[float]:
+    def box(self, left: float, bottom: float, width: float, height: float) -> _Box:
         """A rectangle given in millimetres as figure fractions."""
-        return [left / self.width, bottom / self.height, width / self.width, height / self.height]
+        return (left / self.width, bottom / self.height, width / self.width, height / self.height)
 
 
 # --- what is drawn --------------------------------------------------------------------
@@ -128,10 +163,10 @@ class _Scene:
 
     def bounds(self) -> tuple[float, float, float, float] | None:
         frames = [self.districts, self.cities, self.working, *self.points.values()]
-        geoms = [g for f in frames for g in f.geometry if g is not None and not g.is_empty]
-        if not geoms:
+        geoms = np.concatenate([f.geometry[has_location(f.geometry)].to_numpy() for f in frames])
+        if not len(geoms):
             return None
-        return tuple(shapely.total_bounds(np.array(geoms, dtype=object)))
+        return tuple(shapely.total_bounds(geoms))
 
 
 def _located(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -155,7 +190,11 @@ def _shading(
         return plain, [], []
     population = pd.to_numeric(districts["population"], errors="coerce")
     if not (population > 0).any():
-        return plain, [(_PLAIN_FILL, "dzielnica")], ["Brak danych o liczbie mieszkańców dzielnic."]
+        return (
+            plain,
+            [(_PLAIN_FILL, _DISTRICT_LABEL)],
+            ["Brak danych o liczbie mieszkańców dzielnic."],
+        )
     indicators = district_indicators(
         _with_archive_column(frames["areas"]),
         _with_archive_column(frames["resources"]),
@@ -196,8 +235,7 @@ def _class_labels(lows: list[float], highs: list[float]) -> list[str]:
 
 def _scene(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> _Scene:
     areas = _located(frames["areas"])
-    kinds = areas["kind"] if "kind" in areas else pd.Series(dtype=object)
-    districts = areas[kinds == "dzielnica"]
+    districts = districts_of(areas)
     wanted = [name for name in POINT_LAYERS if name in (request.layers or POINT_LAYERS[:2])]
     points = {name: _located(frames[name]) for name in wanted}
     fills, classes, notes = _shading(frames, districts, request)
@@ -205,8 +243,8 @@ def _scene(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> _S
         notes.append("Dzielnice tego miasta nie mają granic na mapie — pokazano tylko punkty.")
     return _Scene(
         districts=districts,
-        cities=areas[kinds == "miasto"],
-        working=areas[kinds == "obszar_roboczy"],
+        cities=of_kind(areas, AreaKind.CITY),
+        working=of_kind(areas, AreaKind.WORKING_AREA),
         points=points,
         fills=fills,
         classes=classes,
@@ -235,19 +273,6 @@ def _draw_areas(ax: Axes, scene: _Scene, page: _Page) -> None:
     if not scene.working.empty:
         scene.working.boundary.plot(
             ax=ax, color="#222222", linewidth=page.pt(0.9), linestyle=(0, (4, 2)), zorder=3
-        )
-    halo = [withStroke(linewidth=page.pt(2.2), foreground="white")]
-    for name, geom in zip(scene.districts["name"], scene.districts.geometry, strict=True):
-        point = geom.representative_point()
-        ax.annotate(
-            str(name),
-            (point.x, point.y),
-            ha="center",
-            va="center",
-            fontsize=page.pt(6),
-            color="#1a1a1a",
-            path_effects=halo,
-            zorder=4,
         )
 
 
@@ -345,8 +370,8 @@ def _true_north_angle(ax: Axes) -> float:
     """Angle (radians, clockwise) from grid north to true north at the map centre."""
     x = sum(ax.get_xlim()) / 2
     y = sum(ax.get_ylim()) / 2
-    to_wgs = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
-    to_grid = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
+    to_wgs = Transformer.from_crs(METRIC_CRS, WGS84, always_xy=True)
+    to_grid = Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
     lon, lat = to_wgs.transform(x, y)
     nx, ny = to_grid.transform(lon, lat + 0.01)
     return math.atan2(nx - x, ny - y)
@@ -404,7 +429,7 @@ def _frame_map(ax: Axes, scene: _Scene, page: _Page) -> None:
     # Widen the extent to the frame's shape, so the map fills its frame at
     # equal aspect: one metre is as long across as it is up.
     box = ax.get_position(original=True)
-    frame_ratio = (box.height * ax.figure.get_figheight()) / (box.width * ax.figure.get_figwidth())
+    frame_ratio = (box.height * page.height) / (box.width * page.width)  # the figure is the page
     # At least 2 km across, so a single point still shows its surroundings' scale.
     width = max(xmax - xmin + 2 * pad, _MIN_SPAN_M)
     height = max(ymax - ymin + 2 * pad, _MIN_SPAN_M)
@@ -477,7 +502,7 @@ def _legend_groups(scene: _Scene, page: _Page) -> list[tuple[str, list, int]]:
         for c, label in scene.classes
     ]
     shaded = any(colour != _PLAIN_FILL for colour, _ in scene.classes)
-    groups = [
+    groups: list[tuple[str, list[Any], int]] = [
         ("Kategorie (kolor symbolu)", _category_entries(scene, page), 1 if page.landscape else 2),
         ("Symbole", _symbol_entries(scene, page), 1),
         (INDICATOR_LABELS["resources_per_1000"][0] if shaded else "Obszary", shading, 1),
@@ -505,8 +530,8 @@ def _legend_height_mm(groups: list[tuple[str, list, int]], page: _Page) -> float
 def _draw_legend(ax: Axes, groups: list[tuple[str, list, int]], page: _Page) -> None:
     """Legend groups: side by side under a portrait map, stacked beside a landscape one."""
     ax.set_axis_off()
-    renderer = FigureCanvasAgg(ax.figure).get_renderer()
-    style = {
+    renderer = FigureCanvasAgg(ax.get_figure(root=True)).get_renderer()
+    style: dict[str, Any] = {
         "frameon": False,
         "fontsize": page.pt(_LEGEND_PT),
         "title_fontsize": page.pt(7.5),
@@ -537,7 +562,7 @@ def _draw_legend(ax: Axes, groups: list[tuple[str, list, int]], page: _Page) -> 
 
 def _footer_lines(frames: Mapping[str, pd.DataFrame], scene: _Scene) -> list[str]:
     sources = ", ".join(data_sources(frames)) or "nie podano"
-    lines = [f"Źródła danych: {sources}. Granice i lokalizacje: {OSM_ATTRIBUTION}."]
+    lines = [f"Źródła danych: {sources}. Granice i lokalizacje: {OSM_CREDIT}."]
     lines.extend(scene.notes)
     if has_samples(frames):
         lines.append(SAMPLE_NOTE)
@@ -550,10 +575,14 @@ def _wrap(lines: Iterable[str], width_mm: float, size_pt: float) -> str:
     return "\n".join(textwrap.fill(line, chars) for line in lines)
 
 
-def _layout(page: _Page, legend_h: float, footer_h: float) -> tuple[list[float], list[float]]:
-    """Map and legend boxes (figure fractions) for the page orientation (sizes in mm)."""
+def _layout(
+    page: _Page, legend_h: float, footer_h: float, index_h: float
+) -> tuple[_Box, _Box, _Box]:
+    """Map, legend and index boxes (figure fractions) for the orientation (sizes in mm)."""
     margin, top = 10.0, 14.0 + 16.0 * page.scale
-    bottom = margin + footer_h + 4.0
+    index_bottom = margin + footer_h + 4.0
+    index_box = page.box(margin, index_bottom, page.width - 2 * margin, index_h)
+    bottom = index_bottom + (index_h + 4.0 if index_h else 0.0)
     inner_h = page.height - top - bottom
     if page.landscape:
         legend_w = 80.0 * page.scale
@@ -561,13 +590,58 @@ def _layout(page: _Page, legend_h: float, footer_h: float) -> tuple[list[float],
         return (
             page.box(margin, bottom, map_w, inner_h),
             page.box(page.width - margin - legend_w, bottom, legend_w, inner_h),
+            index_box,
         )
     map_h = inner_h - legend_h - 6.0
     width = page.width - 2 * margin
     return (
         page.box(margin, bottom + legend_h + 6.0, width, map_h),
         page.box(margin, bottom, width, legend_h),
+        index_box,
     )
+
+
+def _index_layout(entries: list[IndexEntry], page: _Page, footer_h: float) -> IndexLayout:
+    """The numbered index in the strip the page can spare (a share of its height)."""
+    usable = page.height - 30.0 - 16.0 * page.scale - footer_h
+    return fit_index(
+        [e.line() for e in entries],
+        width_mm=page.width - 20.0,
+        max_height_mm=usable * (0.22 if page.landscape else 0.3),
+        ncols=5 if page.landscape else 4,
+        fontsize=page.pt(_INDEX_PT),
+        rest_note="… i {n} dalszych — pełny wykaz w pliku PDF",
+    )
+
+
+def chosen_orientation(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> str:
+    """The request's orientation; for "auto", landscape when the map is wider than tall."""
+    if request.orientation != AUTO_ORIENTATION:
+        return request.orientation
+    bounds = _scene(frames, request).bounds()
+    if bounds is None:
+        return "portrait"
+    xmin, ymin, xmax, ymax = bounds
+    return "landscape" if (xmax - xmin) > (ymax - ymin) * _LANDSCAPE_RATIO else "portrait"
+
+
+def _place_texts(ax: Axes, scene: _Scene, entries: list[IndexEntry], page: _Page) -> list[str]:
+    """District names that avoid each other and the symbols, then the symbol numbers."""
+    figure = ax.get_figure(root=True)
+    assert figure is not None  # the axes were added to the page's figure
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    radius_px = page.pt(5.0) / 2 * figure.dpi / 72
+    dropped = place_district_labels(
+        ax,
+        renderer,
+        scene.districts,
+        entries,
+        fontsize=page.pt(6),
+        halo=page.pt(2.2),
+        symbol_px=radius_px * 1.3,
+    )
+    place_numbers(ax, entries, fontsize=page.pt(4.5), halo=page.pt(1.6), offset_px=radius_px)
+    return dropped
 
 
 def render_map(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> Figure:
@@ -576,61 +650,128 @@ def render_map(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -
     Parameters
     ----------
     frames : every layer's exported frame (areas are the base map)
-    request : city/district, audience, date, paper, orientation, dpi, and
-        which of ``POINT_LAYERS`` to draw (default resources and needs)
+    request : city/district, audience, date, paper, orientation ("auto": from
+        the map's shape), dpi, and which of ``POINT_LAYERS`` to draw (default
+        resources and needs)
     """
-    width, height = page_size_mm(request.paper, request.orientation)
-    page = _Page(width, height, request.orientation == "landscape")
+    return _render(frames, request)[0]
+
+
+def _render(
+    frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest
+) -> tuple[Figure, list[IndexEntry], IndexLayout, _Page]:
+    """The page figure, its numbered symbols, the index as fitted, and the page."""
+    orientation = chosen_orientation(frames, request)
+    width, height = page_size_mm(request.paper, orientation)
+    page = _Page(width, height, orientation == "landscape")
     scene = _scene(frames, request)
+    entries = index_entries(scene.points)
     groups = _legend_groups(scene, page)
     footer = _wrap(_footer_lines(frames, scene), width - 20, page.pt(_FOOTER_PT))
     footer_h = (footer.count("\n") + 1) * page.pt(_FOOTER_PT) * _PT_TO_MM * 1.4
+    index = _index_layout(entries, page, footer_h)
     with mpl.rc_context(_RC):
         figure = Figure(figsize=(width / _MM_PER_INCH, height / _MM_PER_INCH), dpi=request.dpi)
-        map_box, legend_box = _layout(page, _legend_height_mm(groups, page), footer_h)
+        map_box, legend_box, index_box = _layout(
+            page, _legend_height_mm(groups, page), footer_h, index.height_mm
+        )
         ax = figure.add_axes(map_box)
         _draw_areas(ax, scene, page)
         _draw_points(ax, scene, page)
         _frame_map(ax, scene, page)
+        dropped = _place_texts(ax, scene, entries, page) if scene.bounds() else []
+        if dropped:
+            footer += "\n" + _wrap(
+                ["Nazwy dzielnic pominięte z braku miejsca: " + ", ".join(dropped) + "."],
+                width - 20,
+                page.pt(_FOOTER_PT),
+            )
         _draw_legend(figure.add_axes(legend_box), groups, page)
+        draw_index(figure, index, index_box, "Wykaz symboli (numery na mapie)")
         _draw_texts(figure, page, request, footer)
-    return figure
+    return figure, entries, index, page
 
 
 def _draw_texts(figure: Figure, page: _Page, request: ExportRequest, footer: str) -> None:
     """Title, "stan na dzień" line and footer (sources, notes, attribution)."""
     left, top = 10 / page.width, 1 - 10 / page.height
     figure.text(left, top, title_of(request), va="top", fontsize=page.pt(15), fontweight="bold")
-    subtitle = f"stan na dzień {format_day(request.day)} · {AUDIENCE_LABELS[request.audience]}"
+    subtitle = f"stan na dzień {format_day(request.day)} · {request.audience.version_label}"
     figure.text(left, top - 9 * page.scale / page.height, subtitle, va="top", fontsize=page.pt(9))
     figure.text(
         left, 10 / page.height, footer, va="bottom", fontsize=page.pt(_FOOTER_PT), linespacing=1.4
     )
 
 
+def _metadata(request: ExportRequest, fmt: str) -> dict[str, str]:
+    title = title_of(request)
+    if fmt == "pdf":
+        return {"Title": title, "Creator": APP_TITLE}
+    return {"Title": title, "Software": APP_TITLE}
+
+
+def _clean_texts(figure: Figure) -> None:
+    # Whatever an older store holds, draw no control character (a NUL or a
+    # byte-order mark breaks the PDF font subset).
+    for text in figure.findobj(Text):
+        text.set_text(clean_text(text.get_text()))
+
+
 def _save(figure: Figure, request: ExportRequest, fmt: str) -> bytes:
     buffer = io.BytesIO()
-    title = title_of(request)
-    metadata = (
-        {"Title": title, "Creator": APP_TITLE}
-        if fmt == "pdf"
-        else {"Title": title, "Software": APP_TITLE}
-    )
+    _clean_texts(figure)
     with mpl.rc_context(_RC):
-        figure.savefig(buffer, format=fmt, dpi=request.dpi, metadata=metadata)
+        figure.savefig(buffer, format=fmt, dpi=request.dpi, metadata=_metadata(request, fmt))
     return buffer.getvalue()
 
 
 def to_png(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> bytes:
     """The printed map as PNG at ``request.dpi`` (exact page size in pixels)."""
-    figure = render_map(frames, request)
+    figure, *_ = _render(frames, request)
     # Agg truncates width x dpi to whole pixels; size the figure so it lands
     # on the rounded page size (A4 at 300 dpi: 2480 x 3508, not 3507).
-    pixels = page_pixels(request.paper, request.orientation, request.dpi)
-    figure.set_size_inches([(p + 0.25) / request.dpi for p in pixels])
+    orientation = chosen_orientation(frames, request)
+    wide, high = page_pixels(request.paper, orientation, request.dpi)
+    figure.set_size_inches((wide + 0.25) / request.dpi, (high + 0.25) / request.dpi)
     return _save(figure, request, "png")
 
 
+def _index_pages(entries: list[IndexEntry], page: _Page) -> list[Figure]:
+    """Further PDF pages with the whole numbered index, when the map page had no room."""
+    lines = [e.line() for e in entries]
+    figures = []
+    while lines:
+        layout = fit_index(
+            lines,
+            width_mm=page.width - 20.0,
+            max_height_mm=page.height - 30.0,
+            ncols=3 if page.landscape else 2,
+            fontsize=page.pt(7.0),
+        )
+        figure = Figure(figsize=(page.width / _MM_PER_INCH, page.height / _MM_PER_INCH))
+        draw_index(
+            figure,
+            layout,
+            page.box(10.0, 10.0, page.width - 20.0, page.height - 20.0),
+            "Wykaz symboli (numery na mapie)",
+        )
+        figures.append(figure)
+        lines = lines[max(layout.shown, 1) :]
+    return figures
+
+
 def to_pdf(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> bytes:
-    """The printed map as a one-page vector PDF of the paper size."""
-    return _save(render_map(frames, request), request, "pdf")
+    """The printed map as a vector PDF of the paper size.
+
+    One page; when the numbered index does not fit under the map, the whole
+    index follows on further pages.
+    """
+    figure, entries, index, page = _render(frames, request)
+    with mpl.rc_context(_RC):  # texts take parse_math=False when they are made
+        figures = [figure] if index.complete else [figure, *_index_pages(entries, page)]
+    buffer = io.BytesIO()
+    with mpl.rc_context(_RC), PdfPages(buffer, metadata=_metadata(request, "pdf")) as pdf:
+        for each in figures:
+            _clean_texts(each)
+            pdf.savefig(each, dpi=request.dpi)
+    return buffer.getvalue()

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from mapping.schema import LAYERS, Audience
-from mapping.styles import STYLES
-from mapping.validation import fold
+from mapping.text import fold
+from mapping.webmap.styles import STYLES
+from mapping.webmap.tiles import LIGHT_FIRST
 
 __all__ = [
-    "AUDIENCE_LABELS",
     "EXPORT_AUDIENCES",
     "MAP_TILES",
     "ORIENTATIONS",
@@ -27,19 +27,19 @@ __all__ = [
 #: Audiences an export may be made for.  The editor audience (private fields
 #: included) is deliberately absent: personal data never leave the app.
 EXPORT_AUDIENCES: tuple[Audience, ...] = (Audience.PUBLIC, Audience.TEAM)
-AUDIENCE_LABELS: dict[Audience, str] = {
-    Audience.PUBLIC: "wersja publiczna",
-    Audience.TEAM: "wersja dla zespołu",
-}
 #: Paper sizes in millimetres, portrait (width, height).
 PAPERS: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
-ORIENTATIONS: tuple[str, ...] = ("portrait", "landscape")
-#: Base maps of an interactive export (the keys of ``mapping.mapview.TILES``,
-#: not imported here to keep folium out of every export).  "light" is the
-#: default: OpenStreetMap's tile policy asks for a Referer, which a page
-#: opened from disk does not send; without network the districts' outlines
-#: and labels still read on the plain background.
-MAP_TILES: tuple[str, ...] = ("light", "osm", "none")
+#: Page orientations and their Polish names.
+ORIENTATIONS: dict[str, str] = {
+    "auto": "dopasowana do kształtu mapy",
+    "portrait": "pionowa",
+    "landscape": "pozioma",
+}
+#: The orientation chosen from the map's shape (landscape for a wide city).
+AUTO_ORIENTATION = "auto"
+#: Base maps of an interactive export (``mapping.webmap.tiles``), the light one
+#: first and by default: the page is opened from disk.
+MAP_TILES: tuple[str, ...] = LIGHT_FIRST
 _DPI_RANGE = (72, 600)
 
 
@@ -57,7 +57,7 @@ class ExportRequest:
     as_of : the date printed as "stan na dzień"; None means today
     tiles : base map of an interactive map ("light", "osm" or "none")
     style : display style of an interactive map ("standard" or "projector",
-        see ``mapping.styles.STYLES``)
+        see ``mapping.webmap.styles.STYLES``)
     """
 
     city: str
@@ -65,10 +65,10 @@ class ExportRequest:
     audience: Audience = Audience.PUBLIC
     layers: tuple[str, ...] | None = None
     paper: str = "A4"
-    orientation: str = "portrait"
+    orientation: str = AUTO_ORIENTATION
     dpi: int = 300
     as_of: date | None = field(default=None)
-    tiles: str = "light"
+    tiles: str = LIGHT_FIRST[0]
     style: str = "standard"
 
     def __post_init__(self) -> None:

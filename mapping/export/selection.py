@@ -7,7 +7,8 @@ them:
   declared fields and on ``SYSTEM_FIELDS``); private fields never leave;
 - the public gets no people: resources of kind "osoba" are dropped, and so
   are references to them from other layers (an id would still point at a
-  person someone chose not to publish);
+  person someone chose not to publish) — ``audience_records``, the same
+  rule the app follows on its maps, tables and the projector;
 - archived records are left out;
 - sample records keep their ``source`` ("przykład"), a public field, so the
   marker travels with them into every format.
@@ -19,26 +20,26 @@ so an export holds the records the indicators count there.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from mapping.analysis.matching import has_location, name_key, to_metric
+from mapping.analysis.matching import to_metric
+from mapping.areas import PLACE_KINDS, area_key, area_keys, districts, find_area, of_kind
 from mapping.errors import MapError
 from mapping.export.request import EXPORT_AUDIENCES
-from mapping.polish import polish_sorted
-from mapping.schema import LAYERS, SYSTEM_FIELDS, Audience, FieldType, Layer
+from mapping.frames import WGS84, has_location
+from mapping.schema import LAYERS, SYSTEM_FIELDS, AreaKind, Audience, FieldType, Layer
 from mapping.store.base import Store
+from mapping.text import polish_sorted
 
-__all__ = ["PERSON_KIND", "export_columns", "export_frames"]
+__all__ = ["PERSON_KIND", "audience_records", "export_columns", "export_frames"]
 
 #: Resources of this kind are people (leaders); the public never gets them.
 PERSON_KIND = "osoba"
-_DISTRICT = "dzielnica"
-_WORKING = "obszar_roboczy"
 
 
 def export_columns(layer: Layer, audience: Audience) -> list[str]:
@@ -93,8 +94,7 @@ def export_frames(
         raise MapError(f"Brak wpisów dla miasta „{city}”; miasta w mapie: {known}", field="miasto")
     if district is not None:
         frames = _limit_to_area(frames, district)
-    if audience == Audience.PUBLIC:
-        frames = _without_people(frames)
+    frames = audience_records(frames, audience)
     return {
         name: _visible(LAYERS[name], frames[name], audience).reset_index(drop=True)
         for name in wanted
@@ -106,14 +106,40 @@ def _visible(layer: Layer, frame: gpd.GeoDataFrame, audience: Audience) -> gpd.G
     return gpd.GeoDataFrame(frame[columns].copy(), geometry="geometry", crs=frame.crs)
 
 
-def _without_people(frames: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
-    resources = frames["resources"]
-    people = resources["kind"] == PERSON_KIND
-    withheld = set(resources.loc[people, "id"])
-    out = {**frames, "resources": resources[~people]}
+def audience_records(
+    frames: Mapping[str, gpd.GeoDataFrame],
+    audience: Audience,
+    *,
+    resources: gpd.GeoDataFrame | None = None,
+) -> dict[str, gpd.GeoDataFrame]:
+    """The records ``audience`` may see: the one rule of exports, the app's maps and tables.
+
+    The public gets no people: resources of kind "osoba" are dropped, and so
+    are references to them from the other frames.  The team and editors see
+    every record (which fields they see is ``Audience.can_view``).
+
+    Parameters
+    ----------
+    frames : layer name → record frame (any subset of the layers)
+    audience : who is looking
+    resources : the city's resources, to know who the people are when
+        ``frames`` has no "resources" frame (e.g. a table of partnerships)
+    """
+    out = dict(frames)
+    if audience != Audience.PUBLIC:
+        return out
+    people_source = out.get("resources", resources)
+    if people_source is None or people_source.empty:
+        return out
+    people = people_source["kind"] == PERSON_KIND
+    withheld = set(people_source.loc[people, "id"])
+    if "resources" in out:
+        out["resources"] = out["resources"][~out["resources"]["id"].isin(withheld)]
     if not withheld:
         return out
     for name, layer in LAYERS.items():
+        if name not in out:
+            continue
         refs = [
             f.name for f in layer.fields if f.type == FieldType.REFS and f.ref_layer == "resources"
         ]
@@ -132,21 +158,21 @@ def _limit_to_area(
     areas = frames["areas"]
     area = _find_area(areas, area_name)
     polygon = _metric_geometry(area)
-    key = name_key(pd.Series([area["name"]])).iloc[0]
-    district_keys = set(name_key(areas.loc[areas["kind"] == _DISTRICT, "name"]).dropna())
+    key = area_key(area["name"])
+    district_keys = set(area_keys(districts(areas)["name"]).dropna())
     out = dict(frames)
     for name in ("resources", "needs", "actions"):
         frame = frames[name]
-        named = name_key(frame["district"])
+        named = area_keys(frame["district"])
         inside = _inside(frame, polygon)
-        if area["kind"] == _DISTRICT:
+        if area["kind"] == AreaKind.DISTRICT:
             # The district column decides when it names a known district;
             # location decides for the rest (as in the indicators).
             keep = (named == key) | (~named.isin(district_keys) & inside)
         else:
             keep = (named == key) | inside
         out[name] = frame[keep.to_numpy()]
-    others = areas["kind"] != "miasto"
+    others = areas["kind"] != AreaKind.CITY
     out["areas"] = areas[(areas["id"] == area["id"]) | (others & _inside(areas, polygon))]
     out["partnerships"] = _partnerships_in(frames["partnerships"], key, set(out["resources"]["id"]))
     kept = set(out["partnerships"]["id"])
@@ -157,22 +183,21 @@ def _limit_to_area(
 
 
 def _find_area(areas: gpd.GeoDataFrame, area_name: str) -> pd.Series:
-    candidates = areas[areas["kind"].isin((_DISTRICT, _WORKING))]
-    found = candidates[name_key(candidates["name"]) == name_key(pd.Series([area_name])).iloc[0]]
-    if found.empty:
-        known = ", ".join(polish_sorted(candidates["name"].astype(str))) or "brak"
+    found = find_area(areas, area_name, PLACE_KINDS)
+    if found is None:
+        known = ", ".join(polish_sorted(of_kind(areas, *PLACE_KINDS)["name"].astype(str)))
         raise MapError(
-            f"Nie ma dzielnicy ani obszaru roboczego „{area_name}”; dostępne: {known}",
+            f"Nie ma dzielnicy ani obszaru roboczego „{area_name}”; dostępne: {known or 'brak'}",
             field="dzielnica",
         )
-    return found.iloc[0]
+    return found
 
 
 def _metric_geometry(area: pd.Series) -> shapely.Geometry | None:
     geom = area["geometry"]
-    if geom is None or geom.is_empty:
+    if not has_location([geom])[0]:
         return None
-    return to_metric(gpd.GeoSeries([geom], crs="EPSG:4326")).iloc[0]
+    return to_metric(gpd.GeoSeries([geom], crs=WGS84)).iloc[0]
 
 
 def _inside(frame: gpd.GeoDataFrame, polygon: shapely.Geometry | None) -> pd.Series:
@@ -190,7 +215,7 @@ def _partnerships_in(partnerships: pd.DataFrame, key: str, resource_ids: set[str
 
     def names_area(text: object) -> bool:
         parts = re.split(r"[;,]", text) if isinstance(text, str) else []
-        return key in set(name_key(pd.Series(parts, dtype=object)).dropna())
+        return key in {area_key(part) for part in parts}
 
     named = partnerships["districts"].map(names_area).astype(bool)
     with_member = partnerships["members"].map(lambda ids: bool(resource_ids & set(ids)))

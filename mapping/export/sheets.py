@@ -1,9 +1,10 @@
 """Exports for spreadsheets: CSV and XLSX, with the tables people read in the app.
 
 The columns are those of ``mapping.tables.display_table`` (Polish headers,
-choice labels, rows in Polish order) plus ``id``, the team's system columns
-when the audience may see them, and the location: ``szerokość``/``długość``
-for points, ``geometria (WKT)`` for other shapes.
+choice labels, rows in Polish order) plus ``id`` and ``Wersja`` (what a
+re-import matches records by), the team's system columns when the audience
+may see them, and the location: ``szerokość``/``długość`` for points,
+``geometria (WKT)`` for other shapes.
 
 CSV is written for Polish Excel: UTF-8 with BOM (otherwise Excel reads the
 bytes as cp1250 and breaks the diacritics), ``;`` as separator and decimal
@@ -24,6 +25,7 @@ import io
 import math
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 import geopandas as gpd
@@ -36,16 +38,20 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from mapping.frames import WGS84, has_location
 from mapping.schema import LAYERS, SYSTEM_FIELDS, Audience, FieldType, Layer
 from mapping.tables import display_table
+from mapping.validation import clean_text
 
 __all__ = [
     "CSV_ENCODING",
     "CSV_SEPARATOR",
     "LATITUDE",
     "LONGITUDE",
+    "VERSION_COLUMN",
     "WKT_COLUMN",
     "neutralise",
+    "restore_neutralised",
     "sheet_name",
     "sheet_table",
     "to_csv",
@@ -57,6 +63,7 @@ CSV_SEPARATOR = ";"
 LATITUDE = "szerokość"
 LONGITUDE = "długość"
 WKT_COLUMN = "geometria (WKT)"
+VERSION_COLUMN = next(f.label for f in SYSTEM_FIELDS if f.name == "version")
 #: Excel keeps at most this many characters in a cell.
 CELL_LIMIT = 32_767
 _RISKY_START = ("=", "+", "-", "@", "\t", "\r")
@@ -64,11 +71,17 @@ _NUMBER_LIKE = re.compile(r"[+-]?[0-9][0-9 ().,/-]*")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _NUMERIC = (FieldType.INTEGER, FieldType.REAL)
 _MAX_WIDTH = 60
+_DATE_FORMAT = "yyyy-mm-dd"
 
 
 def neutralise(text: str) -> str:
     """Text made safe for a CSV cell: an apostrophe before a formula-like start."""
     return "'" + text if _is_risky(text) else text
+
+
+def restore_neutralised(text: str) -> str:
+    """The text ``neutralise`` was given: a CSV cell read back, the apostrophe dropped."""
+    return text[1:] if text.startswith("'") and _is_risky(text[1:]) else text
 
 
 def _is_risky(text: str) -> bool:
@@ -93,9 +106,9 @@ def _location_columns(layer: Layer, geometry: gpd.GeoSeries) -> dict[str, list[A
     lat: list[Any] = []
     lon: list[Any] = []
     wkt: list[Any] = []
-    for geom in geometry:
-        point = geom is not None and not geom.is_empty and geom.geom_type == "Point"
-        shaped = geom is not None and not geom.is_empty and not point
+    for geom, located in zip(geometry, has_location(geometry), strict=True):
+        point = located and geom.geom_type == "Point"
+        shaped = located and not point
         lat.append(round(geom.y, 7) if point else None)
         lon.append(round(geom.x, 7) if point else None)
         wkt.append(_wkt(geom) if shaped else None)
@@ -122,11 +135,16 @@ def sheet_table(layer: Layer, frame: gpd.GeoDataFrame, audience: Audience) -> pd
     for f in layer.visible_fields(audience):
         if f.type in _NUMERIC:
             table[f.label] = ids.map(by_id[f.name]).astype(object)
+        elif f.type == FieldType.DATE:
+            # Real dates, so Excel sorts and filters them as dates (CSV writes them ISO).
+            days = pd.to_datetime(ids.map(by_id[f.name]), errors="coerce", format="ISO8601")
+            table[f.label] = [None if pd.isna(d) else d.date() for d in days]
     for f in SYSTEM_FIELDS:
+        # "Wersja" is public: a re-import updates a record only at the version exported.
         if f.name != "id" and audience.can_view(f.visibility) and f.name in by_id:
             table[f.label] = ids.map(by_id[f.name]).astype(object)
     geometry = gpd.GeoSeries(ids.map(by_id.geometry).to_numpy(), crs=frame.crs)
-    for label, values in _location_columns(layer, geometry.to_crs("EPSG:4326")).items():
+    for label, values in _location_columns(layer, geometry.to_crs(WGS84)).items():
         table[label] = values
     return table
 
@@ -152,7 +170,8 @@ def _csv_cell(value: Any) -> str:
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
         return format(value, ".7f").rstrip("0").rstrip(".").replace(".", ",")
-    return neutralise(str(value))
+    # No raw NUL or control bytes in the file, whatever an older store holds.
+    return neutralise(clean_text(str(value)))
 
 
 def to_csv(layer: Layer, frame: gpd.GeoDataFrame, audience: Audience) -> bytes:
@@ -179,8 +198,11 @@ def _put(sheet: Worksheet, row: int, column: int, value: Any) -> int:
     if isinstance(value, int | float) and not isinstance(value, bool):
         sheet.cell(row, column, value)
         return len(f"{value:g}")
+    if isinstance(value, date):
+        sheet.cell(row, column, value).number_format = _DATE_FORMAT
+        return len(_DATE_FORMAT)
     # openpyxl refuses control characters; a formula-like start stays text.
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    text = ILLEGAL_CHARACTERS_RE.sub("", clean_text(str(value)))
     cell = sheet.cell(row, column, text)
     cell.data_type = "s"
     if _is_risky(text):
@@ -203,6 +225,18 @@ def _fill_sheet(sheet: Worksheet, table: pd.DataFrame) -> None:
     sheet.freeze_panes = "A2"
     if len(table.columns):
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table) + 1}"
+    _print_setup(sheet)
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """Print as a table people read: landscape, one page wide, the header on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.oddFooter.center.text = "&P / &N"
 
 
 def to_xlsx(
