@@ -8,17 +8,43 @@ import geopandas as gpd
 import pandas as pd
 
 from mapping.analysis.matching import link_resource
-from mapping.offline import make_offline
+from mapping.frames import has_location
+from mapping.schema import NEEDS
 from mapping.store import Store
+from mapping.text import sort_key
+from mapping.webmap.assets import make_offline
 
 __all__ = [
     "CHANGE_COLUMNS",
     "add_overlay",
     "candidates_table",
     "confirm_match",
+    "gaps_table",
+    "idle_table",
     "indicator_change",
     "labelled",
 ]
+
+_DISTRICT = NEEDS.field("district").label
+
+
+def _in_polish_order(table: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Rows in Polish order of ``column`` (stable: ties keep their order), renumbered."""
+    keys = [sort_key("" if pd.isna(v) else str(v)) for v in table[column]]
+    order = sorted(range(len(table)), key=keys.__getitem__)
+    return table.iloc[order].reset_index(drop=True)
+
+
+def gaps_table(holes: pd.DataFrame) -> pd.DataFrame:
+    """Open needs without a candidate (``analysis.gaps``), Polish headers and order."""
+    columns = {"title": "Potrzeba", "district": _DISTRICT, "reason": "Dlaczego"}
+    return _in_polish_order(holes[list(columns)].rename(columns=columns), "Potrzeba")
+
+
+def idle_table(idle: pd.DataFrame) -> pd.DataFrame:
+    """Resources no need asks for (``analysis.idle_resources``), Polish headers and order."""
+    columns = {"name": "Zasób", "district": _DISTRICT, "reason": "Uwagi"}
+    return _in_polish_order(idle[list(columns)].rename(columns=columns), "Zasób")
 
 
 def labelled(table: pd.DataFrame, labels: dict[str, tuple[str, str]]) -> pd.DataFrame:
@@ -35,7 +61,7 @@ def labelled(table: pd.DataFrame, labels: dict[str, tuple[str, str]]) -> pd.Data
             shown[column] = (
                 shown[column].round(2) if shown[column].dtype.kind == "f" else shown[column]
             )
-            renames[column] = label if unit == "liczba" else f"{label} [{unit}]"
+            renames[column] = label if unit == "liczba" or unit in label else f"{label} [{unit}]"
     return shown[list(renames)].rename(columns=renames)
 
 
@@ -49,7 +75,7 @@ def candidates_table(
         )
     titles = needs.set_index("id")["title"]
     names = resources.set_index("id")["name"]
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "need_id": matches["need_id"],
             "resource_id": matches["resource_id"],
@@ -58,7 +84,8 @@ def candidates_table(
             "Miejsce": matches["rank"],
             "Dlaczego": matches["reason"],
         }
-    ).reset_index(drop=True)
+    )
+    return _in_polish_order(table, "Potrzeba")  # each need's candidates stay by rank
 
 
 def confirm_match(store: Store, need_id: str, resource_id: str, *, author: str) -> dict:
@@ -79,7 +106,7 @@ def add_overlay(
 ) -> folium.Map:
     """Draw analysis shapes (coverage, uncovered parts) as one extra toggleable layer."""
     # Missing and empty shapes both mean "nothing to draw".
-    located = shapes[shapes.geometry.map(lambda g: g is not None and not g.is_empty).to_numpy()]
+    located = shapes[has_location(shapes.geometry).to_numpy()]
     if not located.empty:
         folium.GeoJson(
             located[["geometry"]].to_json(drop_id=True),

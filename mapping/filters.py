@@ -6,20 +6,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from mapping.plural import Forms, plural_form
-from mapping.polish import polish_sorted
-from mapping.schema import Layer
-from mapping.validation import fold
+from mapping.plural import plural_form
+from mapping.schema import EVERYONE, LAYERS, RECORD_GENITIVE_FORMS, Layer
+from mapping.text import fold
 
-__all__ = ["RecordFilter", "apply_filter", "count_label", "district_options", "status_options"]
-
-# Nouns after "z <liczba>" are in the genitive: "z 1 zasobu", "z 2 zasobów".
-_NOUNS = {
-    "resources": Forms("zasobu", "zasobów", "zasobów"),
-    "needs": Forms("potrzeby", "potrzeb", "potrzeb"),
-    "actions": Forms("działania", "działań", "działań"),
-}
-_DEFAULT_NOUN = Forms("wpisu", "wpisów", "wpisów")
+__all__ = ["RecordFilter", "apply_filter", "count_label", "status_options"]
 
 
 @dataclass(frozen=True)
@@ -44,8 +35,8 @@ def _in(frame: pd.DataFrame, column: str, wanted: tuple[str, ...]) -> pd.Series:
 def _any_group(frame: pd.DataFrame, wanted: tuple[str, ...]) -> pd.Series:
     if not wanted or "target_groups" not in frame.columns:
         return pd.Series(True, index=frame.index)
-    # "wszyscy" serves every group, so it matches any wanted group.
-    accepted = set(wanted) | {"wszyscy"}
+    # "Everyone" serves every group, so it matches any wanted group.
+    accepted = set(wanted) | {EVERYONE}
     return frame["target_groups"].map(lambda groups: bool(accepted & set(groups or [])))
 
 
@@ -53,7 +44,7 @@ def _text(layer: Layer, frame: pd.DataFrame, text: str) -> pd.Series:
     needle = fold(text)
     if not needle:
         return pd.Series(True, index=frame.index)
-    columns = [c for c in (layer.title_field, "address", "subtype") if c in frame.columns]
+    columns = [c for c in layer.search_fields if c in frame.columns]
     haystack = frame[columns].fillna("").astype(str).agg(" ".join, axis=1).map(fold)
     return haystack.str.contains(needle, regex=False)
 
@@ -91,12 +82,7 @@ def apply_filter(layer: Layer, frame: pd.DataFrame, flt: RecordFilter) -> pd.Dat
 
 def count_label(layer_name: str, shown: int, total: int) -> str:
     """ "pokazano 37 z 85 zasobów" with the right Polish noun form."""
-    noun = plural_form(total, _NOUNS.get(layer_name, _DEFAULT_NOUN))
+    # Nouns after "z <liczba>" are in the genitive: "z 1 zasobu", "z 2 zasobów".
+    layer = LAYERS.get(layer_name)
+    noun = plural_form(total, layer.genitive_forms if layer else RECORD_GENITIVE_FORMS)
     return f"pokazano {shown} z {total} {noun}"
-
-
-def district_options(areas: pd.DataFrame) -> list[str]:
-    """Names of the city's districts in Polish order."""
-    if areas.empty:
-        return []
-    return polish_sorted(areas.loc[areas["kind"] == "dzielnica", "name"].dropna())

@@ -12,32 +12,56 @@ Excel) and decodes them back here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from mapping.schema import SYSTEM_FIELDS, FieldType, Layer
 
 __all__ = [
     "LIST_SEPARATOR",
+    "METRIC_CRS",
     "WGS84",
     "column_names",
     "decode_list",
     "empty_frame",
     "encode_list",
+    "has_location",
     "is_list_field",
     "records_to_frame",
+    "rows_to_frame",
 ]
 
 WGS84 = "EPSG:4326"
+#: PUWG 1992, made for Poland: every distance, area and printed map is in it.
+METRIC_CRS = "EPSG:2180"
 LIST_SEPARATOR = "; "
 
 
 def is_list_field(ftype: FieldType) -> bool:
     """Whether values of this field type are lists."""
     return ftype in (FieldType.MULTICHOICE, FieldType.REFS)
+
+
+def has_location(geometry: gpd.GeoSeries | Iterable[Any]) -> Any:
+    """Whether each record has a usable location: a geometry, present and not empty.
+
+    A GeoSeries gives a boolean Series indexed like it; any other sequence of
+    geometries (None for missing) a boolean numpy array.
+    """
+    if isinstance(geometry, gpd.GeoSeries):
+        geoms = np.asarray(geometry.values, dtype=object)
+        present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        return pd.Series(present, index=geometry.index, dtype=bool)
+    # Plain sequences may hold NaN for a missing geometry (pandas' filler).
+    geoms = np.array(
+        [g if isinstance(g, shapely.Geometry) else None for g in geometry], dtype=object
+    )
+    return ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
 
 
 def column_names(layer: Layer) -> list[str]:
@@ -64,6 +88,26 @@ def empty_frame(layer: Layer) -> gpd.GeoDataFrame:
     """A GeoDataFrame with the layer's columns and no rows."""
     frame = pd.DataFrame({name: pd.Series(dtype=object) for name in column_names(layer)})
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+
+
+def rows_to_frame(
+    layer: Layer, rows: Sequence[Sequence[Any]], geometries: Callable[[list[Any]], Any] | None
+) -> gpd.GeoDataFrame:
+    """A record frame of database rows: the columns of ``column_names``, then the geometry.
+
+    ``geometries`` turns the rows' last values (the backend's geometry
+    encoding) into shapely geometries; None when the rows carry no geometry
+    (an attribute table).  List fields are decoded here.
+    """
+    if not rows:
+        return empty_frame(layer)
+    cols = column_names(layer)
+    frame = pd.DataFrame([r[: len(cols)] for r in rows], columns=cols)
+    for f in layer.fields:
+        if is_list_field(f.type):
+            frame[f.name] = frame[f.name].map(decode_list)
+    geoms = None if geometries is None else geometries([r[len(cols)] for r in rows])
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=WGS84), crs=WGS84)
 
 
 def records_to_frame(layer: Layer, records: Iterable[Mapping[str, Any]]) -> gpd.GeoDataFrame:

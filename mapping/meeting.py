@@ -2,12 +2,18 @@
 
 A meeting goes through three steps, each one store write:
 
-1. ``start_meeting`` creates the meetings record (title, date, place);
+1. ``start_meeting`` creates the meetings record (title, date, place) the
+   moment it starts, marked ``source = MEETING_MODE_SOURCE``: from then on it
+   is *open* (``is_open_meeting``) and any browser finds it again
+   (``open_meetings``) — after a reload, on another laptop, after a crash;
+   a partnership has at most one open meeting;
 2. ``capture_need`` saves each need residents raise — three fields typed on
    the spot ("what", "for whom", "where") — at once, linked to the meeting,
-   so nothing is lost if the laptop dies mid-meeting;
+   so nothing is lost if the laptop dies mid-meeting; each need has its own
+   place: a point, a district, or none ("bez miejsca"), see ``describe_place``;
 3. ``close_meeting`` adds participants, decisions, tasks and plans, checking
-   nobody changed the record meanwhile.
+   nobody changed the record meanwhile; a meeting with its participants
+   recorded is closed.
 
 ``SLIDES`` is the agenda the map walks through on the projector.
 """
@@ -25,28 +31,30 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from mapping.analysis.indicators import assign_district
+from mapping.areas import PLACE_KINDS, find_area, of_kind
 from mapping.errors import MapError
-from mapping.frames import WGS84, decode_list
-from mapping.plural import Forms
-from mapping.schema import NEEDS
+from mapping.frames import WGS84, decode_list, has_location
+from mapping.schema import MEETING_MODE_SOURCE, NEEDS, PARTNERSHIPS
 from mapping.store import Store
-from mapping.validation import fold
+from mapping.text import fold
 
 __all__ = [
     "CATEGORY_KEYWORDS",
     "DEFAULT_CATEGORY",
-    "MEETING_FORMS",
     "SLIDES",
     "Slide",
     "capture_need",
     "close_meeting",
-    "guess_category",
+    "describe_place",
+    "district_at",
+    "guess_need_category",
+    "is_open_meeting",
     "needs_of_meeting",
+    "open_meetings",
     "slide_title",
     "start_meeting",
 ]
 
-MEETING_FORMS = Forms("spotkanie", "spotkania", "spotkań")
 DEFAULT_CATEGORY = "inne"
 
 #: Word beginnings (lower case, without diacritics) that suggest a need's
@@ -68,7 +76,6 @@ CATEGORY_KEYWORDS: dict[str, tuple[str, ...]] = {
     "dziedzictwo": ("histori", "zabyt", "pamiec", "pamiat"),
     "religia": ("parafi", "kosciol"),
 }
-_PLACE_KINDS = ("dzielnica", "obszar_roboczy")
 _TITLE_MAX = NEEDS.field("title").max_length
 
 
@@ -121,10 +128,13 @@ def slide_title(slide: Slide, district: str | None = None) -> str:
     return f"{slide.title} — {place}" if place else slide.title
 
 
-def guess_category(text: str) -> str:
+def guess_need_category(text: str) -> str:
     """The category whose keywords ``text`` hits most (``"inne"`` when none).
 
-    Ties go to the category listed first in ``CATEGORY_KEYWORDS``.
+    Ties go to the category listed first in ``CATEGORY_KEYWORDS``.  Residents
+    name what is missing ("plac zabaw", "ławki"), not institutions, so this is
+    not the import's ``mapping.importing.vocabulary.guess_category``, which
+    reads names of places and organisations ("Filia Biblioteki").
     """
     folded = fold(text)
     words = re.findall(r"\w+", folded)
@@ -139,6 +149,39 @@ def guess_category(text: str) -> str:
     return best
 
 
+def is_open_meeting(record: Mapping[str, Any]) -> bool:
+    """Whether a meetings record is a meeting still being run.
+
+    Started on the projector page (``source`` is ``MEETING_MODE_SOURCE``) and
+    not closed yet: closing records the number of participants.  Meetings
+    entered or imported afterwards, as minutes, are never open.
+    """
+    participants = record.get("participants")
+    not_closed = participants is None or bool(pd.isna(participants))
+    return record.get("source") == MEETING_MODE_SOURCE and not_closed
+
+
+def open_meetings(store: Store, city: str) -> pd.DataFrame:
+    """The city's open meetings (see ``is_open_meeting``), the latest started first."""
+    meetings = store.read_layer("meetings", city=city)
+    if meetings.empty:
+        return meetings
+    is_open = [is_open_meeting(row) for row in meetings.to_dict("records")]
+    return meetings[is_open].iloc[::-1]
+
+
+def _partnership_key(record: Mapping[str, Any]) -> str:
+    """The partnership a meeting belongs to ("" for none): one open meeting per key."""
+    ids = decode_list(record.get("partnership"))
+    return ids[0] if ids else ""
+
+
+def _partnership_name(store: Store, partnership_id: str) -> str:
+    frame = store.read_layer("partnerships", include_archived=True)
+    found = frame.loc[frame["id"] == partnership_id, PARTNERSHIPS.title_field]
+    return str(found.iloc[0]) if len(found) else partnership_id
+
+
 def start_meeting(
     store: Store,
     *,
@@ -149,15 +192,40 @@ def start_meeting(
     place: str = "",
     author: str,
 ) -> dict[str, Any]:
-    """Create the record of a meeting that starts now; return it (with ``id``, ``version``)."""
+    """Create the record of a meeting that starts now; return it (with ``id``, ``version``).
+
+    Raises
+    ------
+    MapError
+        When the partnership (or, without one, the city) already has an open
+        meeting: it is to be resumed or closed, not started twice.
+    """
     values = {
         "title": title,
         "date": date.isoformat() if isinstance(date, dt.date) else date,
         "city": city,
         "place": place,
         "partnership": [partnership_id] if partnership_id else [],
+        "source": MEETING_MODE_SOURCE,
     }
-    return store.create("meetings", values, author=author)
+    # The check runs under the write lock the batch holds, so two laptops
+    # starting the same partnership's meeting at once cannot both succeed.
+    with store.batch(author) as batch:
+        key = partnership_id or ""
+        for running in open_meetings(store, city).to_dict("records"):
+            if _partnership_key(running) != key:
+                continue
+            whose = (
+                f"Partnerstwo „{_partnership_name(store, key)}” ma"
+                if key
+                else f"Miasto {city} ma (bez partnerstwa)"
+            )
+            raise MapError(
+                f"{whose} już trwające spotkanie „{running['title']}” z dnia "
+                f"{running['date']} — wróć do niego albo je zakończ",
+                field="partnerstwo",
+            )
+        return batch.create("meetings", values)
 
 
 def _district_by_name(store: Store, city: str, name: str) -> str:
@@ -167,22 +235,25 @@ def _district_by_name(store: Store, city: str, name: str) -> str:
     """
     if not name.strip():
         raise MapError("wskaż miejsce na mapie albo wpisz dzielnicę", field="gdzie")
-    areas = store.read_layer("areas", city=city)
-    places = areas[areas["kind"].isin(_PLACE_KINDS)]
+    places = of_kind(store.read_layer("areas", city=city), *PLACE_KINDS)
     if places.empty:
         return name.strip()
-    for known in places["name"]:
-        if fold(str(known)) == fold(name):
-            return str(known)
+    found = find_area(places, name)
+    if found is not None:
+        return str(found["name"])
     raise MapError(f"nie ma dzielnicy „{name}” w mieście {city}", field="gdzie")
 
 
-def _district_by_point(store: Store, city: str, shape: BaseGeometry) -> str | None:
-    areas = store.read_layer("areas", city=city)
+def district_at(areas: gpd.GeoDataFrame, shape: BaseGeometry) -> str | None:
+    """The district ``shape`` (a clicked point) lies in, or None (outside, or no boundaries)."""
     if areas.empty:
         return None
     found = assign_district(gpd.GeoDataFrame(geometry=[shape], crs=WGS84), areas).iloc[0]
-    return found or None
+    return str(found) if isinstance(found, str) and found else None
+
+
+def _district_by_point(store: Store, city: str, shape: BaseGeometry) -> str | None:
+    return district_at(store.read_layer("areas", city=city), shape)
 
 
 def _title_and_description(what: str) -> tuple[str, str | None]:
@@ -199,7 +270,7 @@ def capture_need(
     *,
     what: str,
     for_whom: Iterable[str],
-    where: BaseGeometry | str,
+    where: BaseGeometry | str | None,
     category: str | None = None,
     author: str,
 ) -> dict[str, Any]:
@@ -210,8 +281,11 @@ def capture_need(
     meeting : the meetings record (from ``start_meeting`` or ``store.get``)
     what : the need in the residents' words (the title)
     for_whom : target group codes (``schema.TARGET_GROUPS``)
-    where : a point clicked (or a shape drawn) on the map — its district is
-        looked up in the city's areas — or the name of a district
+    where : where this need is, given for this need alone: a point clicked
+        (or a shape, e.g. a district's outline) — its district is looked up
+        in the city's areas —, the name of a district (no location: the
+        city has no boundaries to draw it by), or None for no place at all
+        ("bez miejsca")
     category : a ``schema.CATEGORIES`` code; guessed from ``what`` when None
     author : who is typing
 
@@ -225,23 +299,46 @@ def capture_need(
     city = meeting["city"]
     if isinstance(where, BaseGeometry):
         geometry, district = where, _district_by_point(store, city, where)
+    elif where is None:
+        geometry, district = None, None
     else:
         geometry, district = None, _district_by_name(store, city, where)
     title, description = _title_and_description(what)
     values = {
         "title": title,
         "description": description,
-        "category": category or guess_category(what),
+        "category": category or guess_need_category(what),
         "target_groups": [for_whom] if isinstance(for_whom, str) else list(for_whom),
         "city": city,
         "district": district,
         "reported_by": "spotkanie",
         "reported_on": meeting["date"],
-        "status": "zgloszona",
+        "status": NEEDS.default_status,
         "meeting": [meeting["id"]],
         "geometry": geometry,
     }
     return store.create("needs", values, author=author)
+
+
+def describe_place(need: Mapping[str, Any]) -> str:
+    """Where a captured need is, in words that say whether it is on the map.
+
+    ``"punkt na mapie (Stogi)"``, ``"dzielnica Stogi (na mapie cała dzielnica)"``,
+    ``"dzielnica Raków — bez lokalizacji na mapie: …"`` or ``"bez miejsca — …"``.
+    """
+    geometry = need.get("geometry")
+    district = need.get("district")
+    district = str(district) if isinstance(district, str) and district.strip() else None
+    if isinstance(geometry, BaseGeometry) and has_location([geometry])[0]:
+        if geometry.geom_type == "Point":
+            return f"punkt na mapie ({district})" if district else "punkt na mapie"
+        return f"dzielnica {district} (na mapie cała dzielnica)" if district else "obszar na mapie"
+    if district:
+        return (
+            f"dzielnica {district} — bez lokalizacji na mapie: granice dzielnic tego miasta "
+            "nie są wczytane; potrzeba jest na liście spotkania"
+        )
+    return "bez miejsca — nie ma jej na mapie, jest na liście spotkania"
 
 
 def close_meeting(
@@ -254,7 +351,10 @@ def close_meeting(
     plans: str,
     author: str,
 ) -> dict[str, Any]:
-    """Record how the meeting ended; ``ConflictError`` if someone changed it meanwhile."""
+    """Record how the meeting ended, which closes it; ``ConflictError`` if someone
+    changed it meanwhile, ``MapError`` without the number of participants."""
+    if participants is None or participants < 1:
+        raise MapError("podaj liczbę uczestników spotkania (co najmniej 1)", field="uczestnicy")
     values = {
         "participants": participants,
         "decisions": decisions,

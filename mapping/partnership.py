@@ -13,18 +13,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
-from mapping.analysis.matching import METRIC_CRS, has_location
+from mapping.areas import area_key, area_keys
 from mapping.errors import MapError
-from mapping.frames import WGS84, decode_list
+from mapping.frames import METRIC_CRS, WGS84, decode_list, has_location
 from mapping.plural import Forms, with_count
-from mapping.polish import polish_sort_key, polish_sorted
-from mapping.validation import fold
+from mapping.text import fold, match_key, polish_sorted, sort_key
 
 __all__ = [
     "LINK_COLUMNS",
@@ -44,7 +43,7 @@ __all__ = [
     "partnerships_in_district",
 ]
 
-Record = Mapping[str, Any] | pd.Series
+Record: TypeAlias = Mapping[str, Any] | pd.Series
 
 
 @dataclass(frozen=True)
@@ -102,11 +101,6 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _key(text: Any) -> str:
-    """A name for comparison: case, diacritics and spaces around hyphens ignored."""
-    return fold(re.sub(r"\s*-\s*", "-", " ".join(_text(text).split())))
-
-
 def member_type(kind: str | None, subtype: str | None = None) -> str:
     """The ``MEMBER_TYPES`` code of a resource of ``kind`` and ``subtype``."""
     if _INFORMAL in fold(_text(subtype)):
@@ -153,7 +147,7 @@ def members_table(partnership: Record, resources: pd.DataFrame) -> pd.DataFrame:
         code = member_type(row["kind"], row["subtype"])
         rows.append((code, _text(row["name"]), _text(row["subtype"]), _text(row["district"])))
     order = [t.code for t in MEMBER_TYPES]
-    rows.sort(key=lambda r: (order.index(r[0]), polish_sort_key(r[1])))
+    rows.sort(key=lambda r: (order.index(r[0]), sort_key(r[1])))
     return pd.DataFrame(
         [(name, _TYPES[code].label, sub, district) for code, name, sub, district in rows],
         columns=list(MEMBER_TABLE_COLUMNS),
@@ -174,9 +168,9 @@ def find_partnership(partnerships: pd.DataFrame, name_or_id: str) -> pd.Series:
     MapError
         When none matches, listing the partnerships there are.
     """
-    wanted = _key(name_or_id)
+    wanted = match_key(name_or_id)
     hits = partnerships[
-        (partnerships["id"] == name_or_id) | (partnerships["name"].map(_key) == wanted)
+        (partnerships["id"] == name_or_id) | (partnerships["name"].map(match_key) == wanted)
     ]
     if hits.empty:
         known = ", ".join(polish_sorted(partnerships["name"].dropna().astype(str))) or "brak"
@@ -196,13 +190,16 @@ def partnerships_in_district(
     """
     if partnerships.empty:
         return partnerships
-    wanted = _key(district)
+    wanted = area_key(district)
     named = pd.Series(
-        [wanted in {_key(d) for d in partnership_districts(p)} for _, p in partnerships.iterrows()],
+        [
+            wanted in {area_key(d) for d in partnership_districts(p)}
+            for _, p in partnerships.iterrows()
+        ],
         index=partnerships.index,
     )
     if resources is not None and not resources.empty:
-        here = set(resources.loc[resources["district"].map(_key) == wanted, "id"])
+        here = set(resources.loc[area_keys(resources["district"]) == wanted, "id"])
         named |= partnerships["members"].map(lambda ids: bool(here & set(decode_list(ids))))
     return partnerships[named.to_numpy()]
 
@@ -214,10 +211,10 @@ def _anchor(
 
     Returns the point, how it was chosen, and the id of the member it is (if any).
     """
-    coordinator = _key(partnership.get("coordinator"))
+    coordinator = match_key(partnership.get("coordinator"))
     if coordinator:
         for _, row in located.iterrows():
-            if coordinator in (_key(row["name"]), _key(row["id"])):
+            if coordinator in (match_key(row["name"]), match_key(row["id"])):
                 return row.geometry, "koordynator", row["id"]
     return shapely.MultiPoint(list(located.geometry)).centroid, "środek", None
 

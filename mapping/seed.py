@@ -52,6 +52,6 @@ def init_store(location: str | None = None, seed_dir: Path = SEED_DIR) -> dict[s
         return None
     tmp = path.with_name(path.name + ".new")
     tmp.unlink(missing_ok=True)
-    counts = load_seed(open_store(tmp), seed_dir)
+    counts = load_seed(open_store(tmp, create=True), seed_dir)
     tmp.replace(path)  # only a fully loaded store takes the real name
     return counts

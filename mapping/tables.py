@@ -6,16 +6,18 @@ screen and in Excel is the same.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from mapping.frames import is_list_field
-from mapping.polish import polish_sort_key
 from mapping.schema import Audience, Field, FieldType, Layer
+from mapping.text import sort_key
 
 __all__ = ["display_table", "format_value"]
 
 
-def format_value(f: Field, value: object) -> str:
+def format_value(f: Field, value: Any) -> str:
     """One value as a person reads it (choice labels, lists joined, blanks empty)."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
@@ -42,5 +44,5 @@ def display_table(
     if with_id:
         table.insert(0, "id", frame["id"])
     title = layer.field(layer.title_field).label
-    order = sorted(table.index, key=lambda i: polish_sort_key(table.at[i, title]))
+    order = sorted(table.index, key=lambda i: sort_key(table.at[i, title]))
     return table.loc[order].reset_index(drop=True)

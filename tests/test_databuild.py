@@ -186,6 +186,30 @@ def test_czestochowa_osl_history_from_the_field_report(layers):
 
 
 @needs_raw
+def test_szczecinek_partnership_is_the_field_report_year(layers):
+    (outline,) = _props(layers["areas"], city="Szczecinek")
+    assert (outline["kind"], outline["teryt"]) == ("miasto", "3215011")
+    (partnership,) = _props(layers["partnerships"], city="Szczecinek")
+    assert partnership["name"] == "Partnerstwo Lokalne „Wspólnie”"
+    assert "6 instytucji i 6 organizacji pozarządowych" in partnership["description"]
+    members = _props(layers["resources"], city="Szczecinek")
+    assert partnership["members"] == ["szczecinek-res-mops"]
+    assert {m["id"] for m in members} == {"szczecinek-res-mops", "szczecinek-res-biblioteka"}
+    unlocated = {f["properties"]["id"] for f in layers["resources"] if f["geometry"] is None}
+    assert {m["id"] for m in members} <= unlocated  # no address can be placed offline
+    meetings = _props(layers["meetings"], city="Szczecinek")
+    assert len(meetings) == 4 and all(m["date"].startswith("2015") for m in meetings)
+    actions = {a["name"]: a for a in _props(layers["actions"], city="Szczecinek")}
+    assert actions["Piknik sąsiedzki"]["participants"] == 60
+    assert actions["Piknik sąsiedzki"]["date"][:7] == "2015-09"
+    workshop = actions["Warsztaty dla mieszkańców"]
+    assert (workshop["date"], workshop["participants"]) == ("2015-10-15", 12)
+    assert "Jeziorna" in workshop["place"]
+    for record in [partnership, *members, *meetings, *actions.values()]:
+        assert record["source"].startswith("raport z terenu"), record["id"]
+
+
+@needs_raw
 def test_gdansk_resources_lie_in_their_district(layers):
     districts = _gdansk_districts(layers)
     resources = [f for f in layers["resources"] if f["properties"]["city"] == "Gdańsk"]
@@ -290,8 +314,11 @@ def test_ids_unique_and_references_resolve(layers):
 def test_partnerships_name_real_districts(layers):
     districts = {(p["city"], p["name"]) for p in _props(layers["areas"], kind="dzielnica")}
     partnerships = [f["properties"] for f in layers["partnerships"]]
-    assert len(partnerships) == 12
+    assert len(partnerships) == 13
     for p in partnerships:
+        if p["city"] == "Szczecinek":
+            assert p["districts"] is None  # the whole city; it has no districts here
+            continue
         for district in p["districts"].split("; "):
             assert (p["city"], district) in districts, (p["id"], district)
         assert p["signed_on"] is None
@@ -301,7 +328,12 @@ def test_partnerships_name_real_districts(layers):
 
 @needs_raw
 def test_sample_records_are_marked_as_samples(layers):
-    samples = [f["properties"] for name in ("needs", "meetings", "actions") for f in layers[name]]
+    samples = [
+        f["properties"]
+        for name in ("needs", "meetings", "actions")
+        for f in layers[name]
+        if f["properties"]["city"] != "Szczecinek"  # facts from its field report
+    ]
     assert 6 <= len(_props(layers["needs"])) <= 10
     for p in samples:
         assert p["source"] == SAMPLE_SOURCE, p["id"]

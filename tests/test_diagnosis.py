@@ -5,8 +5,15 @@ from __future__ import annotations
 import pandas as pd
 
 from mapping.analysis.indicators import INDICATOR_LABELS
-from mapping.diagnosis import candidates_table, confirm_match, indicator_change, labelled
-from tests.conftest import need_values, resource_values
+from mapping.diagnosis import (
+    candidates_table,
+    confirm_match,
+    gaps_table,
+    idle_table,
+    indicator_change,
+    labelled,
+)
+from tests.factories import need_values, resource_values
 
 
 def test_labelled_uses_polish_headers_units_and_percent():
@@ -54,3 +61,17 @@ def test_candidates_table_names_need_and_resource(store):
     )
     table = candidates_table(store.read_layer("needs"), store.read_layer("resources"), matches)
     assert table.loc[0, "Potrzeba"] == "Sala na spotkania" and table.loc[0, "Zasób"] == "Biblioteka"
+
+
+def test_labelled_does_not_repeat_a_unit_the_label_says():
+    table = pd.DataFrame({"resources_per_1000": [0.5]}, index=["Stogi"])
+    assert list(labelled(table, INDICATOR_LABELS).columns) == ["Zasoby na 1000 mieszkańców"]
+
+
+def test_gaps_and_idle_tables_are_in_polish_order():
+    holes = pd.DataFrame(
+        {"title": ["Świetlica", "Brzeźno: plac", "Brętowo: klub"], "district": None, "reason": ""}
+    )
+    assert list(gaps_table(holes)["Potrzeba"]) == ["Brętowo: klub", "Brzeźno: plac", "Świetlica"]
+    idle = pd.DataFrame({"name": ["Łaźnia", "Lapidarium"], "district": None, "reason": ""})
+    assert list(idle_table(idle)["Zasób"]) == ["Lapidarium", "Łaźnia"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from mapping.filters import RecordFilter, apply_filter, count_label, district_options
+from mapping.areas import district_names
+from mapping.filters import RecordFilter, apply_filter, count_label
 from mapping.frames import records_to_frame
 from mapping.schema import AREAS, RESOURCES
-from tests.conftest import resource_values
+from tests.factories import resource_values
 
 
 def _frame():
@@ -58,7 +59,7 @@ def test_count_label_uses_polish_genitive_forms():
     assert count_label("needs", 2, 22) == "pokazano 2 z 22 potrzeb"
 
 
-def test_district_options_are_in_polish_order():
+def test_district_names_are_in_polish_order():
     areas = records_to_frame(
         AREAS,
         [
@@ -67,12 +68,12 @@ def test_district_options_are_in_polish_order():
         ]
         + [{"name": "Gdańsk", "kind": "miasto", "city": "Gdańsk"}],
     )
-    assert district_options(areas) == ["Stogi", "Śródmieście", "Zaspa", "Żabianka"]
+    assert district_names(areas) == ["Stogi", "Śródmieście", "Zaspa", "Żabianka"]
 
 
 def test_status_filter_applies_to_the_layers_that_have_that_status():
     from mapping.schema import NEEDS
-    from tests.conftest import need_values
+    from tests.factories import need_values
 
     needs = records_to_frame(
         NEEDS, [need_values(id="n1"), need_values(id="n2", status="zaspokojona")]

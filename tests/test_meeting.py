@@ -7,16 +7,21 @@ from shapely.geometry import Point, box
 
 from mapping.errors import ConflictError, MapError
 from mapping.meeting import (
-    MEETING_FORMS,
     SLIDES,
     capture_need,
     close_meeting,
-    guess_category,
+    describe_place,
+    guess_need_category,
+    is_open_meeting,
     needs_of_meeting,
+    open_meetings,
     slide_title,
     start_meeting,
 )
 from mapping.plural import Forms, plural_form, with_count
+from mapping.schema import MEETING_MODE_SOURCE, MEETINGS
+from mapping.webmap.layers import RecordLayer
+from mapping.webmap.meeting import LEGEND_STORAGE_KEY, meeting_map
 
 
 def _districts(store):
@@ -154,7 +159,7 @@ def test_close_meeting_on_a_stale_version_raises_conflict(store, meeting):
     ],
 )
 def test_category_guess_from_polish_words(what, category):
-    assert guess_category(what) == category
+    assert guess_need_category(what) == category
 
 
 def test_agenda_goes_from_overview_to_partners():
@@ -186,10 +191,123 @@ def test_slide_titles_name_the_district():
     ],
 )
 def test_polish_plural_of_meetings(number, text):
-    assert with_count(number, MEETING_FORMS) == text
+    assert with_count(number, MEETINGS.count_forms) == text
 
 
 def test_plural_form_alone_for_genitive_phrases():
     of_resources = Forms("zasobu", "zasobów", "zasobów")
     assert plural_form(1, of_resources) == "zasobu"
     assert plural_form(85, of_resources) == "zasobów"
+
+
+# --- a meeting is a durable object ---------------------------------------------------------
+
+
+def test_a_started_meeting_is_open_and_found_again_from_the_store(store, meeting):
+    # A reload, another browser or a crash: only the store remembers the meeting.
+    assert store.get("meetings", meeting["id"])["source"] == MEETING_MODE_SOURCE
+    assert is_open_meeting(meeting)
+    assert list(open_meetings(store, "Gdańsk")["id"]) == [meeting["id"]]
+    assert open_meetings(store, "Częstochowa").empty
+
+
+def test_a_partnership_has_one_open_meeting_at_a_time(store, meeting):
+    with pytest.raises(
+        MapError, match="ma już trwające spotkanie „Spotkanie partnerstwa — jesień”"
+    ):
+        start_meeting(
+            store, city="Gdańsk", partnership_id="gdansk-pship-stogi", title="Drugie",
+            date="2025-10-14", author="Ola",
+        )  # fmt: skip
+    other = start_meeting(
+        store, city="Gdańsk", partnership_id="gdansk-pship-orunia", title="Orunia",
+        date="2025-10-14", author="Ola",
+    )  # fmt: skip
+    assert set(open_meetings(store, "Gdańsk")["id"]) == {meeting["id"], other["id"]}
+
+
+def test_closing_a_meeting_closes_it_and_frees_the_partnership(store, meeting):
+    closed = close_meeting(
+        store, meeting, participants=12, decisions="", tasks="", plans="", author="Ala"
+    )
+    assert not is_open_meeting(closed)
+    assert open_meetings(store, "Gdańsk").empty
+    again = start_meeting(
+        store, city="Gdańsk", partnership_id="gdansk-pship-stogi", title="Następne",
+        date="2025-11-14", author="Ala",
+    )  # fmt: skip
+    assert is_open_meeting(again)
+
+
+def test_closing_asks_for_the_number_of_participants(store, meeting):
+    with pytest.raises(MapError, match="liczbę uczestników"):
+        close_meeting(
+            store, meeting, participants=None, decisions="", tasks="", plans="", author="Ala"
+        )
+    assert is_open_meeting(store.get("meetings", meeting["id"]))
+
+
+def test_meetings_entered_as_minutes_are_never_open(store):
+    minutes = store.create(
+        "meetings",
+        {"title": "Spotkanie z 2015", "date": "2015-03-10", "city": "Gdańsk"},
+        author="Ala",
+    )
+    assert not is_open_meeting(minutes)
+    assert open_meetings(store, "Gdańsk").empty
+
+
+# --- needs land where they were said ----------------------------------------------------
+
+
+def test_two_needs_in_a_row_each_keep_their_own_place(store, meeting):
+    clicked = capture_need(
+        store, meeting, what="Ławki", for_whom=[], where=Point(18.67, 54.36), author="Ala"
+    )
+    unplaced = capture_need(
+        store, meeting, what="Korepetycje", for_whom=[], where=None, author="Ala"
+    )
+    assert clicked["district"] == "Przeróbka" and clicked["geometry"].equals(Point(18.67, 54.36))
+    assert (unplaced["geometry"], unplaced["district"]) == (None, None)
+    assert describe_place(clicked) == "punkt na mapie (Przeróbka)"
+    assert describe_place(unplaced).startswith("bez miejsca")
+    assert len(needs_of_meeting(store, meeting["id"])) == 2
+
+
+def test_a_district_need_without_district_boundaries_says_it_is_not_on_the_map(store):
+    # Częstochowa's districts are names without polygons.
+    store.create(
+        "areas", {"name": "Raków", "kind": "dzielnica", "city": "Częstochowa"}, author="test"
+    )
+    met = start_meeting(
+        store, city="Częstochowa", partnership_id=None, title="Raków", date="2025-10-14",
+        author="Ala",
+    )  # fmt: skip
+    need = capture_need(store, met, what="Świetlica", for_whom=[], where="rakow", author="Ala")
+    assert (need["geometry"], need["district"]) == (None, "Raków")
+    text = describe_place(need)
+    assert text.startswith("dzielnica Raków — bez lokalizacji na mapie")
+    assert "na liście" in text
+
+
+def test_a_district_outline_places_the_need_in_the_district(store, meeting):
+    stogi = store.read_layer("areas", city="Gdańsk").set_index("name").loc["Stogi", "geometry"]
+    need = capture_need(store, meeting, what="Plac zabaw", for_whom=[], where=stogi, author="Ala")
+    assert need["district"] == "Stogi"
+    assert describe_place(need) == "dzielnica Stogi (na mapie cała dzielnica)"
+
+
+def test_projector_map_has_quiet_districts_a_folded_layer_list_and_a_remembered_legend(store):
+    _districts(store)
+    records = {
+        name: store.read_layer(name, city="Gdańsk")
+        for name in ("resources", "needs", "actions", "partnerships")
+    }
+    built = meeting_map(SLIDES[0], store.read_layer("areas", city="Gdańsk"), records, focus=None)
+    layers = [c for c in built.map._children.values() if isinstance(c, RecordLayer)]
+    areas = [layer for layer in layers if layer.settings.kind == "areas"]
+    assert areas and all(not layer.settings.popups for layer in areas)  # a click places a need
+    assert all(layer.settings.popups for layer in layers if layer.settings.kind != "areas")
+    html = built.map.get_root().render()
+    assert '"collapsed": true' in html
+    assert f'"remember":"{LEGEND_STORAGE_KEY}"' in html

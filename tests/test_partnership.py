@@ -14,7 +14,7 @@ from mapping.partnership import (
     partnership_links,
     partnerships_in_district,
 )
-from tests.conftest import resource_values
+from tests.factories import resource_values
 
 
 def _partner(store, name, kind="instytucja", subtype=None, district="Stogi", at=(18.70, 54.36)):
@@ -148,3 +148,17 @@ def test_actions_timeline_is_in_date_order_with_partnership_names(store):
     assert list(table["Działanie"]) == ["Warsztaty", "Festyn"]
     assert list(table["Uczestnicy"]) == [12, 60]
     assert set(table["Partnerstwo"]) == {"Partnerstwo Stogi"}
+
+
+def test_szczecinek_seed_partnership_lists_its_mops_without_a_line_to_draw(store):
+    from mapping.seed import load_seed
+
+    load_seed(store)
+    partnerships = store.read_layer("partnerships", city="Szczecinek")
+    resources = store.read_layer("resources", city="Szczecinek")
+    partnership = find_partnership(partnerships, "partnerstwo lokalne wspolnie")
+    assert composition(partnership, resources) == {"instytucja": 1}
+    (name,) = members_table(partnership, resources)["Nazwa"]
+    assert name == "Miejski Ośrodek Pomocy Społecznej w Szczecinku (MOPS)"
+    # No address could be placed offline: a member without a location gets no line.
+    assert partnership_links(partnerships, resources).empty

@@ -6,19 +6,24 @@ the change history, which is stamped with today's date.
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
+from pathlib import Path
 
 import docx
 import pytest
+from PIL import Image
 from shapely.geometry import Point, box
 
 from mapping.__main__ import main
 from mapping.errors import MapError
 from mapping.report import report_content, write_report
+from mapping.report.content import NO_MEMBERS
 from mapping.report.html import OSM_COPYRIGHT_URL, to_html
+from mapping.schema import Audience
 from mapping.seed import SEED_AUTHOR
-from tests.conftest import need_values, resource_values
+from tests.factories import need_values, resource_values
 
 YEAR = date.today().year
 PARTNERSHIP = "Partnerstwo lokalne Stogi"
@@ -128,8 +133,14 @@ def year_store(store):
 
 @pytest.fixture
 def content(year_store):
+    # The team's version: it carries the meeting plans the public one leaves out.
     return report_content(
-        year_store, city="Gdańsk", year=YEAR, partnership=PARTNERSHIP, today=date(YEAR, 12, 31)
+        year_store,
+        city="Gdańsk",
+        year=YEAR,
+        partnership=PARTNERSHIP,
+        today=date(YEAR, 12, 31),
+        audience=Audience.TEAM,
     )
 
 
@@ -159,7 +170,8 @@ def test_key_numbers_read_in_polish(content):
     assert numbers["Spotkania partnerstwa"] == "4 spotkania, łącznie 45 uczestników"
     assert numbers["Działania"] == "2 działania, łącznie 72 uczestników"
     assert numbers["Potrzeby zgłoszone w roku"] == "4 potrzeby"
-    assert numbers["Zasoby dodane do mapy"] == "12 zasobów"
+    assert numbers["Nowo rozpoznane zasoby"] == "12 zasobów"
+    assert not any("mapy" in label or "mapie" in label for label in numbers)
 
 
 def test_tables_are_by_date_with_totals(content):
@@ -210,7 +222,8 @@ def test_docx_opens_and_carries_the_numbers(content, tmp_path):
 
 def test_html_is_printable_self_contained_and_carries_the_numbers(content):
     page = to_html(content)
-    assert "@page { size: A4; margin: 18mm; }" in page
+    assert "@page { size: A4; margin: 18mm;" in page
+    assert "counter(page)" in page and "counter(pages)" in page  # "Strona X z Y"
     assert '<html lang="pl">' in page
     for text in (SENTENCE, "4 spotkania, łącznie 45 uczestników", "72", "Nabór wolontariuszy."):
         assert text in page
@@ -275,3 +288,140 @@ def test_cli_unknown_extension_exits_2(year_store, tmp_path, capsys):
     ]
     assert main(argv) == 2
     assert "nieznany format sprawozdania" in capsys.readouterr().err
+
+
+def test_partnership_without_members_says_so_once_and_shows_no_table(year_store):
+    year_store.create("partnerships", {"name": "Nowe partnerstwo", "city": "Gdańsk"}, author="Ala")
+    content = report_content(year_store, city="Gdańsk", year=YEAR, partnership="Nowe partnerstwo")
+    (part,) = content.partnerships
+    assert part.sentence == NO_MEMBERS and not part.members.rows
+    page = to_html(content)
+    path = write_report(content, Path(year_store.location).parent / "nowe.docx")
+    for text in (page, _docx_text(path)):
+        assert text.count(NO_MEMBERS) == 1
+        assert "Brak partnerów" not in text and "Lista członków jest pusta" not in text
+
+
+def test_an_undone_import_is_not_counted(year_store):
+    before = report_content(year_store, city="Gdańsk", year=YEAR, partnership=PARTNERSHIP)
+    pid = year_store.read_layer("partnerships").iloc[0]["id"]
+    with year_store.batch("Ala", note="import lista.csv") as batch:
+        for i in range(3):
+            batch.create("resources", resource_values(name=f"Z importu {i}", district="Stogi"))
+        meeting = {"title": "Z importu", "date": _day(3, 3), "city": "Gdańsk", "partnership": [pid]}
+        batch.create("meetings", meeting)
+        batch_id = batch.batch_id
+    grown = report_content(year_store, city="Gdańsk", year=YEAR, partnership=PARTNERSHIP)
+    assert grown.resources_added == before.resources_added + 3
+    year_store.undo_batch(batch_id, author="Ala")
+    after = report_content(year_store, city="Gdańsk", year=YEAR, partnership=PARTNERSHIP)
+    assert after.resources_added == before.resources_added
+    assert after.meetings_count == before.meetings_count
+
+
+def _template(tmp_path, *lines: str) -> bytes:
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "LETTERHEAD {{ organizacja }}"
+    for line in lines:
+        document.add_paragraph(line)
+    path = tmp_path / "szablon.docx"
+    document.save(str(path))
+    return path.read_bytes()
+
+
+def test_docx_fills_the_organisations_own_template(content, tmp_path):
+    template = _template(
+        tmp_path,
+        "{{ tytul }} — {{ podtytul }}",
+        "{% for d in dzialania %}{{ d.data }} {{ d.nazwa }} ({{ d.uczestnicy }}); {% endfor %}",
+        "{{p tresc }}",
+    )
+    path = write_report(content, tmp_path / "z-szablonu.docx", template)
+    document = docx.Document(str(path))
+    text = _docx_text(path)
+    assert document.sections[0].header.paragraphs[0].text == f"LETTERHEAD {PARTNERSHIP}"
+    assert f"Sprawozdanie z działalności za rok {YEAR} — {PARTNERSHIP} — Gdańsk" in text
+    assert f"14.06.{YEAR} Festyn sąsiedzki (60);" in text
+    assert SENTENCE in text  # the whole built-in body where {{p tresc}} stood
+    assert len(document.inline_shapes) == 1  # its map came along
+    assert "{{" not in text
+
+
+def test_template_placeholders_are_documented_in_the_readme():
+    from mapping.report import TEMPLATE_FIELDS
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    for name in TEMPLATE_FIELDS:
+        assert f"`{name}`" in readme, name
+
+
+def test_a_broken_template_is_a_polish_error(content, tmp_path):
+    with pytest.raises(MapError, match="szablon nie jest plikiem Word"):
+        write_report(content, tmp_path / "a.docx", b"to nie jest docx")
+    broken = _template(tmp_path, "{{ tytul ")
+    with pytest.raises(MapError, match="błąd w szablonie sprawozdania"):
+        write_report(content, tmp_path / "b.docx", broken)
+    assert not (tmp_path / "a.docx").exists() and not (tmp_path / "b.docx").exists()
+
+
+def test_docx_has_letterhead_logo_and_page_numbers(year_store, tmp_path):
+    logo_file = io.BytesIO()
+    Image.new("RGB", (40, 20), "#336699").save(logo_file, format="PNG")
+    logo = logo_file.getvalue()
+    content = report_content(
+        year_store, city="Gdańsk", year=YEAR, organisation="MOPR Gdańsk", logo=logo
+    )
+    path = write_report(content, tmp_path / "r.docx")
+    section = docx.Document(str(path)).sections[0]
+    assert "MOPR Gdańsk" in section.header.paragraphs[0].text
+    assert section.header.part.package is not None
+    assert len(section.header.paragraphs[0].runs[0]._r.xpath(".//pic:pic")) == 1
+    footer = section.footer._element.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer and "Strona " in footer
+    page = to_html(content)
+    assert '<header class="letterhead"><img src="data:image/png;base64,' in page
+    assert "MOPR Gdańsk" in page
+
+
+def test_html_running_header_cannot_break_out_of_the_style(year_store):
+    hostile = '"; } </style><script>alert(1)</script>'
+    content = report_content(year_store, city="Gdańsk", year=YEAR, organisation=hostile)
+    page = to_html(content)
+    style = page[page.index("<style>") : page.index("</style>")]
+    assert "<" not in style[len("<style>") :] and '"; }' not in style
+    assert "<script" not in page
+
+
+def test_cli_fills_a_template_and_names_a_missing_logo(year_store, tmp_path, capsys):
+    template = tmp_path / "szablon.docx"
+    template.write_bytes(_template(tmp_path, "{{ organizacja }}: {{ tytul }}", "{{p tresc }}"))
+    argv = ["report", "--city", "gdansk", "--year", str(YEAR), "--db", year_store.location]
+    target = tmp_path / "r.docx"
+    assert (
+        main([*argv, "--organisation", "MOPR", "--template", str(template), "-o", str(target)]) == 0
+    )
+    assert f"MOPR: Sprawozdanie z działalności za rok {YEAR}" in _docx_text(target)
+    assert main([*argv, "--logo", str(tmp_path / "brak.png"), "-o", str(target)]) == 2
+    assert "nie można odczytać pliku" in capsys.readouterr().err
+
+
+def test_a_meeting_still_running_on_the_projector_is_not_reported(year_store):
+    from mapping.schema import MEETING_MODE_SOURCE
+
+    before = report_content(year_store, city="Gdańsk", year=YEAR, partnership=PARTNERSHIP)
+    pid = year_store.read_layer("partnerships").iloc[0]["id"]
+    running = {
+        "title": "Spotkanie robocze partnerstwa",
+        "date": _day(5, 5),
+        "city": "Gdańsk",
+        "partnership": [pid],
+        "source": MEETING_MODE_SOURCE,
+    }
+    opened = year_store.create("meetings", running, author="Ala")
+    during = report_content(year_store, city="Gdańsk", year=YEAR, partnership=PARTNERSHIP)
+    assert during.meetings_count == before.meetings_count  # started, not held yet
+    year_store.update(
+        "meetings", opened["id"], {"participants": 9}, expected_version=1, author="Ala"
+    )
+    closed = report_content(year_store, city="Gdańsk", year=YEAR, partnership=PARTNERSHIP)
+    assert closed.meetings_count == before.meetings_count + 1

@@ -22,7 +22,6 @@ from mapping.analysis.indicators import (
     rate_per_1000,
 )
 from mapping.analysis.matching import (
-    METRIC_CRS,
     gaps,
     idle_resources,
     is_active_resource,
@@ -35,7 +34,6 @@ from mapping.analysis.matching import (
 __all__ = [
     "COVERAGE_LABELS",
     "INDICATOR_LABELS",
-    "METRIC_CRS",
     "UNCOVERED_LABELS",
     "assign_district",
     "count_points_in_areas",

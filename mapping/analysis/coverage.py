@@ -16,18 +16,11 @@ import pandas as pd
 import shapely
 
 from mapping.analysis.indicators import live_areas
-from mapping.analysis.matching import (
-    METRIC_CRS,
-    check_frame,
-    has_location,
-    is_active_resource,
-    serves_groups,
-    to_metric,
-)
-from mapping.frames import WGS84
+from mapping.analysis.matching import check_frame, is_active_resource, serves_groups, to_metric
+from mapping.frames import METRIC_CRS, WGS84, has_location
 from mapping.schema import CATEGORIES, TARGET_GROUPS
 
-__all__ = ["COVERAGE_LABELS", "UNCOVERED_LABELS", "coverage", "uncovered"]
+__all__ = ["COVERAGE_LABELS", "UNCOVERED_LABELS", "chosen_places", "coverage", "uncovered"]
 
 #: Polish labels and units of the ``coverage`` columns: {column: (label, unit)}.
 COVERAGE_LABELS: dict[str, tuple[str, str]] = {
@@ -78,6 +71,22 @@ def _extent(areas_metric: gpd.GeoSeries) -> shapely.Geometry | None:
     return shapely.union_all(polygons.to_numpy()) if len(polygons) else None
 
 
+def chosen_places(
+    resources: gpd.GeoDataFrame,
+    *,
+    categories: Sequence[str] | None = None,
+    target_groups: Sequence[str] | None = None,
+) -> pd.Series:
+    """Which resources ``coverage`` measures from: active, of ``categories``, serving
+    ``target_groups`` (empty or None: any); indexed like ``resources``."""
+    chosen = is_active_resource(resources)
+    if categories:
+        chosen &= resources["category"].isin(categories)
+    if target_groups:
+        chosen &= serves_groups(resources, target_groups)
+    return chosen
+
+
 def coverage(
     resources: gpd.GeoDataFrame,
     areas: gpd.GeoDataFrame,
@@ -112,11 +121,7 @@ def coverage(
     _check_codes(target_groups, _GROUP_CODES, "target_groups")
     radii = _check_distances(distances)
 
-    chosen = is_active_resource(resources)
-    if categories:
-        chosen &= resources["category"].isin(categories)
-    if target_groups:
-        chosen &= serves_groups(resources, target_groups)
+    chosen = chosen_places(resources, categories=categories, target_groups=target_groups)
     points = to_metric(resources.geometry[chosen])
     located = points[has_location(points)].to_numpy()
     extent = _extent(to_metric(live_areas(areas).geometry))

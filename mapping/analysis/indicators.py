@@ -5,13 +5,13 @@ Which area a record counts in
 Areas are rows of the ``areas`` frame, counted independently (a record counts
 in its district, in its city and in every working area it lies in):
 
-* a district ("dzielnica") counts records whose ``district`` column names it;
+* a district (``AreaKind.DISTRICT``) counts records whose ``district`` column names it;
   records whose ``district`` is empty or names no area in the frame count by
   location (the point lies within the district's polygon).  So a city whose
   districts have no polygons (Częstochowa) still counts by the column;
-* the city ("miasto") counts records whose ``city`` column names it, and
+* the city (``AreaKind.CITY``) counts records whose ``city`` column names it, and
   records without a city by location;
-* a working area ("obszar_roboczy") counts records lying within its polygon
+* a working area (``AreaKind.WORKING_AREA``) counts records lying within its polygon
   and records whose ``district`` names it.
 
 A record located by an area (a need drawn as a polygon) is placed by a point
@@ -23,7 +23,7 @@ pass the frames as they were on that day.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 import geopandas as gpd
@@ -33,21 +33,21 @@ import shapely
 
 from mapping.analysis.matching import (
     check_frame,
-    gaps,
-    has_location,
     is_active_resource,
     is_open_need,
     is_verified,
-    match_needs,
-    name_key,
     to_metric,
 )
+from mapping.analysis.unmatched import unmatched_needs
+from mapping.areas import area_keys
 from mapping.errors import MapError
-from mapping.frames import column_names, is_list_field
-from mapping.schema import LAYERS, FieldType
+from mapping.frames import column_names, has_location, is_list_field
+from mapping.schema import LAYERS, AreaKind, FieldType
+from mapping.text import is_blank
 
 __all__ = [
     "INDICATOR_LABELS",
+    "MATCHING_INDICATORS",
     "assign_district",
     "count_points_in_areas",
     "counts_by",
@@ -70,9 +70,12 @@ INDICATOR_LABELS: dict[str, tuple[str, str]] = {
     "stale": ("Zasoby do weryfikacji", "liczba"),
 }
 
-_DISTRICT = "dzielnica"
-_CITY = "miasto"
-_WORKING = "obszar_roboczy"
+#: Indicators that need matching needs with resources: computed only when asked for.
+MATCHING_INDICATORS = frozenset({"needs_unmatched"})
+
+_DISTRICT = AreaKind.DISTRICT.value
+_CITY = AreaKind.CITY.value
+_WORKING = AreaKind.WORKING_AREA.value
 _M2_PER_KM2 = 1_000_000.0
 _RECORD_COLUMNS = ("city", "district", "archived_at")
 
@@ -80,7 +83,7 @@ _RECORD_COLUMNS = ("city", "district", "archived_at")
 def live_areas(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Non-archived areas; raise MapError when names repeat (results are indexed by name)."""
     check_frame(areas, "areas", ("name",))
-    live = areas[name_key(areas["archived_at"]).isna()] if "archived_at" in areas else areas
+    live = areas[is_blank(areas["archived_at"])] if "archived_at" in areas else areas
     repeated = sorted(live.loc[live["name"].duplicated(), "name"].astype(str).unique())
     if repeated:
         raise MapError(
@@ -125,7 +128,7 @@ def assign_district(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> pd.Ser
     Parameters
     ----------
     points : records (points; other shapes are placed by a point inside them)
-    areas : areas; only districts ("dzielnica") with a polygon are used when
+    areas : areas; only districts with a polygon are used when
         the frame has a ``kind`` column, so a point is never given the name
         of its city or of a working area
 
@@ -139,7 +142,7 @@ def assign_district(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> pd.Ser
     check_frame(areas, "areas", ("name",))
     districts = areas[_kinds(areas) == _DISTRICT]
     if "archived_at" in districts:
-        districts = districts[name_key(districts["archived_at"]).isna()]
+        districts = districts[is_blank(districts["archived_at"])]
     point_idx, area_idx = _within_pairs(
         _anchors(points.geometry), to_metric(districts.geometry).to_numpy()
     )
@@ -201,23 +204,23 @@ def count_points_in_areas(
 def _membership(records: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> pd.DataFrame:
     """Pairs of positions (record, area): which record counts in which area."""
     kinds = _kinds(areas)
-    area_keys = pd.DataFrame(
+    by_area = pd.DataFrame(
         {
             "area": np.arange(len(areas)),
             "kind": kinds,
-            "name": name_key(areas["name"]).to_numpy(),
-            "area_city": name_key(areas["city"] if "city" in areas else areas["name"]).to_numpy(),
+            "name": area_keys(areas["name"]).to_numpy(),
+            "area_city": area_keys(areas["city"] if "city" in areas else areas["name"]).to_numpy(),
         }
     )
     record_keys = pd.DataFrame(
         {
             "record": np.arange(len(records)),
-            "district": name_key(records["district"]).to_numpy(),
-            "city": name_key(records["city"]).to_numpy(),
+            "district": area_keys(records["district"]).to_numpy(),
+            "city": area_keys(records["city"]).to_numpy(),
         }
     )
     by_name = record_keys.dropna(subset=["district"]).merge(
-        area_keys[kinds != _CITY], left_on="district", right_on="name"
+        by_area[kinds != _CITY], left_on="district", right_on="name"
     )
     by_name = by_name[
         by_name["city"].isna()
@@ -225,7 +228,7 @@ def _membership(records: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> pd.DataFr
         | (by_name["city"] == by_name["area_city"])
     ]
     by_city = record_keys.dropna(subset=["city"]).merge(
-        area_keys[kinds == _CITY], left_on="city", right_on="area_city"
+        by_area[kinds == _CITY], left_on="city", right_on="area_city"
     )
     point_idx, area_idx = _within_pairs(
         _anchors(records.geometry), to_metric(areas.geometry).to_numpy()
@@ -274,7 +277,7 @@ def _area_km2(areas: gpd.GeoDataFrame) -> np.ndarray:
 
 def _with_districts(records: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Records with ``district`` filled from location where it is empty."""
-    blank = name_key(records["district"]).isna()
+    blank = is_blank(records["district"])
     if not blank.any():
         return records
     found = assign_district(records[blank], areas)
@@ -320,7 +323,7 @@ def counts_by(
     """
     check_frame(frame, "frame", (column, *_RECORD_COLUMNS))
     live = live_areas(areas)
-    records = frame[name_key(frame["archived_at"]).isna()]
+    records = frame[is_blank(frame["archived_at"])]
     pairs = _membership(records, live)
     table = _crosstab(
         records[column].to_numpy()[pairs["record"].to_numpy()],
@@ -339,6 +342,7 @@ def district_indicators(
     today: date,
     stale_days: int = 365,
     max_distance_m: float = 1500.0,
+    indicators: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Indicators for every area (district, working area, city).
 
@@ -347,18 +351,24 @@ def district_indicators(
     areas, resources, needs : record frames (any CRS; areas measured in EPSG:2180)
     today : the day freshness is judged against
     stale_days : a resource verified longer ago than this is "do weryfikacji"
-    max_distance_m : passed to ``match_needs`` for ``needs_unmatched``
+    max_distance_m : the matching distance for ``needs_unmatched``
+    indicators : the columns wanted (keys of ``INDICATOR_LABELS``); None: all.
+        ``MATCHING_INDICATORS`` are computed only when wanted
 
     Returns
     -------
     DataFrame
-        Indexed by area name, columns as in ``INDICATOR_LABELS``.  Rates are
+        Indexed by area name, the wanted columns in ``INDICATOR_LABELS`` order.  Rates are
         NaN where population is missing or 0; ``verified_share`` is NaN for
         an area without resources.
     """
     check_frame(resources, "resources", ("id", "status", "last_verified", *_RECORD_COLUMNS))
     check_frame(needs, "needs", ("id", "status", *_RECORD_COLUMNS))
     check_frame(areas, "areas", ("name", "kind", "city", "population", "area_km2"))
+    wanted = list(INDICATOR_LABELS) if indicators is None else list(indicators)
+    unknown = sorted(set(wanted) - set(INDICATOR_LABELS))
+    if unknown:
+        raise ValueError(f"indicators: nieznane {unknown}; oczekiwano z {list(INDICATOR_LABELS)}")
     live = live_areas(areas)
     n_areas = len(live)
     active = resources[is_active_resource(resources)]
@@ -367,14 +377,6 @@ def district_indicators(
     res_pairs = _membership(active, live)
     need_pairs = _membership(open_needs, live)
     verified = is_verified(active, today=today, stale_days=stale_days).to_numpy()
-    matches = match_needs(
-        _with_districts(needs, live),
-        _with_districts(resources, live),
-        today=today,
-        max_distance_m=max_distance_m,
-        stale_days=stale_days,
-    )
-    unmatched = open_needs["id"].isin(set(gaps(needs, matches)["id"])).to_numpy()
 
     res_area, res_record = res_pairs["area"].to_numpy(), res_pairs["record"].to_numpy()
     need_area, need_record = need_pairs["area"].to_numpy(), need_pairs["record"].to_numpy()
@@ -388,7 +390,16 @@ def district_indicators(
     needs_count = pd.Series(_count(need_area, n_areas), index=index)
     with np.errstate(invalid="ignore", divide="ignore"):
         verified_share = np.where(n_resources > 0, n_verified / n_resources, np.nan)
-    return pd.DataFrame(
+    extra = {}
+    if "needs_unmatched" in wanted:
+        gap = unmatched_needs(
+            _with_districts(needs, live),
+            _with_districts(resources, live),
+            max_distance_m=max_distance_m,
+        )
+        unmatched = open_needs["id"].isin(set(needs["id"][gap.to_numpy()])).to_numpy()
+        extra["needs_unmatched"] = _count(need_area[unmatched[need_record]], n_areas)
+    table = pd.DataFrame(
         {
             "population": population,
             "area_km2": _area_km2(live),
@@ -396,9 +407,10 @@ def district_indicators(
             "resources_per_1000": rate_per_1000(resources_count, population),
             "needs_open": needs_count,
             "needs_open_per_1000": rate_per_1000(needs_count, population),
-            "needs_unmatched": _count(need_area[unmatched[need_record]], n_areas),
+            **extra,
             "verified_share": verified_share,
             "stale": n_resources - n_verified,
         },
         index=index,
     )
+    return table[[c for c in INDICATOR_LABELS if c in wanted]]

@@ -14,11 +14,15 @@ A candidate resource for an open need is an active, non-archived resource
 * within ``max_distance_m`` in a straight line (to the need's area when the
   need is an area), or — when either of them has no location — in the same
   district (the ``district`` column).
+
+The candidates are found by joins over coded columns and a spatial index
+(``mapping.analysis.candidates``), then scored and explained with numpy; no
+Python loop runs per pair.
 """
 
 from __future__ import annotations
 
-import re
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, TypeVar
@@ -26,41 +30,39 @@ from typing import Any, TypeVar
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
-from mapping.frames import decode_list
-from mapping.schema import CATEGORIES, RELATED_CATEGORIES, TARGET_GROUPS
+from mapping import freshness
+from mapping.analysis.candidates import Candidates, find_candidates
+from mapping.frames import METRIC_CRS, decode_list, has_location
+from mapping.schema import (
+    ACTIVE_RESOURCE_STATUSES,
+    CATEGORIES,
+    EVERYONE,
+    OPEN_NEED_STATUSES,
+    TARGET_GROUPS,
+)
+from mapping.text import is_blank
 
 __all__ = [
-    "EVERYONE",
     "MATCH_COLUMNS",
-    "METRIC_CRS",
-    "OPEN_NEED_STATUSES",
+    "candidates",
     "check_frame",
     "format_distance",
+    "gap_mask",
     "gaps",
-    "has_location",
     "idle_resources",
     "is_active_resource",
     "is_open_need",
     "is_verified",
     "link_resource",
     "match_needs",
-    "name_key",
     "serves_groups",
     "to_metric",
 ]
 
-#: PUWG 1992: the metric CRS every distance and area is computed in.
-METRIC_CRS = "EPSG:2180"
-#: Need statuses that still wait for an answer.
-OPEN_NEED_STATUSES = ("zgloszona", "w_realizacji")
-#: The target group meaning "everyone": such a resource serves every group.
-EVERYONE = "wszyscy"
 #: Columns of ``match_needs`` results, in order.
 MATCH_COLUMNS = ("need_id", "resource_id", "rank", "score", "distance_m", "reason", "linked")
 
-_ACTIVE = "aktywny"
 _NEED_COLUMNS = ("id", "category", "target_groups", "city", "district", "status", "archived_at")
 _RESOURCE_COLUMNS = (
     "id",
@@ -84,21 +86,9 @@ _POINTS_DISTANCE = 8.0  # at distance 0, falling linearly to 0 at max_distance_m
 _POINTS_SAME_DISTRICT = _POINTS_DISTANCE / 2  # place known only as "the same district"
 _POINTS_FRESH = 2.0
 
-_RELATED_PAIRS = frozenset(
-    (need, resource) for need, related in RELATED_CATEGORIES.items() for resource in related
-)
 _CATEGORY_LABELS = {c.code: c.label for c in CATEGORIES}
-_GROUP_ORDER = {g.code: i for i, g in enumerate(TARGET_GROUPS)}
 # Reasons read "obsługuje seniorów": the accusative of the group labels.
-_GROUP_ACCUSATIVE = {
-    "dzieci": "dzieci",
-    "mlodziez": "młodzież",
-    "dorosli": "dorosłych",
-    "seniorzy": "seniorów",
-    "rodziny": "rodziny",
-    "niepelnosprawni": "osoby z niepełnosprawnościami",
-    EVERYONE: "wszystkich",
-}
+_GROUP_ACCUSATIVE = {g.code: g.label_accusative for g in TARGET_GROUPS}
 
 Geo = TypeVar("Geo", gpd.GeoDataFrame, gpd.GeoSeries)
 
@@ -145,56 +135,44 @@ def to_metric(frame: Geo) -> Geo:
     return frame.to_crs(METRIC_CRS)
 
 
-def has_location(geometry: gpd.GeoSeries) -> pd.Series:
-    """Whether each record has a usable (present, non-empty) geometry."""
-    return geometry.notna() & ~geometry.is_empty
-
-
-def name_key(values: pd.Series) -> pd.Series:
-    """Names normalised for comparison (case, spaces, spaces around hyphens).
-
-    "Wrzeszcz  Górny" and "wrzeszcz górny" are the same district, and so are
-    "Zawodzie - Dąbie" and "Zawodzie-Dąbie".  Blank values become None.
-    """
-
-    def one(value: Any) -> str | None:
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            return None
-        text = re.sub(r"\s*-\s*", "-", re.sub(r"\s+", " ", str(value))).strip().casefold()
-        return text or None
-
-    return pd.Series([one(v) for v in values], index=values.index, dtype=object)
+def _blank(values: pd.Series) -> pd.Series:
+    """``is_blank``, asked only of values that are not plainly None/NaN or plain strings."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return (values.isna() | values.str.strip().eq("")).astype(bool)
+    if values.dtype != object:
+        return is_blank(values)
+    items = values.to_numpy()
+    missing = np.fromiter(
+        (v is None or (isinstance(v, float) and math.isnan(v)) for v in items), bool, len(items)
+    )
+    blank = missing.copy()
+    rest = ~missing
+    if rest.any():
+        blank[rest] = is_blank(values[rest]).to_numpy()
+    return pd.Series(blank, index=values.index, dtype=bool)
 
 
 def _not_archived(frame: pd.DataFrame) -> pd.Series:
-    return name_key(frame["archived_at"]).isna()
+    return _blank(frame["archived_at"])
 
 
 def is_active_resource(resources: pd.DataFrame) -> pd.Series:
-    """Whether each resource is active ("aktywny") and not archived."""
-    return (resources["status"] == _ACTIVE).fillna(False) & _not_archived(resources)
+    """Whether each resource is active (``schema.ACTIVE_RESOURCE_STATUSES``) and not archived."""
+    return resources["status"].isin(ACTIVE_RESOURCE_STATUSES) & _not_archived(resources)
 
 
 def is_open_need(needs: pd.DataFrame) -> pd.Series:
-    """Whether each need is open ("zgłoszona" or "w realizacji") and not archived."""
+    """Whether each need is open (``schema.OPEN_NEED_STATUSES``) and not archived."""
     return needs["status"].isin(OPEN_NEED_STATUSES) & _not_archived(needs)
-
-
-def _verified_on(resources: pd.DataFrame) -> pd.Series:
-    # Dates are ISO strings in frames, but tolerate date objects from a store.
-    text = resources["last_verified"].map(lambda v: None if pd.isna(v) else str(v))
-    return pd.to_datetime(text, errors="coerce", format="ISO8601")
 
 
 def is_verified(resources: pd.DataFrame, *, today: date, stale_days: int = 365) -> pd.Series:
     """Whether each resource was verified within ``stale_days`` before ``today``.
 
-    A resource never verified (or with an unreadable date) is not verified.
+    The rule is ``mapping.freshness.is_verified``'s: a resource never verified
+    (or with an unreadable date) is not verified.
     """
-    if stale_days < 0:
-        raise ValueError(f"stale_days: oczekiwano liczby dni >= 0, otrzymano {stale_days}")
-    cutoff = pd.Timestamp(today) - pd.Timedelta(days=stale_days)
-    return (_verified_on(resources) >= cutoff).fillna(False)
+    return freshness.is_verified(resources, today=today, max_age_days=stale_days)
 
 
 def serves_groups(resources: pd.DataFrame, target_groups: Iterable[str]) -> pd.Series:
@@ -219,100 +197,117 @@ def format_distance(metres: float) -> str:
 # --- matching --------------------------------------------------------------
 
 
-def _place_keys(frame: pd.DataFrame, geometry: gpd.GeoSeries, position: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            position: np.arange(len(frame)),
-            "district": name_key(frame["district"]).to_numpy(),
-            "city": name_key(frame["city"]).to_numpy(),
-            "located": has_location(geometry).to_numpy(),
-        }
-    )
-
-
-def _place_pairs(
-    needs: gpd.GeoDataFrame, resources: gpd.GeoDataFrame, max_m: float
-) -> pd.DataFrame:
-    """Positions (need, res) close enough, with distance_m (NaN: same district)."""
-    need_geom = to_metric(needs.geometry)
-    res_geom = to_metric(resources.geometry)
-    need_arr, res_arr = need_geom.to_numpy(), res_geom.to_numpy()
-    # The tree skips missing and empty geometries on both sides.
-    tree = shapely.STRtree(res_arr)
-    need_idx, res_idx = tree.query(need_arr, predicate="dwithin", distance=max_m)
-    near = pd.DataFrame(
-        {
-            "need": need_idx,
-            "res": res_idx,
-            "distance_m": shapely.distance(need_arr[need_idx], res_arr[res_idx]),
-        }
-    )
-    need_keys = _place_keys(needs, need_geom, "need")
-    res_keys = _place_keys(resources, res_geom, "res")
-    same = need_keys.dropna(subset=["district"]).merge(
-        res_keys.dropna(subset=["district"]), on="district", suffixes=("_n", "_r")
-    )
-    # Only when a distance cannot be measured does the district stand in for it.
-    same = same[
-        ~(same["located_n"] & same["located_r"])
-        & (same["city_n"].isna() | same["city_r"].isna() | (same["city_n"] == same["city_r"]))
-    ]
-    same = same[["need", "res"]].assign(distance_m=np.nan)
-    parts = [p for p in (near, same) if len(p)]
-    if not parts:
-        return near
-    return pd.concat(parts, ignore_index=True)
-
-
-def _group_fit(need_groups: list[str], res_groups: list[str]) -> tuple[str | None, list[str]]:
-    """How a resource serves a need's groups: (fit, groups served in common)."""
-    if not need_groups or EVERYONE in need_groups:
-        return "general", []
-    common = sorted(set(need_groups) & set(res_groups), key=lambda g: _GROUP_ORDER.get(g, 99))
-    if common:
-        return "specific", common
-    if EVERYONE in res_groups:
-        return "general", [EVERYONE]
-    return None, []
-
-
 def _join_polish(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " i " + items[-1]
 
 
-def _reason(
-    category: str,
-    res_category: str,
-    distance_m: float,
-    need_is_area: bool,
-    groups: list[str],
-    verified_on: pd.Timestamp,
-    fresh: bool,
-) -> str:
-    parts = [
-        "ta sama kategoria"
-        if category == "same"
-        else f"kategoria pokrewna ({_CATEGORY_LABELS.get(res_category, res_category)})"
+def _near_half(values: np.ndarray) -> np.ndarray:
+    """Where numpy's rounding of ``values`` could differ from Python's exact one."""
+    return np.abs(values - np.floor(values) - 0.5) < 1e-6
+
+
+def _distance_codes(metres: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """``format_distance`` of each finite distance as (code per distance, texts).
+
+    Formatted once per distinct 10 m (below 1 km) or 100 m: Python rounds the
+    exact binary value, and numpy's ``rint`` agrees except within a hair of a
+    half, where ``format_distance`` itself is asked.
+    """
+    tens = metres / 10
+    exact = _near_half(tens) | _near_half(metres / 1000 * 10)
+    rounded = np.rint(tens) * 10
+    # Keys: metres (>= 0) below 1 km, -(tenths of km + 1) above, 2**40 + i asked.
+    keys = np.where(rounded < 1000, rounded, -(np.rint(metres / 1000 * 10) + 1)).astype(np.int64)
+    asked = [format_distance(m) for m in metres[exact].tolist()]
+    keys[exact] = (1 << 40) + np.arange(len(asked))
+
+    def text(key: int) -> str:
+        if key >= 1 << 40:
+            return asked[key - (1 << 40)]
+        if key >= 0:
+            return f"{key} m"
+        tenths = -key - 1
+        return f"{tenths // 10},{tenths % 10} km"
+
+    codes, uniques = pd.factorize(keys)
+    return codes, [text(k) for k in np.asarray(uniques).tolist()]
+
+
+def _group_text(groups: tuple[str, ...]) -> str:
+    if groups == (EVERYONE,):
+        return ", dla wszystkich"
+    if groups:
+        return ", obsługuje " + _join_polish([_GROUP_ACCUSATIVE.get(g, g) for g in groups])
+    return ""
+
+
+def _strings(
+    values: Sequence[str] | np.ndarray, take: np.ndarray
+) -> pd.api.extensions.ExtensionArray:
+    """``values[take]`` as a string array: its ``+`` is one vectorised concatenation."""
+    return pd.array(np.asarray(values, dtype=object), dtype="str").take(take)
+
+
+def _reasons(
+    found: Candidates, res_category: np.ndarray, need_is_area: np.ndarray, stale_text: np.ndarray
+) -> pd.api.extensions.ExtensionArray:
+    """The Polish reason of every pair: category, place, groups, freshness."""
+    res_code, res_codes = pd.factorize(pd.Series(res_category, dtype=object))
+    category = [
+        "ta sama kategoria",
+        *(f"kategoria pokrewna ({_CATEGORY_LABELS.get(c, c)})" for c in res_codes),
     ]
-    if np.isnan(distance_m):
-        parts.append("ta sama dzielnica")
-    elif need_is_area and distance_m == 0:
-        parts.append("w obszarze potrzeby")
-    else:
-        parts.append(format_distance(distance_m))
-    if groups == [EVERYONE]:
-        parts.append("dla wszystkich")
-    elif groups:
-        parts.append("obsługuje " + _join_polish([_GROUP_ACCUSATIVE.get(g, g) for g in groups]))
-    if not fresh:
-        parts.append(
-            "brak daty weryfikacji"
-            if pd.isna(verified_on)
-            else f"ostatnia weryfikacja {verified_on:%Y-%m-%d}"
-        )
-    return ", ".join(parts)
+    distance = found.distance_m
+    by_district = np.isnan(distance)
+    in_area = ~by_district & (distance == 0) & need_is_area[found.need]
+    measured = ~by_district & ~in_area
+    distance_code, distance_text = _distance_codes(distance[measured])
+    place_text = ["ta sama dzielnica", "w obszarze potrzeby", *distance_text]
+    place_code = np.where(in_area, 1, 0)
+    place_code[measured] = distance_code + 2
+    return (
+        _strings(category, np.where(found.same_category, 0, res_code[found.res] + 1))
+        + ", "
+        + _strings(place_text, place_code)
+        + _strings([_group_text(g) for g in found.groups], found.group_key)
+        + _strings(stale_text, found.res)
+    )
+
+
+def _stale_texts(fresh: np.ndarray, verified_on: pd.Series) -> np.ndarray:
+    """Per resource: "" when fresh, else when it was last verified (with its comma)."""
+    day = verified_on.dt.strftime("%Y-%m-%d").to_numpy(dtype=object, na_value="")
+    never = verified_on.isna().to_numpy()
+    text = np.where(never, ", brak daty weryfikacji", ", ostatnia weryfikacja " + day)
+    return np.where(fresh, "", text)
+
+
+def _linked(found: Candidates, open_needs: pd.DataFrame, res_ids: np.ndarray) -> np.ndarray:
+    """Whether each pair is already confirmed in the need's ``linked_resources``.
+
+    Only pairs of needs with links are looked at: a few, whatever the size.
+    """
+    out = np.zeros(len(found), dtype=bool)
+    if "linked_resources" not in open_needs or not len(found):
+        return out
+    lists = [decode_list(v) for v in open_needs["linked_resources"].to_numpy(dtype=object)]
+    confirmed = {(need, rid) for need, rids in enumerate(lists) for rid in rids}
+    with_links = np.array([bool(rids) for rids in lists], dtype=bool)
+    pick = np.flatnonzero(with_links[found.need])
+    out[pick] = [
+        pair in confirmed
+        for pair in zip(found.need[pick].tolist(), res_ids[found.res[pick]].tolist(), strict=True)
+    ]
+    return out
+
+
+def _taken(column: pd.Series, positions: np.ndarray) -> Any:
+    """``column`` at ``positions``: string arrays directly, others as numpy values."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return column.array.take(positions)
+    return column.to_numpy()[positions]
 
 
 def _empty_matches() -> pd.DataFrame:
@@ -329,48 +324,70 @@ def _empty_matches() -> pd.DataFrame:
     )
 
 
-def _fits(pairs: pd.DataFrame, needs: pd.DataFrame, resources: pd.DataFrame) -> pd.DataFrame:
-    """Keep pairs whose category and groups fit, with how they fit.
+def _check_distance(max_distance_m: float) -> None:
+    if not max_distance_m > 0:
+        raise ValueError(
+            f"max_distance_m: oczekiwano liczby metrów > 0, otrzymano {max_distance_m}"
+        )
 
-    Adds ``category`` ("same"/"related"), ``res_category``, ``group_fit``
-    ("specific"/"general") and ``groups`` (the groups served in common).
-    """
-    need_pos, res_pos = pairs["need"].to_numpy(), pairs["res"].to_numpy()
-    need_cat = needs["category"].to_numpy()[need_pos]
-    res_cat = resources["category"].to_numpy()[res_pos]
-    category = [
-        "same" if n == r else ("related" if (n, r) in _RELATED_PAIRS else None)
-        for n, r in zip(need_cat, res_cat, strict=True)
-    ]
-    need_groups = needs["target_groups"].to_numpy()[need_pos]
-    res_groups = resources["target_groups"].to_numpy()[res_pos]
-    fits = [
-        _group_fit(decode_list(n), decode_list(r))
-        for n, r in zip(need_groups, res_groups, strict=True)
-    ]
-    out = pairs.assign(
-        category=category,
-        group_fit=[f for f, _ in fits],
-        groups=[g for _, g in fits],
-        res_category=res_cat,
+
+def candidates(
+    open_needs: gpd.GeoDataFrame, active: gpd.GeoDataFrame, max_distance_m: float
+) -> Candidates:
+    """The candidate pairs (positions) of open needs and active resources, unscored."""
+    _check_distance(max_distance_m)
+    return _candidates(open_needs, active, max_distance_m)
+
+
+def _candidates(
+    open_needs: gpd.GeoDataFrame, active: gpd.GeoDataFrame, max_distance_m: float
+) -> Candidates:
+    return find_candidates(
+        open_needs,
+        to_metric(open_needs.geometry).to_numpy(),
+        active,
+        to_metric(active.geometry).to_numpy(),
+        max_distance_m,
     )
-    return out[out["category"].notna() & out["group_fit"].notna()]
 
 
-def _score(pairs: pd.DataFrame, fresh: np.ndarray, max_distance_m: float) -> np.ndarray:
+def _score(found: Candidates, fresh: np.ndarray, max_distance_m: float) -> np.ndarray:
     """Points of each pair: category, target group, closeness, freshness."""
-    distance = pairs["distance_m"].to_numpy()
+    distance = found.distance_m
     closeness = np.where(
         np.isnan(distance),
         _POINTS_SAME_DISTRICT,
         _POINTS_DISTANCE * (1 - np.nan_to_num(distance) / max_distance_m),
     )
     return (
-        pairs["category"].map(_POINTS_CATEGORY).to_numpy()
-        + pairs["group_fit"].map(_POINTS_GROUP).to_numpy()
+        np.where(found.same_category, _POINTS_CATEGORY["same"], _POINTS_CATEGORY["related"])
+        + np.where(found.specific, _POINTS_GROUP["specific"], _POINTS_GROUP["general"])
         + closeness
-        + np.where(fresh, _POINTS_FRESH, 0.0)
+        + np.where(fresh[found.res], _POINTS_FRESH, 0.0)
     )
+
+
+def _order(
+    found: Candidates, score: np.ndarray, distance: np.ndarray, id_rank: np.ndarray
+) -> np.ndarray:
+    """Need, best score, nearest (by district last), then resource id.
+
+    Scores and distances are rounded to 0.1, so ten times them are exact
+    integers; when the four fit in one int64 a single stable sort does it.
+    """
+    tenths_score = np.rint(score * 10).astype(np.int64)
+    by_district = np.isnan(distance)
+    tenths_m = np.rint(np.nan_to_num(distance) * 10).astype(np.int64)
+    tenths_m[by_district] = tenths_m.max(initial=0) + 1
+    worse = tenths_score.max(initial=0) - tenths_score
+    parts = [found.need, worse, tenths_m, id_rank]
+    widths = [max(int(p.max(initial=0)).bit_length(), 1) for p in parts]
+    if sum(widths) > 62:
+        return np.lexsort((found.res, id_rank, tenths_m, worse, found.need))
+    key = np.zeros(len(score), dtype=np.int64)
+    for part, width in zip(parts, widths, strict=True):
+        key = (key << width) | part
+    return np.argsort(key, kind="stable")
 
 
 def match_needs(
@@ -401,60 +418,54 @@ def match_needs(
     """
     check_frame(needs, "needs", _NEED_COLUMNS)
     check_frame(resources, "resources", _RESOURCE_COLUMNS)
-    if not max_distance_m > 0:
-        raise ValueError(
-            f"max_distance_m: oczekiwano liczby metrów > 0, otrzymano {max_distance_m}"
-        )
+    _check_distance(max_distance_m)
     open_needs = needs[is_open_need(needs)]
     active = resources[is_active_resource(resources)]
     if open_needs.empty or active.empty:
         return _empty_matches()
-    pairs = _fits(_place_pairs(open_needs, active, max_distance_m), open_needs, active)
-    if pairs.empty:
+    found = _candidates(open_needs, active, max_distance_m)
+    if not len(found):
         return _empty_matches()
 
-    fresh = is_verified(active, today=today, stale_days=stale_days).to_numpy()[pairs["res"]]
-    distance = pairs["distance_m"].to_numpy()
-    score = _score(pairs, fresh, max_distance_m)
+    verified_on = freshness.verified_on(active)
+    fresh = is_verified(active, today=today, stale_days=stale_days).to_numpy(dtype=bool)
+    score = np.round(_score(found, fresh, max_distance_m), 1)
+    distance = np.round(found.distance_m, 1)
+    res_ids = active["id"].to_numpy()
     need_is_area = ~open_needs.geometry.geom_type.isin(["Point", "MultiPoint"]).to_numpy()
-    verified_on = _verified_on(active).iloc[pairs["res"].to_numpy()].tolist()  # Timestamps
-    need_ids = open_needs["id"].to_numpy()[pairs["need"]]
-    res_ids = active["id"].to_numpy()[pairs["res"]]
-    linked_lists = open_needs["linked_resources"] if "linked_resources" in open_needs else None
-    result = pd.DataFrame(
+    reasons = _reasons(
+        found,
+        active["category"].to_numpy(),
+        need_is_area,
+        _stale_texts(fresh, verified_on),
+    )
+    id_rank, _ = pd.factorize(pd.Series(res_ids, dtype=object), sort=True)
+    order = _order(found, score, distance, id_rank[found.res])
+    need_sorted = found.need[order]
+    position = np.arange(len(order))
+    starts = np.r_[True, need_sorted[1:] != need_sorted[:-1]]
+    rank = position - np.maximum.accumulate(np.where(starts, position, 0)) + 1
+    return pd.DataFrame(
         {
-            "need_order": pairs["need"].to_numpy(),
-            "need_id": need_ids,
-            "resource_id": res_ids,
-            "score": np.round(score, 1),
-            "distance_m": np.round(distance, 1),
-            "reason": [
-                _reason(c, rc, d, need_is_area[n], g, v, f)
-                for c, rc, d, n, g, v, f in zip(
-                    pairs["category"],
-                    pairs["res_category"],
-                    distance,
-                    pairs["need"],
-                    pairs["groups"],
-                    verified_on,
-                    fresh,
-                    strict=True,
-                )
-            ],
-            "linked": [
-                linked_lists is not None and r in decode_list(linked_lists.iloc[n])
-                for n, r in zip(pairs["need"], res_ids, strict=True)
-            ],
+            "need_id": _taken(open_needs["id"], need_sorted),
+            "resource_id": _taken(active["id"], found.res[order]),
+            "rank": rank.astype("int64"),
+            "score": score[order],
+            "distance_m": distance[order],
+            "reason": reasons[order],
+            "linked": _linked(found, open_needs, res_ids)[order],
         }
     )
-    result = result.sort_values(
-        ["need_order", "score", "distance_m", "resource_id"],
-        ascending=[True, False, True, True],
-        na_position="last",
-        kind="stable",
+
+
+def gap_mask(open_needs: pd.DataFrame, matched_ids: set[Any]) -> np.ndarray:
+    """Which of ``open_needs`` are gaps: no candidate (``matched_ids``) and nothing linked."""
+    linked = (
+        open_needs["linked_resources"].map(lambda v: bool(decode_list(v))).to_numpy(dtype=bool)
+        if "linked_resources" in open_needs
+        else np.zeros(len(open_needs), dtype=bool)
     )
-    result["rank"] = result.groupby("need_order").cumcount() + 1
-    return result[list(MATCH_COLUMNS)].reset_index(drop=True)
+    return ~open_needs["id"].isin(matched_ids).to_numpy(dtype=bool) & ~linked
 
 
 def gaps(needs: gpd.GeoDataFrame, matches: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -466,13 +477,8 @@ def gaps(needs: gpd.GeoDataFrame, matches: pd.DataFrame) -> gpd.GeoDataFrame:
     """
     check_frame(needs, "needs", _NEED_COLUMNS)
     open_needs = needs[is_open_need(needs)]
-    linked = (
-        open_needs["linked_resources"].map(lambda v: bool(decode_list(v)))
-        if "linked_resources" in open_needs
-        else pd.Series(False, index=open_needs.index)
-    )
-    out = open_needs[~open_needs["id"].isin(set(matches["need_id"])) & ~linked].copy()
-    unplaced = ~has_location(out.geometry) & name_key(out["district"]).isna()
+    out = open_needs[gap_mask(open_needs, set(matches["need_id"]))].copy()
+    unplaced = ~has_location(out.geometry) & is_blank(out["district"])
     out["reason"] = np.where(
         unplaced,
         "brak lokalizacji i dzielnicy — uzupełnij je, aby wyszukać zasoby",
@@ -499,7 +505,7 @@ def idle_resources(
     stale = ~is_verified(resources, today=today, stale_days=stale_days)
     unmatched = ~resources["id"].isin(set(matches["resource_id"]))
     out = resources[active & stale & unmatched].copy()
-    verified_on = _verified_on(out)
+    verified_on = freshness.verified_on(out)
     out["days_since_verified"] = (pd.Timestamp(today) - verified_on).dt.days.astype(float)
     out["reason"] = [
         "nie pasuje do żadnej otwartej potrzeby; "

@@ -5,9 +5,10 @@ its README), derives one GeoJSON FeatureCollection per layer of
 ``mapping.schema.LAYERS`` into ``<out>/seed/`` and writes ``<out>/SOURCES.md``
 naming every source, its licence and the required attribution.
 
-Modules: ``gdansk`` and ``czestochowa`` (with ``czestochowa_places``) per
-city, ``widget_codes`` for the Gdańsk widget's letter codes,
-``fieldreports`` for facts from the field, ``samples`` for illustrative
+Modules: ``gdansk``, ``czestochowa`` (with ``czestochowa_places``) and
+``szczecinek`` per city, ``gminas`` for city outlines from the PRG,
+``widget_codes`` for the Gdańsk widget's letter codes, ``fieldreports`` for
+facts from the field, ``samples`` for illustrative
 records, ``geojson`` for the byte-stable output and ``sources`` for
 ``SOURCES.md``.
 """
@@ -24,6 +25,7 @@ from mapping.databuild.raw import check_raw_dir
 from mapping.databuild.records import DataBuildError, Record, check_records
 from mapping.databuild.samples import build_samples
 from mapping.databuild.sources import sources_markdown
+from mapping.databuild.szczecinek import build_szczecinek
 from mapping.schema import LAYERS
 
 __all__ = ["DataBuildError", "build_data", "build_records"]
@@ -41,15 +43,17 @@ def build_records(raw: Path) -> dict[str, list[Record]]:
     check_raw_dir(raw)
     gdansk = build_gdansk(raw)
     czestochowa = build_czestochowa(raw)
+    szczecinek = build_szczecinek(raw)
     resources = gdansk.resources + czestochowa.resources
     samples = build_samples(raw, gdansk.districts, resources)
+    partnerships = build_partnerships(gdansk.districts, czestochowa.district_names)
     layers = {
-        "areas": gdansk.areas + czestochowa.areas,
-        "resources": resources,
+        "areas": gdansk.areas + czestochowa.areas + szczecinek.areas,
+        "resources": resources + szczecinek.resources,
         "needs": samples["needs"],
-        "partnerships": build_partnerships(gdansk.districts, czestochowa.district_names),
-        "meetings": samples["meetings"],
-        "actions": samples["actions"],
+        "partnerships": partnerships + szczecinek.partnerships,
+        "meetings": samples["meetings"] + szczecinek.meetings,
+        "actions": samples["actions"] + szczecinek.actions,
     }
     check_records(layers)
     return layers

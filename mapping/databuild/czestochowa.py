@@ -13,22 +13,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import shapely
-
 from mapping.databuild.czestochowa_places import CITY, build_places
 from mapping.databuild.fieldreports import OSL_SINCE
-from mapping.databuild.geojson import GRID
-from mapping.databuild.raw import read_csv, read_frame
+from mapping.databuild.gminas import city_outline
+from mapping.databuild.raw import read_csv
 from mapping.databuild.records import DataBuildError, Record, new_record, slugify
-from mapping.schema import AREAS
+from mapping.schema import AREAS, AreaKind
 
 __all__ = ["CITY", "TERYT", "CzestochowaData", "build_czestochowa"]
 
 TERYT = "2464011"
-#: An equal-area CRS for Poland (PUWG 1992), for the outline's area.
-POLAND_CRS = "EPSG:2180"
 
-GMINY_FILE = "poland/gminy_prg_simplified.geojson"
 POPULATION_FILE = "czestochowa/district_population.csv"
 ALLOCATION_FILE = "czestochowa/district_bo2021_allocation.csv"
 BOUNDARIES_FILE = "czestochowa/boundary_descriptions.md"
@@ -61,29 +56,12 @@ class CzestochowaData:
 
 
 def _outline(raw: Path) -> Record:
-    gminy = read_frame(raw / GMINY_FILE)
-    city = gminy[gminy["JPT_KOD_JE"] == TERYT]
-    if len(city) != 1:
-        raise DataBuildError(f"W granicach gmin (PRG) brak jednoznacznej gminy {TERYT}")
-    geometry = shapely.set_precision(shapely.make_valid(city.geometry.iloc[0]), GRID)
-    if geometry.geom_type == "Polygon":
-        geometry = shapely.MultiPolygon([geometry])
-    area_km2 = float(city.to_crs(POLAND_CRS).area.iloc[0]) / 1e6
-    return new_record(
-        AREAS,
+    return city_outline(
+        raw,
+        TERYT,
+        CITY,
         "czest-area-miasto",
-        geometry,
-        name=CITY,
-        kind="miasto",
-        city=CITY,
-        teryt=TERYT,
-        area_km2=round(area_km2, 1),
-        source="Państwowy Rejestr Granic (GUGiK), wersja uproszczona",
-        notes=(
-            "Obrys z PRG, mocno uproszczony — wystarcza na mapę poglądową. Powierzchnia "
-            "obliczona z tego obrysu (w układzie EPSG:2180), więc przybliżona. Liczby "
-            "mieszkańców miasta źródła nie podają (znane są dane 18 z 20 dzielnic)."
-        ),
+        "Liczby mieszkańców miasta źródła nie podają (znane są dane 18 z 20 dzielnic).",
     )
 
 
@@ -136,7 +114,7 @@ def _district(name: str, row: dict | None, later: dict | None, extra: dict) -> R
         AREAS,
         f"czest-area-{slugify(name)}",
         name=name,
-        kind="dzielnica",
+        kind=AreaKind.DISTRICT.value,
         city=CITY,
         osl_since=OSL_SINCE.get(name, (None, ""))[0],
         notes=_district_notes(name, row, later, extra),

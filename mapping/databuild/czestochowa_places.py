@@ -20,7 +20,7 @@ import shapely
 from mapping.databuild.geojson import GRID
 from mapping.databuild.raw import clean_text, read_csv, read_frame
 from mapping.databuild.records import DataBuildError, Record, new_record
-from mapping.schema import RESOURCES
+from mapping.schema import EVERYONE, RESOURCES
 
 __all__ = [
     "CITY",
@@ -117,7 +117,7 @@ class SocialCategory:
 
 SOCIAL_CATEGORIES = {
     "social assistance (MOPS branch)": SocialCategory(
-        "instytucja", "MOPS – rejonowy zespół pomocy społecznej", "pomoc_spoleczna", ("wszyscy",)
+        "instytucja", "MOPS – rejonowy zespół pomocy społecznej", "pomoc_spoleczna", (EVERYONE,)
     ),
     "social assistance (MOPS service point)": SocialCategory(
         "instytucja", "MOPS – punkt obsługi", "pomoc_spoleczna", ("rodziny",)
@@ -141,10 +141,10 @@ SOCIAL_CATEGORIES = {
         "instytucja", "środowiskowy dom samopomocy (MOPS)", "pomoc_spoleczna", ("niepelnosprawni",)
     ),
     "Dzielnicowy Ośrodek Społeczności Lokalnej": SocialCategory(
-        "instytucja", "Dzielnicowy Ośrodek Społeczności Lokalnej (DOSL)", "aktywnosc", ("wszyscy",)
+        "instytucja", "Dzielnicowy Ośrodek Społeczności Lokalnej (DOSL)", "aktywnosc", (EVERYONE,)
     ),
     "Organizowanie Społeczności Lokalnej (OSL)": SocialCategory(
-        "organizacja", "punkt organizowania społeczności lokalnej (OSL)", "aktywnosc", ("wszyscy",)
+        "organizacja", "punkt organizowania społeczności lokalnej (OSL)", "aktywnosc", (EVERYONE,)
     ),
     "OSL origin site (from Oct 2012), not a facility": SocialCategory(
         "miejsce", "miejsce historyczne OSL", "aktywnosc", (), status="archiwalny"
@@ -152,7 +152,7 @@ SOCIAL_CATEGORIES = {
     "county family-support centre": SocialCategory(
         "instytucja", "PCPR (powiat częstochowski)", "pomoc_spoleczna", ("rodziny",)
     ),
-    "public library branch": SocialCategory("instytucja", "biblioteka", "kultura", ("wszyscy",)),
+    "public library branch": SocialCategory("instytucja", "biblioteka", "kultura", (EVERYONE,)),
 }
 
 #: English words in the table's names and addresses, in Polish.

@@ -21,7 +21,7 @@ from mapping.databuild import widget_codes as codes
 from mapping.databuild.geojson import GRID
 from mapping.databuild.raw import clean_text, read_csv, read_frame
 from mapping.databuild.records import DataBuildError, Record, new_record, slugify
-from mapping.schema import AREAS, RESOURCES
+from mapping.schema import AREAS, EVERYONE, RESOURCES, AreaKind
 
 __all__ = [
     "CITY",
@@ -120,7 +120,7 @@ def _areas(raw: Path, districts: dict[str, MultiPolygon]) -> list[Record]:
             f"gdansk-area-{slugify(name)}",
             geometry,
             name=name,
-            kind="dzielnica",
+            kind=AreaKind.DISTRICT.value,
             city=CITY,
             population=int(rows[name]["ludnosc"]),
             area_km2=float(rows[name]["powierzchnia_km2"]),
@@ -136,7 +136,7 @@ def _areas(raw: Path, districts: dict[str, MultiPolygon]) -> list[Record]:
         "gdansk-area-miasto",
         _as_multipolygon(outline),
         name=CITY,
-        kind="miasto",
+        kind=AreaKind.CITY.value,
         city=CITY,
         teryt=TERYT,
         population=sum(r["population"] for r in records),
@@ -239,7 +239,7 @@ def _office(row: pd.Series, point: Point, district: str) -> Record:
         kind="instytucja",
         subtype=subtype,
         category="administracja",
-        target_groups=["wszyscy"],
+        target_groups=[EVERYONE],
         city=CITY,
         address=_address(row),
         district=district,

@@ -19,7 +19,7 @@ from mapping.databuild.czestochowa_places import CITY as CZESTOCHOWA
 from mapping.databuild.geojson import GRID
 from mapping.databuild.raw import read_csv
 from mapping.databuild.records import DataBuildError, Record, new_record
-from mapping.schema import ACTIONS, MEETINGS, NEEDS, SAMPLE_SOURCE, Layer
+from mapping.schema import ACTIONS, EVERYONE, MEETINGS, NEEDS, SAMPLE_SOURCE, Layer
 
 __all__ = ["SAMPLE_NOTE", "build_samples"]
 
@@ -121,7 +121,7 @@ _CZESTOCHOWA_NEEDS: tuple[dict[str, Any], ...] = (
             "Przykład: partnerstwo lokalne potrzebuje stałej sali na comiesięczne spotkania."
         ),
         "category": "miejsce_spotkan",
-        "target_groups": ["wszyscy"],
+        "target_groups": [EVERYONE],
         "district": "Trzech Wieszczów",
         "reported_by": "spotkanie",
         "reported_on": "2025-11-18",
@@ -209,7 +209,7 @@ def _action(venue: Point) -> Record:
         "partnership": ["gdansk-pship-stogi"],
         "partners": ["gdansk-res-culture-14", "gdansk-res-culture-56"],
         "participants": 60,
-        "target_groups": ["wszyscy"],
+        "target_groups": [EVERYONE],
         "needs": ["gdansk-need-przyklad-stogi-seniorzy"],
         "description": "Przykład: spotkanie sąsiedzkie przygotowane przez partnerstwo lokalne.",
     }

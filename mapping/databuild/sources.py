@@ -41,7 +41,8 @@ Na każdej mapie i w każdym eksporcie z tymi danymi trzeba pokazać:
 - **Dane widżetu miejskiego Gdańska** (licencja MIT) — instytucje kultury,
   biblioteki i urzędy; przy rozpowszechnianiu należy zachować informację
   o licencji MIT.
-- **Państwowy Rejestr Granic, GUGiK** (otwarte dane) — obrys Częstochowy.
+- **Państwowy Rejestr Granic, GUGiK** (otwarte dane) — obrysy Częstochowy
+  i Szczecinka.
 """
 
 _OSM = "ODbL, © OpenStreetMap contributors"
@@ -136,6 +137,14 @@ SOURCE_ROWS: tuple[tuple[str, str, str, str, str, str], ...] = (
         "–",
         "–",
     ),
+    (
+        "raport z terenu, z którego wyrósł projekt",
+        "Partnerstwo Lokalne „Wspólnie” w Szczecinku: skład, spotkania i działania",
+        "relacja animatora MOPS w Szczecinku (w opisie zadania projektu, issue 16)",
+        "fakty",
+        "2015",
+        "brak współrzędnych",
+    ),
 )
 
 _SOURCES_FOOTER = """\
@@ -204,6 +213,26 @@ _DERIVED = """\
   Zawodzie-Dąbie i Ostatni Grosz; partnerstwa podpisane w Ostatnim Groszu
   i w Trzech Wieszczów (data nieznana).
 
+**Szczecinek** (TERYT 3215011) — z raportu z terenu o Partnerstwie Lokalnym
+„Wspólnie” (rok 2015)
+
+- Obszar: obrys miasta z PRG (gmina 3215011, uproszczony; powierzchnia
+  z obrysu w EPSG:2180). Osiedli ani liczby mieszkańców źródła nie podają.
+- Partnerstwo Lokalne „Wspólnie”, koordynowane przez animatora MOPS. Raport
+  podaje skład liczbowo — **6 instytucji i 6 organizacji pozarządowych** — co
+  zapisano w opisie partnerstwa. Nazwy pozostałych członków nie dotarły do
+  danych projektu i **nie zostały wymyślone**: na liście członków jest MOPS
+  (Miejski Ośrodek Pomocy Społecznej w Szczecinku), resztę można dopisać.
+- Zasoby: MOPS i Biblioteka Miejska (ul. Jeziorna) — **bez lokalizacji**,
+  bo raport nie podaje numeru budynku ani współrzędnych (bez geokodowania).
+- 4 spotkania robocze w 2015 r.: raport nie podaje dat, tematów ani
+  uczestników — zapisano datę 1 stycznia 2015, a w polu `source` „źródło podaje
+  tylko rok”, więc sprawozdanie pokazuje „2015”, nie zmyślony dzień.
+- Działania: wrześniowy piknik sąsiedzki (ok. 60 osób; dzień nieznany — data
+  1 września 2015 i „źródło podaje tylko miesiąc” w `source`: „wrzesień
+  2015”) i warsztaty dla 12 mieszkańców 15 października 2015 r. w Bibliotece
+  Miejskiej przy ul. Jeziornej.
+
 **Dane przykładowe** — kilka potrzeb, jedno spotkanie i jedno działanie mają
 źródło „przykład” i dopisek „(przykład)” w tytule; nie opisują rzeczywistości
 i można je usunąć. Żaden rekord nie zawiera danych osobowych.
@@ -217,11 +246,15 @@ sources kept outside the repository. Attribution required on every map and
 export: "© OpenStreetMap contributors" (ODbL; the files containing OSM data
 are ODbL databases), Wikipedia (CC BY-SA; Gdańsk district population and
 area), Gdańsk municipal widget data (MIT; culture venues, libraries, city
-offices, 2020-06-25), PRG/GUGiK open data (Częstochowa outline), and field
-reports (partnerships, OSL history). Gdańsk's population year is not stated
-in the source and is left empty; Częstochowa's district figures are as of
-30 April 2014; Częstochowa's districts have no geometry (no boundaries exist
-in any available source). Records with source "przykład" are illustrative.
+offices, 2020-06-25), PRG/GUGiK open data (Częstochowa and Szczecinek outlines), and field
+reports (partnerships, OSL history; Szczecinek's Partnerstwo Lokalne
+„Wspólnie” in 2015: its composition of 6 institutions and 6 NGOs as counts,
+the MOPS as its listed member, 4 meetings, the September picnic and the
+October workshop — no member names invented, no locations guessed).
+Gdańsk's population year is not stated in the source and is left empty;
+Częstochowa's district figures are as of 30 April 2014; Częstochowa's
+districts have no geometry (no boundaries exist in any available source).
+Records with source "przykład" are illustrative.
 """
 
 

@@ -14,25 +14,36 @@ A year is the calendar year of a record's date: ``date`` of meetings and
 actions, ``reported_on`` of needs (the day it was entered when not given),
 the history entry for resources added to the map, ``last_verified`` for
 resources verified.  Records loaded from the bundled start data are not
-"added" by the team, so they do not count as added.
+"added" by the team, so they do not count as added, and neither do records
+of a batch that was undone later (an import taken back): undoing archives
+what the batch created, so it leaves the layers too.
+
+The report is written for whoever receives it (the city, a funder), not
+about the app: sections are those of a partnership's yearly report — who we
+are, aims, meetings, actions, effects, needs, plans — and say nothing of
+"the map" or of how the numbers were gathered.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
-from mapping.analysis.matching import name_key
+from mapping.areas import area_key, area_keys
 from mapping.errors import MapError
-from mapping.export.about import OSM_ATTRIBUTION, SAMPLE_NOTE, format_day
+from mapping.export.about import SAMPLE_NOTE, format_day
+from mapping.export.request import EXPORT_AUDIENCES
+from mapping.export.selection import PERSON_KIND, audience_records
 from mapping.frames import decode_list
-from mapping.meeting import MEETING_FORMS
+from mapping.meeting import is_open_meeting
 from mapping.partnership import (
     composition,
     composition_sentence,
@@ -41,28 +52,42 @@ from mapping.partnership import (
     partnership_districts,
 )
 from mapping.plural import Forms, with_count
-from mapping.polish import polish_sort_key
 from mapping.report.picture import render_report_map
-from mapping.schema import NEEDS, SAMPLE_SOURCE
+from mapping.schema import (
+    ACTIONS,
+    DATE_MONTH_ONLY,
+    DATE_YEAR_ONLY,
+    MEETINGS,
+    NEEDS,
+    RESOURCES,
+    SAMPLE_SOURCE,
+    TO_COMPLETE,
+    Audience,
+)
 from mapping.seed import SEED_AUTHOR
 from mapping.store import Store
+from mapping.store.records import undone_batches
+from mapping.text import sort_key
+from mapping.validation import clean_text
+from mapping.webmap.tiles import OSM_CREDIT
 
 __all__ = [
-    "ACTION_FORMS",
-    "NEED_FORMS",
+    "NO_MEMBERS",
     "PARTICIPANT_FORMS",
-    "RESOURCE_FORMS",
+    "ActionEntry",
     "PartnershipPart",
     "ReportContent",
     "Table",
+    "printable",
     "report_content",
 ]
 
-ACTION_FORMS = Forms("działanie", "działania", "działań")
-NEED_FORMS = Forms("potrzeba", "potrzeby", "potrzeb")
-RESOURCE_FORMS = Forms("zasób", "zasoby", "zasobów")
 #: "uczestnik" is masculine-personal: "2 uczestników", like "5 uczestników".
 PARTICIPANT_FORMS = Forms("uczestnik", "uczestników", "uczestników")
+#: "raz" after numbers: "1 raz", "4 razy", "5 razy".
+TIMES_FORMS = Forms("raz", "razy", "razy")
+#: The one line a partnership without a member list gets (no empty table beside it).
+NO_MEMBERS = "Lista członków partnerstwa nie została jeszcze uzupełniona."
 _NO_VALUE = "—"
 
 
@@ -89,6 +114,8 @@ class PartnershipPart:
     composition: dict[str, int]
     sentence: str
     members: Table
+    #: The partnership's own description ("who we are"), as recorded.
+    description: str = ""
 
     def facts(self) -> list[tuple[str, str]]:
         """(label, value) lines known about the partnership (blank ones left out)."""
@@ -96,6 +123,29 @@ class PartnershipPart:
             ("Obszar działania", ", ".join(self.districts)),
             ("Koordynator", self.coordinator),
             ("Data podpisania", self.signed_on),
+        ]
+        return [(label, value) for label, value in facts if value]
+
+
+@dataclass(frozen=True)
+class ActionEntry:
+    """One action as the report describes it: when, where, with whom, for how many, what."""
+
+    day: str
+    name: str
+    place: str
+    partners: str
+    participants: str
+    groups: str
+    description: str
+
+    def facts(self) -> list[tuple[str, str]]:
+        """(label, value) lines known about the action (blank ones left out)."""
+        facts = [
+            ("Miejsce", self.place),
+            ("Partnerzy", self.partners),
+            ("Uczestnicy", self.participants if self.participants != _NO_VALUE else ""),
+            ("Dla kogo", self.groups),
         ]
         return [(label, value) for label, value in facts if value]
 
@@ -130,29 +180,94 @@ class ReportContent:
     map_png: bytes | None
     map_note: str
     notes: tuple[str, ...] = field(default=())
+    #: Who the file is for; the public version has no people and no team plans.
+    audience: Audience = Audience.PUBLIC
+    #: The sender on the letterhead (the partnership or its organisation) and its logo.
+    organisation: str = ""
+    logo: bytes | None = None
+    #: What the partnership works for, effects of the year, actions described.
+    aims: tuple[str, ...] = field(default=())
+    effects: tuple[str, ...] = field(default=())
+    action_entries: tuple[ActionEntry, ...] = field(default=())
+
+    @property
+    def shows_plans(self) -> bool:
+        """Whether the plans section belongs in this version (team only)."""
+        return self.audience.can_view(MEETINGS.field("plans").visibility)
+
+    @property
+    def audience_note(self) -> str:
+        """One line saying which version this is."""
+        if self.audience == Audience.PUBLIC:
+            return "Wersja publiczna: bez osób prywatnych i bez wewnętrznych planów zespołu."
+        return "Wersja dla zespołu partnerstwa: zawiera plany ze spotkań; nie publikować."
 
     def key_numbers(self) -> list[tuple[str, str]]:
-        """(label, value) lines of the summary, in Polish, with the right plural forms."""
+        """(label, value) lines of the summary, in Polish, with the right plural forms.
+
+        A total of participants is given only when some record counted them:
+        "łącznie 0 uczestników" for meetings nobody counted would be untrue.
+        """
+
+        def counted(count: str, people: int, known: bool) -> str:
+            return f"{count}, łącznie {with_count(people, PARTICIPANT_FORMS)}" if known else count
+
         return [
             (
                 "Spotkania partnerstwa",
-                f"{with_count(self.meetings_count, MEETING_FORMS)}, łącznie "
-                f"{with_count(self.meeting_participants, PARTICIPANT_FORMS)}",
+                counted(
+                    with_count(self.meetings_count, MEETINGS.count_forms),
+                    self.meeting_participants,
+                    self.meetings.footer is None or self.meetings.footer[-1] != _NO_VALUE,
+                ),
             ),
             (
                 "Działania",
-                f"{with_count(self.actions_count, ACTION_FORMS)}, łącznie "
-                f"{with_count(self.action_participants, PARTICIPANT_FORMS)}",
+                counted(
+                    with_count(self.actions_count, ACTIONS.count_forms),
+                    self.action_participants,
+                    self.actions.footer is None or self.actions.footer[-1] != _NO_VALUE,
+                ),
             ),
-            ("Potrzeby zgłoszone w roku", with_count(self.needs_count, NEED_FORMS)),
-            ("Zasoby dodane do mapy", with_count(self.resources_added, RESOURCE_FORMS)),
-            ("Zasoby zweryfikowane", with_count(self.resources_verified, RESOURCE_FORMS)),
+            ("Potrzeby zgłoszone w roku", with_count(self.needs_count, NEEDS.count_forms)),
+            (
+                "Nowo rozpoznane zasoby",
+                with_count(self.resources_added, RESOURCES.count_forms),
+            ),
+            (
+                "Zasoby z potwierdzoną ofertą",
+                with_count(self.resources_verified, RESOURCES.count_forms),
+            ),
         ]
 
     def status_table(self) -> Table:
         """Needs of the year by their current status, with the total."""
         rows = tuple((label, str(n)) for label, n in self.needs_by_status.items())
         return Table(("Status", "Liczba potrzeb"), rows, ("Razem", str(self.needs_count)))
+
+
+def _printable_value(value: Any) -> Any:
+    if isinstance(value, str) and not isinstance(value, Enum):
+        return clean_text(value)
+    if isinstance(value, tuple):
+        return tuple(_printable_value(v) for v in value)
+    if isinstance(value, dict):
+        return {_printable_value(k): _printable_value(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return printable(value)
+    return value
+
+
+def printable(content: Any) -> Any:
+    """A report dataclass with control characters removed from every text in it.
+
+    Validation keeps them out of the store; a file written before that rule
+    may still hold a NUL or Word's U+000B, which the DOCX writer cannot store.
+    """
+    changes = {
+        f.name: _printable_value(getattr(content, f.name)) for f in dataclasses.fields(content)
+    }
+    return dataclasses.replace(content, **changes)
 
 
 @dataclass(frozen=True)
@@ -165,13 +280,11 @@ class _Frames:
     areas: gpd.GeoDataFrame
 
     @classmethod
-    def load(cls, store: Store, city: str) -> _Frames:
-        return cls(
-            *(
-                store.read_layer(name, city=city)
-                for name in ("partnerships", "meetings", "actions", "needs", "resources", "areas")
-            )
-        )
+    def load(cls, store: Store, city: str, audience: Audience) -> _Frames:
+        """The city's records ``audience`` may see (the rule of every export)."""
+        names = ("partnerships", "meetings", "actions", "needs", "resources", "areas")
+        frames = audience_records({n: store.read_layer(n, city=city) for n in names}, audience)
+        return cls(*(frames[n] for n in names))
 
 
 @dataclass(frozen=True)
@@ -199,6 +312,24 @@ def _day(value: Any) -> str:
         return text
 
 
+_MONTHS = ("styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",
+           "wrzesień", "październik", "listopad", "grudzień")  # fmt: skip
+
+
+def _when(record: pd.Series) -> str:
+    """A record's date as far as its source knows it: a day, "wrzesień 2015" or "2015"."""
+    source, text = _text(record.get("source")), _text(record.get("date"))[:10]
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return text
+    if DATE_YEAR_ONLY in source:
+        return str(day.year)
+    if DATE_MONTH_ONLY in source:
+        return f"{_MONTHS[day.month - 1]} {day.year}"
+    return format_day(day)
+
+
 def _number(value: Any) -> int | None:
     if value is None or pd.isna(value):
         return None
@@ -222,8 +353,8 @@ def _refers(frame: pd.DataFrame, column: str, ids: Iterable[str]) -> pd.Series:
 
 
 def _in_districts(frame: pd.DataFrame, districts: Iterable[str]) -> pd.Series:
-    keys = set(name_key(pd.Series(list(districts), dtype=object)).dropna())
-    return name_key(frame["district"]).isin(keys)
+    keys = {area_key(d) for d in districts} - {""}
+    return area_keys(frame["district"]).isin(keys)
 
 
 def _scope(frames: _Frames, partnership: str | None) -> _Scope:
@@ -275,8 +406,9 @@ def _partnership_part(partnership: pd.Series, resources: pd.DataFrame) -> Partne
         coordinator=_text(partnership["coordinator"]),
         signed_on=_day(partnership["signed_on"]),
         composition=counts,
-        sentence=composition_sentence(counts),
+        sentence=composition_sentence(counts) if counts else NO_MEMBERS,
         members=Table(tuple(table.columns), tuple(tuple(r) for r in table.to_numpy())),
+        description=_text(partnership["description"]),
     )
 
 
@@ -289,25 +421,40 @@ def _total(values: pd.Series) -> int:
     return int(sum(n for n in map(_number, values) if n is not None))
 
 
+def _total_cell(values: pd.Series) -> str:
+    """The total of a participants column; "—" when no row has a number."""
+    if all(_number(v) is None for v in values):
+        return _NO_VALUE
+    return str(_total(values))
+
+
 def _by_date(frame: pd.DataFrame, title: str) -> pd.DataFrame:
     order = sorted(
         frame.index,
-        key=lambda i: (_text(frame.at[i, "date"]), polish_sort_key(_text(frame.at[i, title]))),
+        key=lambda i: (_text(frame.at[i, "date"]), sort_key(_text(frame.at[i, title]))),
     )
     return frame.loc[order]
+
+
+def _held(meetings: pd.DataFrame) -> pd.DataFrame:
+    """Meetings that took place: one still running on the projector is not reported yet."""
+    if meetings.empty:
+        return meetings
+    running = [is_open_meeting(row) for row in meetings.to_dict("records")]
+    return meetings[[not r for r in running]]
 
 
 def _meetings_table(meetings: pd.DataFrame) -> Table:
     rows = tuple(
         (
-            _day(m["date"]),
+            _when(m),
             _text(m["title"]),
             _text(m["place"]),
             _participants_cell(m["participants"]),
         )
         for _, m in _by_date(meetings, "title").iterrows()
     )
-    total = ("Razem", "", "", str(_total(meetings["participants"])))
+    total = ("Razem", "", "", _total_cell(meetings["participants"]))
     return Table(("Data", "Temat spotkania", "Miejsce", "Uczestnicy"), rows, total)
 
 
@@ -318,15 +465,36 @@ def _actions_table(actions: pd.DataFrame, names: dict[str, str]) -> Table:
         place = ", ".join(p for p in (_text(action["place"]), _text(action["district"])) if p)
         rows.append(
             (
-                _day(action["date"]),
+                _when(action),
                 _text(action["name"]),
                 place,
                 partners,
                 _participants_cell(action["participants"]),
             )
         )
-    total = ("Razem", "", "", "", str(_total(actions["participants"])))
+    total = ("Razem", "", "", "", _total_cell(actions["participants"]))
     return Table(("Data", "Działanie", "Miejsce", "Partnerzy", "Uczestnicy"), tuple(rows), total)
+
+
+def _action_entries(actions: pd.DataFrame, names: dict[str, str]) -> tuple[ActionEntry, ...]:
+    groups = ACTIONS.field("target_groups")
+    entries = []
+    for _, action in _by_date(actions, "name").iterrows():
+        place = ", ".join(p for p in (_text(action["place"]), _text(action["district"])) if p)
+        entries.append(
+            ActionEntry(
+                day=_when(action),
+                name=_text(action["name"]),
+                place=place,
+                partners=", ".join(names.get(i, i) for i in decode_list(action["partners"])),
+                participants=_participants_cell(action["participants"]),
+                groups=", ".join(
+                    groups.choice_label(g) for g in decode_list(action["target_groups"])
+                ),
+                description=_text(action["description"]),
+            )
+        )
+    return tuple(entries)
 
 
 def _needs_table(needs: pd.DataFrame) -> Table:
@@ -353,19 +521,29 @@ def _needs_of_year(needs: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def _status_counts(needs: pd.DataFrame) -> dict[str, int]:
     counts = needs["status"].value_counts()
-    return {c.label: int(counts.get(c.code, 0)) for c in NEEDS.field("status").choices}
+    return {
+        c.label: int(counts.get(c.code, 0))
+        for c in NEEDS.field("status").choices
+        if c.code != TO_COMPLETE or counts.get(c.code, 0)  # shown only when some wait
+    }
 
 
-def _resources_added(store: Store, city: str, year: int, ids: set[str] | None) -> int:
-    """Resources whose creation in ``year`` is in the history (start data left out)."""
+def _resources_added(
+    store: Store, city: str, year: int, ids: set[str] | None, audience: Audience
+) -> int:
+    """Resources whose creation in ``year`` is in the history (start data left out;
+    people too, for the public)."""
     log = store.history("resources")
+    undone = undone_batches(store.history())
     log = log[(log["action"] == "create") & (log["author"] != SEED_AUTHOR)]
+    log = log[~log["batch_id"].isin(undone)]
     log = log[log["at"].astype(str).str[:4] == str(year)]
     added = 0
     for _, entry in log.iterrows():
         after = json.loads(entry["after"])
         in_scope = ids is None or entry["record_id"] in ids
-        added += int(after.get("city") == city and in_scope)
+        hidden = audience == Audience.PUBLIC and after.get("kind") == PERSON_KIND
+        added += int(after.get("city") == city and in_scope and not hidden)
     return added
 
 
@@ -391,6 +569,107 @@ def _has_samples(*frames: pd.DataFrame) -> bool:
     return any(not f.empty and bool((f["source"] == SAMPLE_SOURCE).any()) for f in frames)
 
 
+def _titles(needs: pd.DataFrame, limit: int = 8) -> str:
+    titles = sorted((_text(t) for t in needs["title"]), key=sort_key)
+    shown = ", ".join(titles[:limit])
+    return shown if len(titles) <= limit else f"{shown} i {len(titles) - limit} innych"
+
+
+def _answered(needs: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
+    ids = {i for refs in actions["needs"] for i in decode_list(refs)}
+    return needs[needs["id"].isin(ids).to_numpy()]
+
+
+def _aims(needs: pd.DataFrame, actions: pd.DataFrame) -> tuple[str, ...]:
+    """What the partnership works for, from the residents' needs it answers or works on.
+
+    Empty when the year recorded none: the report then has no aims section
+    rather than an invented one.
+    """
+    lines = []
+    answered = _answered(needs, actions)
+    if not answered.empty:
+        lines.append(f"Odpowiedź na potrzeby mieszkańców: {_titles(answered)}.")
+    rest = needs[~needs["id"].isin(answered["id"]).to_numpy()]
+    working = rest[(rest["status"] == "w_realizacji").to_numpy()]
+    if not working.empty:
+        lines.append(f"Sprawy w toku: {_titles(working)}.")
+    waiting = rest[(rest["status"] == "zgloszona").to_numpy()]
+    if not waiting.empty:
+        lines.append(f"Zgłoszone potrzeby, na które szukamy odpowiedzi: {_titles(waiting)}.")
+    return tuple(lines)
+
+
+def _effects(
+    single: bool,
+    meetings: pd.DataFrame,
+    actions: pd.DataFrame,
+    needs: pd.DataFrame,
+    resources: tuple[int, int],
+) -> tuple[str, ...]:
+    """The year's results in sentences: people reached, needs answered and met, resources."""
+    lines = []
+    if not meetings.empty:
+        who = "Partnerstwo spotkało się" if single else "Partnerstwa spotkały się łącznie"
+        lines.append(f"{who} {with_count(len(meetings), TIMES_FORMS)}.")
+    if not actions.empty:
+        lines.append(
+            f"Działania: {with_count(len(actions), ACTIONS.count_forms)}, łącznie "
+            f"{with_count(_total(actions['participants']), PARTICIPANT_FORMS)}."
+        )
+    answered = _answered(needs, actions)
+    if not answered.empty:
+        lines.append(
+            f"Działania odpowiadały na {with_count(len(answered), NEEDS.count_forms)} "
+            "zgłoszone przez mieszkańców."
+        )
+    met = int((needs["status"] == "zaspokojona").sum()) if not needs.empty else 0
+    if met:
+        lines.append(f"Zaspokojone potrzeby zgłoszone w roku: {met} z {len(needs)}.")
+    added, verified = resources
+    if added or verified:
+        lines.append(
+            f"Nowo rozpoznane zasoby okolicy: {with_count(added, RESOURCES.count_forms)}; "
+            f"zasoby z potwierdzoną ofertą: {with_count(verified, RESOURCES.count_forms)}."
+        )
+    return tuple(lines)
+
+
+def _base_source(source: str) -> str:
+    """A source without its note on the date's precision (the dates already show it)."""
+    for mark in (DATE_MONTH_ONLY, DATE_YEAR_ONLY):
+        source = source.split(f"; {mark}")[0]
+    return source.strip()
+
+
+def _source_notes(*frames: pd.DataFrame) -> list[str]:
+    """Where the year's records come from, when they were taken from a document."""
+    sources = {
+        _base_source(_text(v))
+        for f in frames
+        if not f.empty
+        for v in f["source"]
+        if _text(v) and _text(v) != SAMPLE_SOURCE
+    }
+    if not sources:
+        return []
+    return ["Źródła danych: " + "; ".join(sorted(sources, key=sort_key)) + "."]
+
+
+#: What a boundary's ``source`` says → the credit its licence asks for on the map.
+_BOUNDARY_CREDITS = (
+    ("OpenStreetMap", OSM_CREDIT),
+    ("Państwowy Rejestr Granic", "granice: Państwowy Rejestr Granic (GUGiK)"),
+)
+
+
+def _map_credit(areas: pd.DataFrame) -> str:
+    """The attribution of the located areas' sources ("© OpenStreetMap contributors…")."""
+    located = areas[areas.geometry.notna().to_numpy()] if "geometry" in areas else areas
+    sources = " ".join(_text(v) for v in located["source"]) if not located.empty else ""
+    return "; ".join(credit for marker, credit in _BOUNDARY_CREDITS if marker in sources)
+
+
 def _check_city(store: Store, city: str) -> None:
     cities = store.cities()
     if city not in cities:
@@ -405,6 +684,9 @@ def report_content(
     year: int,
     partnership: str | None = None,
     today: date | None = None,
+    audience: Audience = Audience.PUBLIC,
+    organisation: str | None = None,
+    logo: bytes | None = None,
 ) -> ReportContent:
     """Gather the annual report of ``city`` (or of one partnership) for ``year``.
 
@@ -415,31 +697,50 @@ def report_content(
     year : the calendar year reported on
     partnership : a partnership's name or id; None reports every partnership
     today : the date printed as the day of preparation (default: today)
+    audience : who the file is for, as for every export: the public (default;
+        the file that goes to the city) gets no people and no team plans; the
+        team gets its plans; private fields are never used
+    organisation : the sender on the letterhead (default: the partnership
+        reported on, none for a whole city)
+    logo : the organisation's logo (PNG or JPEG bytes) for the letterhead
 
     Raises
     ------
     MapError
-        When the city or the partnership is not on the map.
+        When the city or the partnership is not on the map, or for an
+        audience that no file may be made for.
     """
+    if audience not in EXPORT_AUDIENCES:
+        allowed = ", ".join(a.value for a in EXPORT_AUDIENCES)
+        raise MapError(f"sprawozdanie dla „{audience}” niedostępne; dozwolone: {allowed}")
     _check_city(store, city)
-    every = _Frames.load(store, city)
+    every = _Frames.load(store, city, audience)
     scope = _scope(every, partnership)
     frames = _scoped(every, scope)
-    meetings = _in_year(frames.meetings, "date", year)
+    meetings = _held(_in_year(frames.meetings, "date", year))
     actions = _in_year(frames.actions, "date", year)
     needs = _needs_of_year(frames.needs, year)
     names = dict(zip(every.resources["id"], every.resources["name"].map(_text), strict=True))
-    plans, plans_meeting = _plans(meetings)
+    team_plans = audience.can_view(MEETINGS.field("plans").visibility)
+    plans, plans_meeting = _plans(meetings) if team_plans else ("", "")
     highlight = list(scope.districts) or [
         d for _, p in scope.partnerships.iterrows() for d in partnership_districts(p)
     ]
-    picture = render_report_map(every.areas, highlight=highlight, actions=actions, needs=needs)
+    credit = _map_credit(every.areas)
+    picture = render_report_map(
+        every.areas, highlight=highlight, actions=actions, needs=needs, credit=credit
+    )
     single = scope.partnerships.iloc[0]["name"] if scope.single else None
     notes = [SAMPLE_NOTE] if _has_samples(meetings, actions, needs, frames.resources) else []
+    notes += _source_notes(scope.partnerships, meetings, actions)
+    resources_added = _resources_added(
+        store, city, year, _scope_resource_ids(store, city, scope), audience
+    )
+    resources_verified = len(_in_year(frames.resources, "last_verified", year))
     return ReportContent(
         city=city,
         year=year,
-        title=f"Sprawozdanie z działań za rok {year}",
+        title=f"Sprawozdanie z działalności za rok {year}",
         subtitle=f"{single} — {city}" if single else f"{city} — wszystkie partnerstwa",
         generated_on=today or date.today(),
         partnerships=tuple(
@@ -454,13 +755,19 @@ def report_content(
         needs=_needs_table(needs),
         needs_count=len(needs),
         needs_by_status=_status_counts(needs),
-        resources_added=_resources_added(
-            store, city, year, _scope_resource_ids(store, city, scope)
-        ),
-        resources_verified=len(_in_year(frames.resources, "last_verified", year)),
+        resources_added=resources_added,
+        resources_verified=resources_verified,
         plans=plans,
         plans_meeting=plans_meeting,
         map_png=picture,
-        map_note=OSM_ATTRIBUTION if picture else "Brak mapy: obszary i wpisy nie mają położenia.",
+        map_note=credit if picture else "",
         notes=tuple(notes),
+        audience=audience,
+        organisation=_text(single) if organisation is None else organisation.strip(),
+        logo=logo,
+        aims=_aims(frames.needs, actions),
+        effects=_effects(
+            scope.single, meetings, actions, needs, (resources_added, resources_verified)
+        ),
+        action_entries=_action_entries(actions, names),
     )

@@ -4,8 +4,9 @@ Self-contained: styles inline, the map embedded as a ``data:`` URI, no
 scripts, fonts or requests from elsewhere, so it opens offline and prints the
 same anywhere.  Print CSS sets A4 pages with 18 mm margins; tables repeat
 their header row on each page and rows are not split, so "Drukuj → Zapisz
-jako PDF" in a browser gives a clean PDF.  Every piece of user text goes
-through ``html.escape``.
+jako PDF" in a browser gives a clean PDF, with the organisation at the top of
+the first page and "Strona X z Y" at the foot of each (CSS page margin
+boxes).  Every piece of user text goes through ``html.escape``.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from mapping.export.about import APP_TITLE, format_day
-from mapping.report.content import ReportContent, Table
+from mapping.export.about import format_day
+from mapping.report.content import ReportContent, Table, printable
+from mapping.webmap.tiles import OSM_CREDIT
 
 __all__ = ["OSM_COPYRIGHT_URL", "to_html"]
 
@@ -22,7 +24,10 @@ __all__ = ["OSM_COPYRIGHT_URL", "to_html"]
 OSM_COPYRIGHT_URL = "https://www.openstreetmap.org/copyright"
 
 _CSS = """
-@page { size: A4; margin: 18mm; }
+@page { size: A4; margin: 18mm;
+        @bottom-center { content: "Strona " counter(page) " z " counter(pages);
+                         font-family: "DejaVu Sans", Arial, sans-serif; font-size: 8.5pt;
+                         color: #444; } }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; font-size: 10.5pt;
        line-height: 1.45; color: #1a1a1a; max-width: 174mm; margin: 0 auto; padding: 8mm 0; }
@@ -30,6 +35,7 @@ h1 { font-size: 19pt; margin: 0 0 2mm; }
 h2 { font-size: 13.5pt; margin: 8mm 0 2mm; border-bottom: 1px solid #999; padding-bottom: 1mm;
      break-after: avoid; page-break-after: avoid; }
 h3 { font-size: 11.5pt; margin: 5mm 0 1mm; break-after: avoid; }
+h4 { font-size: 10.5pt; margin: 3mm 0 1mm; break-after: avoid; }
 p.subtitle { font-size: 12pt; margin: 0 0 1mm; }
 p.meta, p.note, figcaption { color: #444; font-size: 9pt; }
 table { border-collapse: collapse; width: 100%; margin: 2mm 0 3mm; font-size: 9.5pt; }
@@ -47,6 +53,12 @@ dl.numbers dd { margin: 0; }
 figure { margin: 3mm 0; break-inside: avoid; page-break-inside: avoid; }
 figure img { width: 100%; height: auto; border: 1px solid #bbb; }
 a { color: inherit; }
+header.letterhead { display: flex; align-items: center; gap: 4mm; border-bottom: 2px solid #333;
+                    padding-bottom: 2mm; margin-bottom: 5mm; font-weight: bold; font-size: 12pt; }
+header.letterhead img { height: 14mm; width: auto; }
+ul.lines { margin: 1mm 0 3mm; padding-left: 6mm; }
+div.action { break-inside: avoid; page-break-inside: avoid; margin: 3mm 0; }
+div.action h3 { margin-bottom: 0.5mm; }
 @media print { body { max-width: none; padding: 0; } }
 """
 
@@ -75,46 +87,94 @@ def _table(table: Table, empty: str, *, narrow: bool = False) -> str:
     )
 
 
+def _facts(facts: list[tuple[str, str]]) -> str:
+    known = "".join(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>" for label, value in facts)
+    return f'<dl class="numbers">{known}</dl>' if known else ""
+
+
+def _lines(lines: tuple[str, ...], empty: str = "") -> str:
+    if not lines:
+        return f'<p class="note">{escape(empty)}</p>' if empty else ""
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return f'<ul class="lines">{items}</ul>'
+
+
 def _partnerships(content: ReportContent) -> list[str]:
-    parts = ["<h2>Partnerstwo i jego członkowie</h2>"]
+    parts = ["<h2>Kim jesteśmy</h2>"]
     if not content.partnerships:
-        parts.append('<p class="note">Brak partnerstw na mapie tego miasta.</p>')
-    for p in content.partnerships:
-        known = "".join(
-            f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>" for label, value in p.facts()
+        parts.append(
+            f'<p class="note">W mieście {escape(content.city)} nie zapisano partnerstw.</p>'
         )
+    for p in content.partnerships:
         parts += [
-            f"<h3>{escape(p.name)}</h3>",
-            f'<dl class="numbers">{known}</dl>' if known else "",
+            f"<h3>{escape(p.name)}</h3>" if len(content.partnerships) > 1 else "",
+            f"<p>{escape(p.description)}</p>" if p.description else "",
+            _facts(p.facts()),
+            "<h4>Członkowie wymienieni z nazwy</h4>",
             f"<p><strong>{escape(p.sentence)}</strong></p>",
-            _table(p.members, "Lista członków jest pusta."),
+            _table(p.members, "") if p.members.rows else "",
         ]
     return parts
 
 
+def _actions(content: ReportContent) -> list[str]:
+    parts = ["<h2>Działania</h2>", _table(content.actions, "W tym roku nie zapisano działań.")]
+    for a in content.action_entries:
+        description = f"<p>{escape(a.description)}</p>" if a.description else ""
+        parts.append(
+            f'<div class="action"><h3>{escape(a.day)} — {escape(a.name)}</h3>'
+            f"{_facts(a.facts())}{description}</div>"
+        )
+    return parts
+
+
+def _letterhead(content: ReportContent) -> str:
+    logo = ""
+    if content.logo:
+        data = base64.b64encode(content.logo).decode("ascii")
+        kind = "jpeg" if content.logo[:3] == b"\xff\xd8\xff" else "png"
+        logo = f'<img src="data:image/{kind};base64,{data}" alt="Logo">'
+    name = escape(content.organisation or content.city)
+    return f'<header class="letterhead">{logo}<span>{name}</span></header>'
+
+
 def _map(content: ReportContent) -> list[str]:
-    parts = ["<h2>Mapa obszaru</h2>"]
+    parts = ["<h2>Obszar działania na mapie</h2>"]
     if content.map_png is None:
-        return [*parts, f'<p class="note">{escape(content.map_note)}</p>']
+        return []
     data = base64.b64encode(content.map_png).decode("ascii")
-    credit = (
-        f'Granice i położenie: <a href="{OSM_COPYRIGHT_URL}">{escape(content.map_note)}</a>. '
-        "Wypełnione: obszar partnerstwa; trójkąty: działania; romby: potrzeby zgłoszone w roku."
-    )
+    credit = escape(content.map_note)
+    if OSM_CREDIT in content.map_note:  # the ODbL asks for the link
+        link = f'<a href="{OSM_COPYRIGHT_URL}">{escape(OSM_CREDIT)}</a>'
+        credit = credit.replace(escape(OSM_CREDIT), link)
+    caption = f"<figcaption>Źródło granic: {credit}.</figcaption>" if credit else ""
     return [
         *parts,
         f'<figure><img src="data:image/png;base64,{data}" '
         f'alt="Mapa obszaru: {escape(content.subtitle)}">'
-        f"<figcaption>{credit}</figcaption></figure>",
+        f"{caption}</figure>",
     ]
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal: anything but letters, digits and spaces escaped,
+    so no user text can close the string or the ``<style>`` element."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def _running_header(content: ReportContent) -> str:
+    """The organisation at the top of every page but the first (which has the letterhead)."""
+    name = _css_string(content.organisation or content.city)
+    return (
+        f'@page {{ @top-left {{ content: {name}; font-family: "DejaVu Sans", Arial, '
+        "sans-serif; font-size: 8.5pt; color: #444; } }\n"
+        "@page :first { @top-left { content: none; } }\n"
+    )
 
 
 def to_html(content: ReportContent) -> str:
     """The report as a complete HTML document (UTF-8 text)."""
-    numbers = "".join(
-        f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>"
-        for label, value in content.key_numbers()
-    )
+    content = printable(content)
     plans = (
         f'<p class="meta">Ze spotkania: {escape(content.plans_meeting)}</p>'
         f'<div class="plans">{escape(content.plans)}</div>'
@@ -122,32 +182,32 @@ def to_html(content: ReportContent) -> str:
         else '<p class="note">Na spotkaniach w tym roku nie zapisano planów.</p>'
     )
     body = [
+        _letterhead(content),
         f"<h1>{escape(content.title)}</h1>",
         f'<p class="subtitle">{escape(content.subtitle)}</p>',
-        f'<p class="meta">Przygotowano {format_day(content.generated_on)} w aplikacji '
-        f"„{escape(APP_TITLE)}”. Wszystkie liczby pochodzą z wpisów na mapie.</p>",
-        *(f'<p class="note">{escape(note)}</p>' for note in content.notes),
-        "<h2>Najważniejsze liczby</h2>",
-        f'<dl class="numbers">{numbers}</dl>',
+        f'<p class="meta">{escape(content.city)}, {format_day(content.generated_on)}</p>',
         *_partnerships(content),
+        "<h2>Cele</h2>" if content.aims else "",
+        _lines(content.aims),
+        "<h2>Najważniejsze liczby</h2>",
+        _facts(content.key_numbers()),
         "<h2>Spotkania partnerstwa</h2>",
         _table(content.meetings, "W tym roku nie zapisano spotkań."),
-        "<h2>Działania</h2>",
-        _table(content.actions, "W tym roku nie zapisano działań."),
-        "<h2>Potrzeby zgłoszone w roku</h2>",
+        *_actions(content),
+        "<h2>Efekty</h2>",
+        _lines(content.effects, "W tym roku nie zapisano działań ani ich efektów."),
+        "<h2>Potrzeby mieszkańców zgłoszone w roku</h2>",
         _table(content.status_table(), "", narrow=True) if content.needs_count else "",
         _table(content.needs, "W tym roku nie zgłoszono potrzeb."),
-        "<h2>Zasoby</h2>",
-        f"<p>Dodane do mapy w {content.year} r.: {content.resources_added}; "
-        f"zweryfikowane w {content.year} r.: {content.resources_verified}.</p>",
-        "<h2>Plany na kolejny okres</h2>",
-        plans,
+        "<h2>Plany na kolejny okres</h2>" if content.shows_plans else "",
+        plans if content.shows_plans else "",
         *_map(content),
+        f'<p class="note">{escape(content.audience_note)}</p>',
+        *(f'<p class="note">{escape(note)}</p>' for note in content.notes),
     ]
     title = escape(f"{content.title} — {content.subtitle}")
     return (
         '<!DOCTYPE html>\n<html lang="pl">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        + "\n".join(part for part in body if part)
-        + "\n</body>\n</html>\n"
+        f"<title>{title}</title>\n<style>{_CSS}{_running_header(content)}</style>\n"
+        "</head>\n<body>\n" + "\n".join(part for part in body if part) + "\n</body>\n</html>\n"
     )

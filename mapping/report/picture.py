@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import Any
 
 import geopandas as gpd
 import matplotlib as mpl
@@ -21,17 +22,26 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.patheffects import withStroke
+from matplotlib.typing import RcKeyType
 
-from mapping.analysis.matching import METRIC_CRS, has_location, name_key
-from mapping.export.about import OSM_ATTRIBUTION
-from mapping.styles import LAYER_COLORS
+from mapping.areas import area_key, area_keys, is_kind, of_kind
+from mapping.frames import METRIC_CRS, has_location
+from mapping.schema import AreaKind
+from mapping.webmap.styles import LAYER_COLORS
+from mapping.webmap.tiles import OSM_CREDIT
 
 __all__ = ["render_report_map"]
 
 _HIGHLIGHT = "#FDD98A"  # light amber: reads as "our area" and prints well in grey
 _PLAIN = "#F3F3EF"
 _EDGE = "#6B6B6B"
-_RC = {"font.family": "DejaVu Sans", "axes.unicode_minus": True}  # every Polish glyph
+# Every Polish glyph; "$" in a name is text, never a mathtext formula.
+_RC: dict[RcKeyType, Any] = {
+    "font.family": "DejaVu Sans",
+    "axes.unicode_minus": True,
+    "text.parse_math": False,
+    "text.usetex": False,
+}
 _MM_PER_INCH = 25.4
 
 
@@ -67,16 +77,20 @@ def render_report_map(
     needs: gpd.GeoDataFrame,
     width_mm: float = 170.0,
     dpi: int = 200,
+    credit: str = OSM_CREDIT,
 ) -> bytes | None:
     """The area as a PNG: ``highlight`` districts filled, actions and needs as symbols.
+
+    ``credit`` is printed in the corner: the attribution the boundaries'
+    sources ask for (empty for boundaries a team drew or imported itself).
 
     The view fits the highlighted districts and the points (the whole city
     when nothing is highlighted).  Returns None when nothing has a location.
     """
     shapes = _located(areas)
-    districts = shapes[shapes["kind"] != "miasto"]
-    wanted = set(name_key(pd.Series(list(highlight), dtype=object)).dropna())
-    chosen = districts[name_key(districts["name"]).isin(wanted).to_numpy()]
+    districts = shapes[~is_kind(shapes, AreaKind.CITY)]
+    wanted = {area_key(name) for name in highlight} - {""}
+    chosen = districts[area_keys(districts["name"]).isin(wanted).to_numpy()]
     layers = {"actions": _located(actions), "needs": _located(needs)}
     points = {name: _points(frame) for name, frame in layers.items() if not frame.empty}
     base = shapes.geometry if chosen.empty else chosen.geometry
@@ -104,7 +118,7 @@ def render_report_map(
         ax.text(
             0.99,
             0.01,
-            OSM_ATTRIBUTION,
+            credit,
             transform=ax.transAxes,
             ha="right",
             va="bottom",
@@ -123,8 +137,8 @@ def _draw(
     chosen: gpd.GeoDataFrame,
     points: dict[str, gpd.GeoSeries],
 ) -> None:
-    city = shapes[shapes["kind"] == "miasto"]
-    districts = shapes[shapes["kind"] != "miasto"]
+    city = of_kind(shapes, AreaKind.CITY)
+    districts = shapes[~is_kind(shapes, AreaKind.CITY)]
     if not city.empty:
         city.plot(ax=ax, facecolor=_PLAIN, edgecolor="#222222", linewidth=1.0, zorder=0)
     if not districts.empty:
