@@ -42,12 +42,13 @@ import geopandas as gpd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from map_render import CHROMIUM, CHROMIUM_ARGS, opened_offline, synthetic_resources
+from map_render import opened_offline, synthetic_resources
 
-from mapping.analysis.matching import has_location
 from mapping.export import ExportRequest, export, export_frames
+from mapping.frames import has_location
 from mapping.schema import AREAS, RESOURCES, SYSTEM_FIELDS
 from mapping.store import REPO_ROOT, GeoPackageStore
+from tests.chromium import launch
 
 CITY = "Gdańsk"
 DAY = date(2026, 11, 1)
@@ -174,7 +175,7 @@ def run(sizes: list[int], repeat: int, out: Path) -> None:
     request = ExportRequest(CITY, as_of=DAY, tiles="none")
     summary: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(p)
         for n in sizes:
             start = time.perf_counter()
             store_path = out / f"mapa_{n}.gpkg"

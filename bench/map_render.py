@@ -7,7 +7,7 @@ Usage::
 For each N, synthetic resources are spread over Gdańsk's bounding box and
 drawn twice:
 
-* ours: ``mapping.mapview.build_map(..., assets="inline", tiles="none")``;
+* ours: ``mapping.webmap.build.build_map(..., assets="inline", tiles="none")``;
 * baseline: the naive way, one ``folium.Marker`` with an HTML ``folium.Popup``
   per record (made offline with the same vendored Leaflet, so both pages load
   from disk).
@@ -51,20 +51,12 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mapping.frames import WGS84, column_names
-from mapping.mapview import build_map
-from mapping.offline import make_offline
 from mapping.schema import AREAS, RESOURCES
+from mapping.webmap.assets import make_offline
+from mapping.webmap.build import build_map
+from tests.chromium import launch
 
 BBOX = (18.43, 54.27, 18.95, 54.45)  # lon/lat of Gdańsk
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 # Runs in every page before its own scripts: once the DOM is parsed (all map
 # scripts have run), poll each frame until the map holds every feature, then
@@ -255,7 +247,7 @@ def run(
     summary: list[str] = []
     per_point_naive: tuple[float, float] | None = None
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(p)
         for n in sizes:
             frame = synthetic_resources(n)
             builds = [timed(build_ours, frame) for _ in range(repeat)]

@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from mapping.analysis import METRIC_CRS, count_points_in_areas, rate_per_1000
+from mapping.analysis import count_points_in_areas, rate_per_1000
+from mapping.frames import METRIC_CRS
 from mapping.schema import CATEGORIES
 
 GMINY = Path(__file__).resolve().parents[2] / "shared/data/raw/poland/gminy_prg_simplified.geojson"

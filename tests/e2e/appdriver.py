@@ -16,20 +16,26 @@ from typing import Any
 import geopandas as gpd
 import shapely
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from mapping.filters import RecordFilter, apply_filter
 from mapping.schema import LAYERS
 from mapping.store import GeoPackageStore
+from tests.navigation import page_title
 
 __all__ = [
     "MAP_IFRAME",
+    "NAME_FIELD",
     "TIMEOUT_MS",
     "choose",
     "drawn_features",
     "expected_drawn",
+    "field",
+    "go_to",
     "map_frame",
     "script_run",
+    "sign_in",
     "wait_for_drawn",
     "wait_for_idle",
 ]
@@ -42,7 +48,7 @@ MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
 # map replaces the iframe (st_folium keys the component by its script), so the
 # count always looks at whichever iframe is there now.  null while there is
 # not exactly one map or it has not drawn yet.  Our record layers carry
-# ``mapaConfig`` (mapping/maplayers.py); their items with a ``feature`` are
+# ``mapaConfig`` (mapping/webmap/layers.py); their items with a ``feature`` are
 # the drawn records (district labels are plain markers without one).
 _DRAWN_JS = """
 (selector) => {
@@ -129,13 +135,42 @@ def wait_for_idle(page: Any) -> None:
     )
 
 
+#: The sidebar's "your name" field (mapping/ui/shell.py ``sidebar``).
+NAME_FIELD = "Twoje imię (zapisywane w historii zmian)"
+
+
+def sign_in(page: Any, server: Any, author: str) -> None:
+    """Open the app and type ``author`` in the sidebar, as every user does first."""
+    page.goto(server.url)
+    name = page.get_by_label(NAME_FIELD)
+    expect(name).to_be_visible(timeout=TIMEOUT_MS)
+    with script_run(page):
+        name.fill(author)
+        name.press("Enter")
+
+
+def go_to(page: Any, path: str) -> None:
+    """Open the app's page ``path`` ("pages/edycja.py") from the navigation menu."""
+    page.get_by_role("link", name=page_title(path), exact=True).click()
+
+
+def field(page: Any, label: str) -> Any:
+    """The visible form field labelled ``label``.
+
+    While a run replaces a form (another record opened), Streamlit can keep
+    the old, hidden copy in the page until a run completes; the user sees one.
+    """
+    return page.get_by_label(label, exact=True).filter(visible=True)
+
+
 def choose(page: Any, label: str, option: str, *, scope: Any = None) -> None:
     """Pick ``option`` in the Streamlit selectbox or multiselect labelled ``label``.
 
     Both are react-aria comboboxes whose list is virtualised (only the
     options in view exist in the DOM), so the option is typed first.
     """
-    box = (scope if scope is not None else page).get_by_role("combobox", name=label, exact=True)
+    scope = scope if scope is not None else page
+    box = scope.get_by_role("combobox", name=label, exact=True).filter(visible=True)
     box.click()
     box.fill(option)
     page.get_by_role("option", name=option, exact=True).click()

@@ -15,13 +15,13 @@ from __future__ import annotations
 import base64
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,6 @@ import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
 # A 1×1 transparent PNG (RGBA 0, 0, 0, 0) stands in for every map tile.
 BLANK_TILE = base64.b64decode(
@@ -68,16 +67,12 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float
                 if resp.status == 200:
                     return
         except OSError:
-            time.sleep(0.3)
+            time.sleep(0.3)  # wait-ok: the interval between polls of /_stcore/health
     raise RuntimeError(f"streamlit did not answer in {timeout}s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The app on a free port over a fresh copy of the bundled data."""
-    tmp = tmp_path_factory.mktemp("server")
-    store_path = tmp / "mapa.gpkg"
-    env = {**os.environ, "MAPA_DB": str(store_path), "PYTHONPATH": str(REPO)}
+def init_store(store_path: Path, env: dict[str, str]) -> None:
+    """Create a store from the bundled data with the command line, as `make run` does."""
     subprocess.run(
         [sys.executable, "-m", "mapping", "init", "--db", str(store_path)],
         cwd=REPO,
@@ -85,8 +80,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         check=True,
         capture_output=True,
     )
+
+
+@contextmanager
+def running_app(store_path: Path, env: dict[str, str], log: Path) -> Iterator[Server]:
+    """`streamlit run app.py` on a free port of 127.0.0.1 over ``store_path``; always stopped."""
     port = _free_port()
-    log = tmp / "streamlit.log"
     with log.open("w") as out:
         process = subprocess.Popen(
             [
@@ -109,6 +108,46 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def first_visit(browser: Any, server: Server) -> None:
+    """Open the app once and close it, so the tests never meet a server's very first run.
+
+    Streamlit runs a fresh server's first script run in its old "pages
+    directory" mode (a ``pages/`` folder sits next to ``app.py``): a choice
+    made in that session's sidebar can be lost on the next run.  That is an
+    open bug of the app (see the closing note of issue 12), not what these
+    tests are about, and it made single-test modules fail now and then.
+    """
+    page = browser.new_page()
+    try:
+        page.goto(server.url)
+        page.wait_for_selector(
+            "[data-testid='stApp'][data-test-script-state='notRunning']"
+            "[data-test-connection-state='CONNECTED']",
+            timeout=120_000,
+        )
+    finally:
+        page.close()
+
+
+def app_env(store_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a test server: its own store, this checkout on the path."""
+    env = {**os.environ, "MAPA_DB": str(store_path), "PYTHONPATH": str(REPO)}
+    env.pop("MAPA_TEAM", None)  # a developer's shell may have team mode on
+    return {**env, **extra}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Server]:
+    """The app on a free port over a fresh copy of the bundled data."""
+    tmp = tmp_path_factory.mktemp("server")
+    store_path = tmp / "mapa.gpkg"
+    env = app_env(store_path)
+    init_store(store_path, env)
+    with running_app(store_path, env, tmp / "streamlit.log") as running:
+        first_visit(browser, running)
+        yield running
 
 
 @dataclass

@@ -70,24 +70,39 @@ def test_map_draws_the_store_offline_and_filters_follow_the_sidebar(page, server
     expect(page.get_by_text(heading)).to_be_visible()
     assert page.traffic.tiles, "the base map asked for no tiles"
 
-    # The sidebar search narrows resources and needs exactly as apply_filter does.
+    # The map's own panel searches resources and needs exactly as apply_filter does.
     by_text = expected_drawn(server.store_path, CITY, RecordFilter(text=SEARCH))
     assert 0 < by_text[RES] < expected[RES]
-    search = page.get_by_label("Szukaj (nazwa, adres)")
+    search = frame.locator(".mapa-panel-search input")
     search.fill(SEARCH)
-    search.press("Enter")
     wait_for_drawn(page, by_text)
-    expect(page.get_by_text(count_label("resources", by_text[RES], len(resources)))).to_be_visible()
 
-    # So does a category (with the search cleared).
+    # So does a category (with the search cleared): "none", then the one category.
     search.fill("")
-    search.press("Enter")
     wait_for_drawn(page, expected)
     by_category = expected_drawn(server.store_path, CITY, RecordFilter(categories=(CATEGORY,)))
     assert 0 < by_category[RES] < expected[RES]
-    choose(page, "Kategoria", RESOURCES.field("category").choice_label(CATEGORY))
+    frame.get_by_role("button", name="żadne", exact=True).click()
+    label = RESOURCES.field("category").choice_label(CATEGORY)
+    frame.locator(".mapa-panel-check", has_text=label).locator("input").check()
     wait_for_drawn(page, by_category)
 
+    assert_offline_and_clean(page)
+
+
+def test_a_filter_change_reruns_nothing_and_keeps_the_map(page, server) -> None:
+    expected = open_map(page, server)
+    frame = map_frame(page)
+    frame.evaluate("() => { window.__sameMap = true; }")
+    reruns = page.traffic.reruns
+    label = RESOURCES.field("category").choice_label(CATEGORY)
+    frame.locator(".mapa-panel-check", has_text=label).locator("input").uncheck()
+    by_category = expected_drawn(server.store_path, CITY, RecordFilter(categories=(CATEGORY,)))
+    assert by_category[RES] > 0
+    wait_for_drawn(page, {k: expected[k] - by_category[k] for k in (RES, NEEDS)})
+    # Filtered in the browser: the same map in the same iframe, no script run asked for.
+    assert frame.evaluate("() => window.__sameMap") is True
+    assert page.traffic.reruns == reruns
     assert_offline_and_clean(page)
 
 
@@ -131,11 +146,11 @@ def test_panning_and_zooming_stay_in_the_browser(page, server) -> None:
     # A barrier: one deliberate change is exactly one rerun.  st_folium reports
     # map moves 250 ms after they end, long before this rerun has redrawn the
     # map, so a rerun caused by the moves would show in the count.
-    search = page.get_by_label("Szukaj (nazwa, adres)")
     with script_run(page):
-        search.fill(SEARCH)
-        search.press("Enter")
-    wait_for_drawn(page, expected_drawn(server.store_path, CITY, RecordFilter(text=SEARCH)))
+        choose(page, "Rodzaj zasobu", "instytucja")
+    wait_for_drawn(
+        page, expected_drawn(server.store_path, CITY, RecordFilter(kinds=("instytucja",)))
+    )
     assert page.traffic.reruns == reruns + 1
     assert_offline_and_clean(page)
 
@@ -152,7 +167,7 @@ def test_city_without_boundaries_shows_the_note_and_its_points(page, server) -> 
     assert expected[RES] > 0
 
     choose(page, "Miasto", NO_BOUNDARIES)
-    note = page.get_by_text("Granice można zaimportować na stronie „Import”", exact=False)
+    note = page.get_by_text("Wczytasz je jednym krokiem: strona „Import”", exact=False)
     expect(note).to_be_visible(timeout=TIMEOUT_MS)
     wait_for_drawn(page, expected)
     assert drawn_features(page)[RES] == expected[RES]

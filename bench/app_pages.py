@@ -1,0 +1,527 @@
+"""Benchmark of the real app: `streamlit run` + Chromium over a large store (issue 14).
+
+Usage::
+
+    .venv/bin/python bench/app_pages.py [--n 50000] [--keep DIR]
+
+A temporary store gets the bundled data (``python -m mapping init``) plus
+``--n`` synthetic resources and ``--n / 10`` needs in Gdańsk, written through
+the store API in one batch.  Then a real ``streamlit run app.py`` starts on a
+free port over it (``MAPA_DB``) and headless Debian Chromium (every request
+that is not to localhost aborted, tiles answered with a blank tile) walks
+through the app as one visitor would:
+
+* Mapa, first view on a fresh server (cold) and in a new session (warm);
+* a category filter change, then the same change once more (warm);
+* Mapa after one edit (a resource renamed through the store, as another
+  user's save would; then a new visit to the map);
+* Analiza, Dane (first visits after the edit: computed for the new data
+  version), the HTML export button on Eksport, then Mapa, Analiza and Dane
+  again in the same session (warm: cached for this version);
+* server memory (``VmRSS`` of the streamlit process) after all pages, then
+  after each of 5 more sessions on the map (flat means caches are shared).
+
+A step's time runs from the action (page load, click) until the script run it
+caused has finished (Streamlit's ``script_finished`` on the websocket) and,
+on Mapa, until the Leaflet map in st_folium's iframe holds our layers.  Its
+bytes are what the server sent over the websocket meanwhile.  In the same run
+folium's ``FastMarkerCluster`` map of the same points is built and rendered
+to HTML (``fmc_s``): what a competent user would write instead; the first
+view of the map is compared against it.  Not a test: timings depend on the
+machine.  The last line::
+
+    app N=50000 map_cold_s=… map_warm_s=… filter_s=… filter_kb=… after_edit_s=… …
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import median
+from typing import Any
+from urllib.parse import urlparse
+
+import folium
+import geopandas as gpd
+import numpy as np
+from folium.plugins import FastMarkerCluster
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+# The repository root and this folder on the path, so the script runs without installing.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from map_render import synthetic_resources
+
+from mapping.frames import WGS84
+from mapping.schema import NEEDS, RESOURCES, SYSTEM_FIELDS
+from mapping.store import GeoPackageStore
+from tests.chromium import launch
+
+REPO = Path(__file__).resolve().parent.parent
+CITY = "Gdańsk"
+CATEGORY = "Kultura i biblioteki"  # the filter step shows only this category (its label)
+TIMEOUT_MS = 300_000  # today's slowest pages take a minute; a broken one stops the run
+MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+SESSIONS = 5
+BLANK_TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAC0lEQVR4nGNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII="
+)
+_SYSTEM = {f.name for f in SYSTEM_FIELDS}
+
+# True once the (single) map iframe holds a Leaflet map with our datasets
+# and is not the map a previous step saw (that one is stamped ``__benchSeen``).
+_MAP_READY = """
+(selector) => {
+  const frames = document.querySelectorAll(selector);
+  if (frames.length !== 1) { return false; }
+  const win = frames[0].contentWindow;
+  const map = win && win.map_div;
+  if (!win || !win.L || !map || !(map instanceof win.L.Map) || win.__benchSeen) { return false; }
+  // The runtime registers each dataset (areas, resources, needs) once drawn
+  // or handed to its cluster group.
+  if ((map.mapaLayers || []).length < 3) { return false; }
+  win.__benchSeen = true;
+  return true;
+}
+"""
+
+
+# --- the store ---------------------------------------------------------------
+
+
+def synthetic_needs(n: int, seed: int = 1) -> gpd.GeoDataFrame:
+    """``n`` open needs at random points of Gdańsk (categories and groups of the schema)."""
+    rng = np.random.default_rng(seed)
+    categories = NEEDS.field("category").codes
+    groups = NEEDS.field("target_groups").codes
+    points = gpd.points_from_xy(
+        rng.uniform(18.50, 18.75, n), rng.uniform(54.30, 54.42, n), crs=WGS84
+    )
+    return gpd.GeoDataFrame(
+        {
+            "title": [f"Potrzeba {i}" for i in range(n)],
+            "category": rng.choice(categories, n).tolist(),
+            "target_groups": [[groups[i % len(groups)]] for i in range(n)],
+            "city": [CITY] * n,
+            "status": rng.choice(["zgloszona", "w_realizacji"], n).tolist(),
+            "reported_on": ["2026-05-01"] * n,
+        },
+        geometry=points,
+        crs=WGS84,
+    )
+
+
+def _rows(frame: gpd.GeoDataFrame, names: list[str]) -> Iterator[dict[str, Any]]:
+    columns = [c for c in frame.columns if c in names and c not in _SYSTEM]
+    for values in frame[[*columns, "geometry"]].to_dict("records"):
+        yield {k: v for k, v in values.items() if v is not None}
+
+
+def build_store(path: Path, n: int) -> tuple[float, str]:
+    """The bundled data plus ``n`` resources and ``n // 10`` needs; (seconds, an id to edit)."""
+    subprocess.run(
+        [sys.executable, "-m", "mapping", "init", "--db", str(path)],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        check=True,
+        capture_output=True,
+    )
+    resources = synthetic_resources(n)
+    resources["city"] = CITY
+    needs = synthetic_needs(n // 10)
+    store = GeoPackageStore(path)
+    start = time.perf_counter()
+    first = ""
+    with store.batch("bench", "bench/app_pages.py") as batch:
+        for values in _rows(resources, RESOURCES.field_names):
+            made = batch.create("resources", values)
+            first = first or str(made["id"])
+        for values in _rows(needs, NEEDS.field_names):
+            batch.create("needs", values)
+    return time.perf_counter() - start, first
+
+
+def folium_fast_marker_cluster(path: Path) -> float:
+    """Seconds to build and render folium's FastMarkerCluster map of the store's resources."""
+    points = GeoPackageStore(path).read_layer("resources", city=CITY)
+    points = points[points.geometry.notna()]
+    start = time.perf_counter()
+    m = folium.Map(location=[54.37, 18.62], zoom_start=11, tiles=None)
+    FastMarkerCluster(list(zip(points.geometry.y, points.geometry.x, strict=True))).add_to(m)
+    m.get_root().render()
+    return time.perf_counter() - start
+
+
+# --- the server --------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A running ``streamlit run app.py``."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def rss_mb(self) -> tuple[float, float]:
+        """(resident, peak resident) memory of the server in MB, from /proc."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        kb = {
+            line.split(":")[0]: int(line.split()[1])
+            for line in status.splitlines()
+            if line.startswith(("VmRSS", "VmHWM"))
+        }
+        return kb["VmRSS"] / 1024, kb["VmHWM"] / 1024
+
+
+@contextmanager
+def running_app(store_path: Path, log: Path) -> Iterator[Server]:
+    """`streamlit run app.py` on a free port over ``store_path``; always stopped."""
+    port = _free_port()
+    env = {**os.environ, "MAPA_DB": str(store_path), "PYTHONPATH": str(REPO)}
+    env.pop("MAPA_TEAM", None)
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", "app.py",
+                "--server.port", str(port), "--server.headless", "true",
+                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)  # the interval between polls of /_stcore/health
+        yield Server(url, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+# --- the browser -------------------------------------------------------------
+
+
+@dataclass
+class Session:
+    """One browser tab on the app, with what its websocket carried."""
+
+    page: Any
+    received: int = 0
+    finished: int = 0
+    reruns: int = 0
+    sockets: list[Any] = field(default_factory=list)
+
+
+def _on_socket(session: Session) -> Callable[[Any], None]:
+    def received(payload: str | bytes) -> None:
+        data = payload if isinstance(payload, bytes) else payload.encode()
+        session.received += len(data)
+        msg = ForwardMsg.FromString(data)
+        if (
+            msg.WhichOneof("type") == "script_finished"
+            and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+        ):
+            session.finished += 1
+
+    def sent(payload: str | bytes) -> None:
+        data = payload if isinstance(payload, bytes) else payload.encode()
+        if BackMsg.FromString(data).WhichOneof("type") == "rerun_script":
+            session.reruns += 1
+
+    def handler(ws: Any) -> None:
+        if ws.url.endswith("/_stcore/stream"):
+            session.sockets.append(ws)
+            ws.on("framereceived", received)
+            ws.on("framesent", sent)
+
+    return handler
+
+
+def _route(route: Any, request: Any) -> None:
+    url = request.url
+    host = urlparse(url).hostname or ""
+    if url.startswith(("data:", "blob:", "about:")) or host in {"localhost", "127.0.0.1"}:
+        route.continue_()
+    elif host.endswith(("tile.openstreetmap.org", "basemaps.cartocdn.com")):
+        route.fulfill(status=200, content_type="image/png", body=BLANK_TILE)
+    else:
+        route.abort()
+
+
+@contextmanager
+def new_session(browser: Any) -> Iterator[Session]:
+    """A fresh browser context (a new Streamlit session), offline."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="pl-PL")
+    context.route("**/*", _route)
+    page = context.new_page()
+    session = Session(page)
+    page.on("websocket", _on_socket(session))
+    try:
+        yield session
+    except Exception:
+        page.screenshot(path=str(Path(tempfile.gettempdir()) / "app_pages_failed.png"))
+        raise
+    finally:
+        context.close()
+
+
+@dataclass
+class Step:
+    """One measured step: seconds, kilobytes the server sent, seconds until its run ended.
+
+    ``script_s`` is when the script run finished (the server's part); the rest
+    of ``seconds`` is the browser drawing what it got (on Mapa: the map).
+    """
+
+    seconds: float
+    kb: float
+    script_s: float = 0.0
+
+
+def measured(
+    session: Session, action: Callable[[], None], *, map_shown: bool = False, rerun: bool = True
+) -> Step:
+    """Run ``action``; wait until its script run finished (and the map is drawn)."""
+    page = session.page
+    before_bytes, before_runs = session.received, session.finished
+    start = time.perf_counter()
+    action()
+    script_s = 0.0
+    if rerun:
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        while session.finished <= before_runs:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the script run did not finish")
+            page.wait_for_timeout(20)  # lets playwright deliver websocket events
+        script_s = time.perf_counter() - start
+    if map_shown:
+        page.wait_for_function(_MAP_READY, arg=MAP_IFRAME, timeout=TIMEOUT_MS)
+    kb = (session.received - before_bytes) / 1024
+    return Step(time.perf_counter() - start, kb, script_s)
+
+
+def open_map(session: Session, url: str) -> Step:
+    """Load the app (Mapa is its first page) until the map is drawn."""
+    return measured(session, lambda: session.page.goto(url), map_shown=True)
+
+
+def go_to(session: Session, title: str) -> Step:
+    """Click ``title`` in the navigation; wait for its run (and on Mapa for the map)."""
+    page = session.page
+
+    def click() -> None:
+        page.get_by_role("link", name=title, exact=True).click()
+
+    return measured(session, click, map_shown=title == "Mapa")
+
+
+# Toggle the category's checkbox in the map's panel; the panel filters
+# synchronously in the change handler, then two frames for the repaint.
+_TOGGLE = """
+(label) => new Promise((resolve) => {
+  const box = Array.from(document.querySelectorAll(".mapa-panel-check"))
+    .find((l) => l.textContent.includes(label));
+  const t0 = performance.now();
+  box.querySelector("input").click();
+  requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t0)));
+})
+"""
+
+
+def _map_frame(session: Session) -> Any:
+    return session.page.locator(MAP_IFRAME).element_handle().content_frame()
+
+
+def _has_panel(session: Session) -> bool:
+    return bool(_map_frame(session).locator(".mapa-panel-check").count())
+
+
+def _toggle_in_panel(session: Session) -> Step:
+    before, reruns = session.received, session.reruns
+    start = time.perf_counter()
+    _map_frame(session).evaluate(_TOGGLE, CATEGORY)
+    step = Step(time.perf_counter() - start, (session.received - before) / 1024)
+    if session.reruns != reruns:
+        print(f"  uwaga: zmiana filtra uruchomiła skrypt ({session.reruns - reruns}×)")
+    return step
+
+
+def change_filter(session: Session) -> Step:
+    """Filter by ``CATEGORY``: in the map's own panel if it has one, else in the sidebar."""
+    page = session.page
+    if _has_panel(session):
+        return _toggle_in_panel(session)
+
+    def pick() -> None:
+        combo = page.get_by_role("combobox", name="Kategoria", exact=True).filter(visible=True)
+        combo.click()
+        combo.fill(CATEGORY)
+        page.get_by_role("option", name=CATEGORY, exact=True).click()
+        if combo.get_attribute("aria-expanded") == "true":
+            combo.press("Escape")
+
+    return measured(session, pick, map_shown=True)
+
+
+def clear_filter(session: Session) -> Step:
+    """Undo ``change_filter``."""
+    page = session.page
+    if _has_panel(session):
+        return _toggle_in_panel(session)
+
+    def clear() -> None:
+        page.get_by_role("button", name=f"Remove {CATEGORY}").first.click()
+
+    return measured(session, clear, map_shown=True)
+
+
+def export_html(session: Session) -> Step:
+    """On Eksport: pick the HTML map and press "Przygotuj plik" until it can be downloaded."""
+    page = session.page
+    combo = page.get_by_role("combobox", name="Format", exact=True).filter(visible=True)
+    label = "Mapa interaktywna (HTML)"
+    measured(session, lambda: _choose(page, combo, label))
+    button = page.get_by_role("button", name="Przygotuj plik")
+    step = measured(session, button.click)
+    page.get_by_role("button", name="Pobierz").first.wait_for(timeout=TIMEOUT_MS)
+    return step
+
+
+def _choose(page: Any, combo: Any, label: str) -> None:
+    combo.click()
+    combo.fill(label)
+    page.get_by_role("option", name=label, exact=True).click()
+
+
+# --- the run -----------------------------------------------------------------
+
+
+def run(n: int, folder: Path) -> str:
+    """Measure every step over a store of ``n`` resources; return the summary line."""
+    from playwright.sync_api import sync_playwright
+
+    store_path = folder / "mapa.gpkg"
+    insert_s, edited = build_store(store_path, n)
+    print(f"N={n}: {n} zasobów i {n // 10} potrzeb zapisanych w {insert_s:.1f} s")
+    fmc_s = median(folium_fast_marker_cluster(store_path) for _ in range(3))
+    print(f"  folium FastMarkerCluster (budowa + HTML): {fmc_s:.2f} s")
+    steps: dict[str, Step] = {}
+    rss: list[float] = []
+    with running_app(store_path, folder / "streamlit.log") as server, sync_playwright() as p:
+        browser = launch(p)
+        with new_session(browser) as first:
+            steps["map_cold"] = open_map(first, server.url)
+            steps["filter"] = change_filter(first)
+            steps["filter_clear"] = clear_filter(first)
+            steps["filter_warm"] = change_filter(first)
+        warm = []
+        for _ in range(3):
+            with new_session(browser) as visit:
+                warm.append(open_map(visit, server.url))
+        steps["map_warm"] = Step(median(s.seconds for s in warm), median(s.kb for s in warm))
+        store = GeoPackageStore(store_path)
+        record = store.get("resources", edited)
+        store.update(
+            "resources",
+            edited,
+            {"name": f"{record['name']} (zmienione)"},
+            expected_version=int(record["version"]),
+            author="bench",
+        )
+        with new_session(browser) as visit:
+            steps["after_edit"] = open_map(visit, server.url)
+            steps["analiza"] = go_to(visit, "Analiza")
+            steps["dane"] = go_to(visit, "Dane")
+            go_to(visit, "Eksport")
+            steps["export"] = export_html(visit)
+            steps["map_again"] = go_to(visit, "Mapa")
+            steps["analiza_warm"] = go_to(visit, "Analiza")
+            steps["dane_warm"] = go_to(visit, "Dane")
+        rss_all, peak = server.rss_mb()
+        rss.append(rss_all)
+        for _ in range(SESSIONS):
+            with new_session(browser) as visit:
+                open_map(visit, server.url)
+                go_to(visit, "Analiza")
+                go_to(visit, "Dane")
+            rss.append(server.rss_mb()[0])
+        peak = server.rss_mb()[1]
+        browser.close()
+    for name, step in steps.items():
+        print(
+            f"  {name:16} {step.seconds:7.2f} s  {step.kb:9.0f} KB"
+            f"  (skrypt skończony po {step.script_s:.2f} s)"
+        )
+    print(
+        f"  pamięć serwera: {rss_all:.0f} MB po wszystkich stronach; po kolejnych "
+        f"{SESSIONS} sesjach: {', '.join(f'{r:.0f}' for r in rss[1:])} MB (szczyt {peak:.0f} MB)"
+    )
+    print(f"  mapa na zimno / FastMarkerCluster: {steps['map_cold'].seconds / fmc_s:.1f}×")
+    print(
+        f"warm N={n} map_nav_s={steps['map_again'].seconds:.2f} "
+        f"map_nav_script_s={steps['map_again'].script_s:.2f} "
+        f"analiza_warm_s={steps['analiza_warm'].seconds:.2f} "
+        f"analiza_warm_kb={steps['analiza_warm'].kb:.0f} "
+        f"dane_warm_s={steps['dane_warm'].seconds:.2f} dane_warm_kb={steps['dane_warm'].kb:.0f} "
+        f"filter_warm_s={steps['filter_warm'].seconds:.2f} "
+        f"rss_first_mb={rss[0]:.0f} rss_after_{SESSIONS}_sessions_mb={rss[-1]:.0f}"
+    )
+    return (
+        f"app N={n} map_cold_s={steps['map_cold'].seconds:.2f} "
+        f"map_warm_s={steps['map_warm'].seconds:.2f} filter_s={steps['filter'].seconds:.2f} "
+        f"filter_kb={steps['filter'].kb:.0f} after_edit_s={steps['after_edit'].seconds:.2f} "
+        f"analiza_s={steps['analiza'].seconds:.2f} analiza_kb={steps['analiza'].kb:.0f} "
+        f"dane_s={steps['dane'].seconds:.2f} dane_kb={steps['dane'].kb:.0f} "
+        f"export_s={steps['export'].seconds:.2f} rss_mb={max(rss):.0f} fmc_s={fmc_s:.2f}"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the command line and run the benchmark."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=50_000, help="synthetic resources (needs: n/10)")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the store and log here")
+    args = parser.parse_args(argv)
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        print(run(args.n, args.keep))
+        return
+    with tempfile.TemporaryDirectory(prefix="app_pages_") as tmp:
+        print(run(args.n, Path(tmp)))
+
+
+if __name__ == "__main__":
+    main()
