@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 PORT ?= 8501
 
-.PHONY: run test setup lint format data bench
+.PHONY: run serve test setup lint format data bench
 
 setup:
 	bash scripts/setup.sh
@@ -13,8 +13,11 @@ run: setup
 
 test: setup
 	bash scripts/install-test-system.sh
+	bash scripts/test-js.sh
+	bash scripts/test-db.sh
 	$(PY) -m ruff format --check .
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 format: setup
@@ -29,3 +32,12 @@ bench: setup
 	PYTHONPATH=. $(PY) bench/map_render.py
 	PYTHONPATH=. $(PY) bench/national_indicators.py
 	PYTHONPATH=. $(PY) bench/import_speed.py
+	PYTHONPATH=. $(PY) bench/matching.py
+	PYTHONPATH=. $(PY) bench/app_pages.py
+
+# Team mode: the whole team on one map, with login (README: "Tryb zespołowy").
+# Listens on every interface at $(PORT); needs an administrator account first.
+serve: setup
+	$(PY) -m mapping init
+	$(PY) -m mapping users check
+	MAPA_TEAM=1 $(PY) -m streamlit run app.py --server.address 0.0.0.0 --server.port $(PORT) --server.headless true
