@@ -202,6 +202,11 @@ class Field:
         """The allowed choice codes, in declared order."""
         return tuple(c.code for c in self.choices)
 
+    @property
+    def ids_label(self) -> str:
+        """The header of the column holding a REFS field's ids where its own shows names."""
+        return f"{self.label} (id)"
+
 
 #: Forms of "wpis" (a record of any layer): after a number, and after "z".
 RECORD_FORMS = Forms("wpis", "wpisy", "wpisów")

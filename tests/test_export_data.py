@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import subprocess
@@ -19,7 +20,7 @@ import pytest
 import shapely
 
 from mapping.export import FORMATS, ExportRequest, export, export_frames
-from mapping.export.sheets import LATITUDE, LONGITUDE, WKT_COLUMN, neutralise
+from mapping.export.sheets import LATITUDE, LONGITUDE, WKT_COLUMN, neutralise, to_xlsx
 from mapping.schema import LAYERS, Audience
 from mapping.store import GeoPackageStore
 from tests.export_fixtures import CITY, HOSTILE_NAMES, POLISH_NAME, fill_store
@@ -243,12 +244,13 @@ def test_xlsx_sheets_headers_and_hostile_names(filled):
     assert book.sheetnames == [*(layer.label for layer in LAYERS.values()), "O danych"]
     sheet = book["Zasoby"]
     headers = [c.value for c in sheet[1]]
-    assert headers[:3] == ["id", "Nazwa", "Rodzaj"]
+    assert headers[:2] == ["Nazwa", "Rodzaj"]
+    assert headers[-1] == "id"  # read first by people, matched last by a re-import
     assert {"Autor zmiany", LATITUDE, LONGITUDE} <= set(headers)
     assert all(c.font.bold for c in sheet[1])
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["B"].width > 10
-    cells = {row[1].value: row[1] for row in sheet.iter_rows(min_row=2)}
+    cells = {row[0].value: row[0] for row in sheet.iter_rows(min_row=2)}
     assert POLISH_NAME in cells
     for hostile in HOSTILE_NAMES:
         cell = cells[hostile]  # the value is exact…
@@ -257,7 +259,7 @@ def test_xlsx_sheets_headers_and_hostile_names(filled):
         xml = "".join(archive.read(n).decode() for n in archive.namelist() if "worksheets" in n)
     assert "<f>" not in xml
     column = headers.index(LATITUDE)
-    latitudes = {row[0].value: row[column].value for row in sheet.iter_rows(min_row=2)}
+    latitudes = {row[-1].value: row[column].value for row in sheet.iter_rows(min_row=2)}
     assert latitudes[ids["library"]] == pytest.approx(54.3812346)
 
 
@@ -282,7 +284,7 @@ def test_xlsx_has_date_cells_and_prints_one_page_wide_with_the_header_repeated(s
     book = openpyxl.load_workbook(io.BytesIO(_export(store, "xlsx", layers=("resources",))))
     sheet = book["Zasoby"]
     headers = [c.value for c in sheet[1]]
-    row = next(r for r in sheet.iter_rows(min_row=2) if r[1].value == "Świetlica z datą")
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "Świetlica z datą")
     cell = row[headers.index("Ostatnia weryfikacja")]
     assert cell.is_date and cell.value.date() == date(2026, 3, 15)
     assert sheet.page_setup.orientation == "landscape"
@@ -313,7 +315,7 @@ def test_xlsx_survives_control_characters(store):
         author="test",
     )
     book = openpyxl.load_workbook(io.BytesIO(_export(store, "xlsx", layers=("resources",))))
-    names = [row[1].value for row in book["Zasoby"].iter_rows(min_row=2)]
+    names = [row[0].value for row in book["Zasoby"].iter_rows(min_row=2)]
     assert "Dzwonek i ucieczka" in names
 
 
@@ -439,3 +441,54 @@ def test_export_then_import_keeps_need_areas(filled, tmp_path, fmt):
     area = back.geometry["Plac zabaw"]
     assert area.geom_type == "Polygon"
     assert area.symmetric_difference(stored.geometry["Plac zabaw"]).area < 1e-12
+
+
+def _rows(sheet: Any) -> list[dict[str, Any]]:
+    headers = [c.value for c in sheet[1]]
+    return [
+        dict(zip(headers, (c.value for c in r), strict=True)) for r in sheet.iter_rows(min_row=2)
+    ]
+
+
+def test_xlsx_names_references_and_keeps_their_ids_in_the_last_columns(filled):
+    store, ids = filled
+    book = openpyxl.load_workbook(io.BytesIO(_export(store, "xlsx", audience=Audience.TEAM)))
+    meetings = book[LAYERS["meetings"].label]
+    headers = [c.value for c in meetings[1]]
+    assert headers[-2:] == ["Partnerstwo (id)", "id"]
+    (meeting,) = _rows(meetings)
+    assert meeting["Partnerstwo"] == "Partnerstwo Oliwa"
+    assert meeting["Partnerstwo (id)"] == ids["partnership"]
+    (partnership,) = _rows(book[LAYERS["partnerships"].label])
+    members = [store.get("resources", ids[k])["name"] for k in ("person", "sample")]
+    assert partnership["Członkowie"] == "; ".join(members)  # in the order the team gave
+    assert partnership["Członkowie (id)"] == f"{ids['person']}, {ids['sample']}"
+
+
+def test_xlsx_reference_outside_the_export_shows_its_id_not_a_blank(filled):
+    store, ids = filled
+    frames = export_frames(store, CITY, audience=Audience.TEAM, layers=["meetings"])
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(frames, Audience.TEAM)))
+    (meeting,) = _rows(book[LAYERS["meetings"].label])
+    assert meeting["Partnerstwo"] == meeting["Partnerstwo (id)"] == ids["partnership"]
+
+
+def test_csv_keeps_reference_ids_in_the_fields_own_column(filled):
+    store, ids = filled
+    text = _export(store, "csv", layers=("meetings",), audience=Audience.TEAM)
+    rows = list(csv.DictReader(io.StringIO(text.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0]["Partnerstwo"] == ids["partnership"]
+    assert rows[0]["id"] and "Partnerstwo (id)" not in rows[0]
+    assert next(iter(rows[0])) == "id"  # CSV unchanged: the id first
+
+
+def test_public_xlsx_has_no_column_for_team_only_references(filled):
+    store, _ = filled
+    book = openpyxl.load_workbook(io.BytesIO(_export(store, "xlsx")))
+    for layer in LAYERS.values():
+        if layer.label not in book.sheetnames:
+            continue
+        headers = {c.value for c in book[layer.label][1]}
+        for f in layer.fields:
+            if not Audience.PUBLIC.can_view(f.visibility):
+                assert f.label not in headers and f.ids_label not in headers, f.name

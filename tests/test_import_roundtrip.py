@@ -18,6 +18,7 @@ from xml.etree import ElementTree
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 from shapely.geometry import Polygon
 
 from mapping.__main__ import main
@@ -65,13 +66,18 @@ def _correct_csv(path: Path, layer: str, record_id: str, text: str) -> None:
     path.write_bytes(out.getvalue().encode(CSV_ENCODING))
 
 
+def _xlsx_row(sheet: Worksheet, record_id: str) -> int:
+    """The row of a record in one of our sheets, found by its ``id`` (the last column)."""
+    column = [c.value for c in sheet[1]].index("id")
+    return next(r[0].row for r in sheet.iter_rows(min_row=2) if r[column].value == record_id)
+
+
 def _correct_xlsx(path: Path, layer: str, record_id: str, text: str) -> None:
     book = openpyxl.load_workbook(path)
     sheet = book[LAYERS[layer].label]
     headers = [c.value for c in sheet[1]]
     column = headers.index(LAYERS[layer].field(LAYERS[layer].title_field).label) + 1
-    row = next(r[0].row for r in sheet.iter_rows(min_row=2) if r[0].value == record_id)
-    sheet.cell(row, column, text)
+    sheet.cell(_xlsx_row(sheet, record_id), column, text)
     book.save(path)
 
 
@@ -352,8 +358,7 @@ def test_district_boundaries_come_back_from_a_table_and_only_a_moved_one_changes
         book = openpyxl.load_workbook(path)
         sheet = book["Obszary"]
         column = [c.value for c in sheet[1]].index("geometria (WKT)") + 1
-        row = next(r[0].row for r in sheet.iter_rows(min_row=2) if r[0].value == target["id"])
-        sheet.cell(row, column, smaller.wkt)
+        sheet.cell(_xlsx_row(sheet, target["id"]), column, smaller.wkt)
         book.save(path)
     plan = plan_import(path, "districts", CITY, store)
     (moved,) = plan.to_write
@@ -518,3 +523,41 @@ def test_cli_part_still_overrides_the_sheet(city, tmp_path: Path, capsys) -> Non
     details = json.loads(report.read_text(encoding="utf-8"))["details"]
     assert details["sheet"] == "Zasoby"
     assert "arkusz „Zasoby”" in capsys.readouterr().out
+
+
+def test_team_workbook_with_named_references_comes_back_onto_the_same_references(
+    city, tmp_path: Path
+) -> None:
+    """XLSX shows "Powiązane zasoby" as names; the ids column brings the references back."""
+    store, area_id = city
+    resources = store.read_layer("resources", city=CITY)
+    linked = [str(i) for i in resources["id"].iloc[:2]]
+    need = store.get("needs", area_id)
+    store.update(
+        "needs",
+        area_id,
+        {"linked_resources": linked},
+        expected_version=need["version"],
+        author="test",
+    )
+    result = export(store, "xlsx", ExportRequest(CITY, audience="team", layers=("needs",)))
+    path = tmp_path / "potrzeby.xlsx"
+    path.write_bytes(result.data)
+    sheet = openpyxl.load_workbook(path)[LAYERS["needs"].label]
+    headers = [c.value for c in sheet[1]]
+    row = [c.value for c in sheet[_xlsx_row(sheet, area_id)]]
+    names = resources.set_index("id").loc[linked, "name"]
+    assert row[headers.index("Powiązane zasoby")] == "; ".join(names)
+    _correct_xlsx(path, "needs", area_id, CORRECTED)
+    before = _versions(store, "needs")
+
+    plan = plan_import(path, "needs", CITY, store)
+    assert plan.mapping["Powiązane zasoby (id)"] == "linked_resources"
+    assert plan.mapping["Powiązane zasoby"] is None  # names are for people, not matched
+    outcome = commit_import(plan, store, "Ala")
+
+    assert outcome.updated == [area_id] and outcome.created == []
+    after = _versions(store, "needs")
+    assert after.pop(area_id) == before.pop(area_id) + 1 and after == before
+    record = store.get("needs", area_id)
+    assert record["title"] == CORRECTED and record["linked_resources"] == linked

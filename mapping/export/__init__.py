@@ -50,7 +50,7 @@ from mapping.export.request import (
     zip_files,
 )
 from mapping.export.selection import export_frames
-from mapping.export.sheets import to_csv, to_xlsx
+from mapping.export.sheets import reference_names, to_csv, to_xlsx
 from mapping.schema import LAYERS
 from mapping.store.base import Store
 
@@ -137,7 +137,8 @@ def _write_geojson_all(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRe
 
 def _write_xlsx(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> bytes:
     selected = _selected(frames, request)
-    return to_xlsx(selected, request.audience, about=describe_export(request, selected))
+    about = describe_export(request, selected)
+    return to_xlsx(selected, request.audience, about=about, names=reference_names(frames))
 
 
 def _write_png(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> bytes:

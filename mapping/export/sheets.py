@@ -6,6 +6,12 @@ re-import matches records by), the team's system columns when the audience
 may see them, and the location: ``szerokość``/``długość`` for points,
 ``geometria (WKT)`` for other shapes.
 
+In XLSX, references show the names of the records they point to
+("Partnerstwo Stogi; Rada Dzielnicy"), the ids they hold follow in the
+last columns ("Partnerstwa (id)", then the record's own ``id``): a person
+reads names, a re-import matches by ids.  CSV keeps ids in the field's own
+column, as it always has.
+
 CSV is written for Polish Excel: UTF-8 with BOM (otherwise Excel reads the
 bytes as cp1250 and breaks the diacritics), ``;`` as separator and decimal
 commas (``,`` is the Polish decimal separator, so Excel splits on ``;``).
@@ -51,6 +57,7 @@ __all__ = [
     "VERSION_COLUMN",
     "WKT_COLUMN",
     "neutralise",
+    "reference_names",
     "restore_neutralised",
     "sheet_name",
     "sheet_table",
@@ -120,7 +127,46 @@ def _location_columns(layer: Layer, geometry: gpd.GeoSeries) -> dict[str, list[A
     return columns
 
 
-def sheet_table(layer: Layer, frame: gpd.GeoDataFrame, audience: Audience) -> pd.DataFrame:
+#: Layer → record id → its title, for showing references by name.
+Names = Mapping[str, Mapping[str, str]]
+
+
+def reference_names(frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, dict[str, str]]:
+    """The title of every exported record, by layer and id (what references show in XLSX)."""
+    names: dict[str, dict[str, str]] = {}
+    for name, frame in frames.items():
+        title = LAYERS[name].title_field
+        if title in frame:
+            names[name] = {
+                str(i): str(t) for i, t in zip(frame["id"], frame[title], strict=True) if t
+            }
+    return names
+
+
+def _named_references(
+    table: pd.DataFrame, layer: Layer, frame: gpd.GeoDataFrame, audience: Audience, names: Names
+) -> None:
+    """References as names in their own column, their ids in a column at the end.
+
+    An id whose record is not in the export (archived, another district) is
+    shown as itself, so the cell never hides that a reference is there.
+    """
+    refs = frame.set_index("id")
+    for f in layer.visible_fields(audience):
+        if f.type != FieldType.REFS or f.ref_layer is None:
+            continue
+        known = names.get(f.ref_layer, {})
+        held = [
+            list(v) if isinstance(v, list | tuple | np.ndarray) else []
+            for v in table["id"].map(refs[f.name])
+        ]
+        table[f.label] = ["; ".join(known.get(i, i) for i in ids) for ids in held]
+        table[f.ids_label] = [", ".join(ids) for ids in held]
+
+
+def sheet_table(
+    layer: Layer, frame: gpd.GeoDataFrame, audience: Audience, *, names: Names | None = None
+) -> pd.DataFrame:
     """The table a person gets in CSV/XLSX (numbers kept as numbers).
 
     Parameters
@@ -128,6 +174,9 @@ def sheet_table(layer: Layer, frame: gpd.GeoDataFrame, audience: Audience) -> pd
     layer : the schema layer
     frame : its records as exported (``export_frames``)
     audience : who the table is for (decides the columns)
+    names : titles of referenced records (``reference_names``): references
+        then show names, their ids and the record's own id move to the last
+        columns (XLSX); None keeps ids in place (CSV)
     """
     table = display_table(layer, frame, audience, with_id=True)
     by_id = frame.set_index("id")
@@ -146,6 +195,9 @@ def sheet_table(layer: Layer, frame: gpd.GeoDataFrame, audience: Audience) -> pd
     geometry = gpd.GeoSeries(ids.map(by_id.geometry).to_numpy(), crs=frame.crs)
     for label, values in _location_columns(layer, geometry.to_crs(WGS84)).items():
         table[label] = values
+    if names is not None:
+        _named_references(table, layer, frame, audience, names)
+        table = table[[c for c in table.columns if c != "id"] + ["id"]]
     return table
 
 
@@ -244,6 +296,7 @@ def to_xlsx(
     audience: Audience,
     *,
     about: Sequence[tuple[str, str]] = (),
+    names: Names | None = None,
 ) -> bytes:
     """Layers as one workbook: a sheet per layer named in Polish, then "O danych".
 
@@ -252,12 +305,17 @@ def to_xlsx(
     frames : layer name → record frame as exported
     audience : who the workbook is for (decides the columns)
     about : (label, value) rows for the closing "O danych" sheet (none if empty)
+    names : titles of the records references may point to (default: those
+        in ``frames``; pass ``reference_names`` of every layer so a sheet of
+        needs names the meetings even when meetings are not exported)
     """
+    names = reference_names(frames) if names is None else names
     book = Workbook()
     book.remove(book.active)
     for name, frame in frames.items():
         layer = LAYERS[name]
-        _fill_sheet(book.create_sheet(sheet_name(layer.label)), sheet_table(layer, frame, audience))
+        table = sheet_table(layer, frame, audience, names=names)
+        _fill_sheet(book.create_sheet(sheet_name(layer.label)), table)
     if about:
         _fill_sheet(
             book.create_sheet("O danych"),

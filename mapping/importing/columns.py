@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from mapping.errors import MapError
 from mapping.importing.targets import import_schema, targets
+from mapping.schema import FieldType
 from mapping.text import match_key
 
 __all__ = [
@@ -32,7 +33,7 @@ def _split_words(table: dict[str, str]) -> dict[str, tuple[str, ...]]:
     return {target: tuple(w.strip() for w in text.split("|")) for target, text in table.items()}
 
 
-_STRONG, _SECOND, _FIELD, _WEAK, _LOOSE = 3.0, 2.75, 2.5, 1.0, 0.5
+_IDS, _STRONG, _SECOND, _FIELD, _WEAK, _LOOSE = 3.5, 3.0, 2.75, 2.5, 1.0, 0.5
 
 #: Usual headers per target, written as ``header_key`` gives them.
 _SYNONYMS = _split_words(
@@ -210,9 +211,19 @@ def guess_mapping(headers: Sequence[str], layer: str) -> ColumnMapping:
     in header order.
     """
     options = targets(layer)
+    # Our XLSX shows references by name and keeps their ids in "<label> (id)":
+    # the ids column wins the field, the names column is left out.
+    ids_columns = {
+        header_key(f.ids_label): f.name
+        for f in import_schema(layer).fields
+        if f.type == FieldType.REFS and f.name in options
+    }
     scored = []
     for position, header in enumerate(headers):
-        for score, target in _candidates(header_key(header), options):
+        key = header_key(header)
+        if key in ids_columns:
+            scored.append((-_IDS, position, ids_columns[key]))
+        for score, target in _candidates(key, options):
             scored.append((-score, position, target))
     mapping: ColumnMapping = dict.fromkeys(headers)
     taken: set[str] = set()
