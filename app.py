@@ -5,6 +5,7 @@ import streamlit as st
 from mapping import ui
 
 st.set_page_config(page_title="Mapa zasobów i potrzeb", page_icon="🗺️", layout="wide")
+ui.leave_pages_folder_mode()  # a fresh server's first run: once more, as every later run
 
 # The sidebar (sign-in in team mode) decides which of these pages this person gets.
 pages = ui.allowed_pages(

@@ -18,6 +18,7 @@ from typing import Any, NoReturn, TypeVar, cast
 
 import geopandas as gpd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from mapping.accounts import has_administrator, is_loopback, team_mode
 from mapping.errors import ConflictError, MapError, ValidationError
@@ -343,12 +344,32 @@ def run_page(page: Any) -> None:
         _stop(exc)
 
 
+def leave_pages_folder_mode() -> None:
+    """Rerun a fresh server's very first script run as the ``st.navigation`` app it is.
+
+    Streamlit decides once per server, on its first session, whether the app
+    is an old "pages directory" app: a ``pages/`` folder next to ``app.py``
+    makes that first run go through its v1 multipage runner (``app.py`` or a
+    bookmarked page run as a v1 page).  Widget ids include the running page's
+    hash, which differs between that run and every later one, so a choice
+    made in the sidebar then was lost on the next run.  Only ``st.navigation``
+    clears the flag, and only once it is called: we clear it before anything
+    is drawn and start the run again, the way every later run goes.  Only a
+    session's first run, with nothing chosen yet, is started again: nothing a
+    user did can be dropped by it.
+    """
+    if PagesManager.uses_pages_directory and not st.session_state:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def context() -> Context:
     """The sidebar's choices for this run (drawn by ``app.py`` before the page).
 
     Right after a server start, a bookmarked page URL (``/edycja``) can run
     the page before ``app.py`` ever has; the sidebar is then drawn here.
     """
+    leave_pages_folder_mode()
     if "_context" not in st.session_state:
         return sidebar()
     return st.session_state["_context"]

@@ -110,27 +110,6 @@ def running_app(store_path: Path, env: dict[str, str], log: Path) -> Iterator[Se
             process.kill()
 
 
-def first_visit(browser: Any, server: Server) -> None:
-    """Open the app once and close it, so the tests never meet a server's very first run.
-
-    Streamlit runs a fresh server's first script run in its old "pages
-    directory" mode (a ``pages/`` folder sits next to ``app.py``): a choice
-    made in that session's sidebar can be lost on the next run.  That is an
-    open bug of the app (see the closing note of issue 12), not what these
-    tests are about, and it made single-test modules fail now and then.
-    """
-    page = browser.new_page()
-    try:
-        page.goto(server.url)
-        page.wait_for_selector(
-            "[data-testid='stApp'][data-test-script-state='notRunning']"
-            "[data-test-connection-state='CONNECTED']",
-            timeout=120_000,
-        )
-    finally:
-        page.close()
-
-
 def app_env(store_path: Path, **extra: str) -> dict[str, str]:
     """The environment of a test server: its own store, this checkout on the path."""
     env = {**os.environ, "MAPA_DB": str(store_path), "PYTHONPATH": str(REPO)}
@@ -139,14 +118,13 @@ def app_env(store_path: Path, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, browser: Any) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The app on a free port over a fresh copy of the bundled data."""
     tmp = tmp_path_factory.mktemp("server")
     store_path = tmp / "mapa.gpkg"
     env = app_env(store_path)
     init_store(store_path, env)
     with running_app(store_path, env, tmp / "streamlit.log") as running:
-        first_visit(browser, running)
         yield running
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from mapping.store import GeoPackageStore
 from tests.e2e.appdriver import TIMEOUT_MS, wait_for_idle
-from tests.e2e.conftest import Server, app_env, first_visit, running_app
+from tests.e2e.conftest import Server, app_env, running_app
 from tests.e2e.test_polish_texts import PAGES, POLISH_STYLES_APPLIED
 from tests.hostile.fixtures import HOSTILE_CITIES, fill_hostile
 
@@ -25,12 +25,11 @@ CITY = HOSTILE_CITIES[1]  # a markdown image of a remote address, and a tag
 
 
 @pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[Server]:
+def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("hostile")
     store_path = tmp / "mapa.gpkg"
     fill_hostile(GeoPackageStore(store_path), CITY)
     with running_app(store_path, app_env(store_path), tmp / "streamlit.log") as running:
-        first_visit(browser, running)
         yield running
 
 

@@ -22,7 +22,7 @@ from mapping.editing import record_choices
 from mapping.schema import NEEDS, RESOURCES
 from mapping.store import GeoPackageStore
 from tests.e2e.appdriver import TIMEOUT_MS, choose, field, map_frame, script_run, wait_for_idle
-from tests.e2e.conftest import REPO, Server, app_env, first_visit, init_store, running_app
+from tests.e2e.conftest import REPO, Server, app_env, init_store, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +65,7 @@ def _seed_sentinels(store: GeoPackageStore) -> tuple[dict, dict]:
 
 
 @pytest.fixture(scope="module")
-def team_server(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[Server]:
+def team_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The app in team mode over the bundled data, four accounts and the sentinels."""
     tmp = tmp_path_factory.mktemp("team")
     store_path = tmp / "mapa.gpkg"
@@ -74,7 +74,6 @@ def team_server(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[S
     _add_accounts(store_path, env)
     _seed_sentinels(GeoPackageStore(store_path))
     with running_app(store_path, env, tmp / "streamlit.log") as running:
-        first_visit(browser, running)
         yield running
 
 
