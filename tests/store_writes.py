@@ -66,8 +66,8 @@ def copied_mid_write(path: Path, copy: Path, rows: int = 3000) -> None:
     import shutil
     import sqlite3
 
-    from mapping.store.geopackage import _Writer
     from mapping.store.gpkg_binary import add_spatial_functions
+    from mapping.store.gpkg_writer import Writer
     from tests.factories import resource_values
 
     conn = sqlite3.connect(path, isolation_level=None)
@@ -75,7 +75,7 @@ def copied_mid_write(path: Path, copy: Path, rows: int = 3000) -> None:
     try:
         conn.execute("PRAGMA cache_size = 20")
         conn.execute("BEGIN IMMEDIATE")
-        writer = _Writer(conn, "Import", "w-trakcie", "")
+        writer = Writer(conn, "Import", "w-trakcie", "")
         for i in range(rows):
             writer.create("resources", resource_values(name=f"Nowy {i}"), record_id=f"n{i:08d}")
         shutil.copyfile(path, copy)

@@ -399,13 +399,13 @@ def test_online_geocoder_hook_is_only_called_when_given(
 def test_failure_midway_leaves_the_store_unchanged(
     store: GeoPackageStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mapping.store import geopackage
+    from mapping.store import gpkg_writer
 
     _city(store)
     before = store.data_version()
     path = _csv(tmp_path, *(_row(f"Klub {i}", "organizacja", "aktywnosc") for i in range(10)))
     plan = plan_import(path, "resources", CITY, store)
-    real_create_many = geopackage._Writer.create_many
+    real_create_many = gpkg_writer.Writer.create_many
     calls = {"n": 0}
 
     def failing_create_many(self: Any, layer: str, many: Any) -> list[dict]:
@@ -414,7 +414,7 @@ def test_failure_midway_leaves_the_store_unchanged(
         real_create_many(self, layer, many[:5])
         raise OSError("dysk pełny")
 
-    monkeypatch.setattr(geopackage._Writer, "create_many", failing_create_many)
+    monkeypatch.setattr(gpkg_writer.Writer, "create_many", failing_create_many)
     # The store turns the file error into a Polish message naming it (not a traceback).
     with pytest.raises(MapError, match="dysk pełny"):
         commit_import(plan, store, "ala")

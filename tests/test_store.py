@@ -6,7 +6,6 @@ backend's own checks (GDAL, crash safety, triggers) are in its own module.
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 
 import pytest
@@ -151,8 +150,13 @@ def test_layer_as_of_a_day_is_rebuilt_from_history(store, monkeypatch):
     days = iter(["2025-01-10T09:00:00.000Z", "2025-03-05T09:00:00.000Z",
                  "2025-03-05T10:00:00.000Z", "2025-06-01T09:00:00.000Z",
                  "2025-06-01T09:00:00.000Z"])  # fmt: skip
-    # Each backend takes its clock from its module's _now (PostGIS: once per transaction).
-    monkeypatch.setattr(sys.modules[type(store).__module__], "_now", lambda: next(days))
+    # Each backend takes its clock from a _now: the GeoPackage's in its batch writer (once
+    # per write), PostGIS's in its store (once per transaction).
+    clock = {
+        "GeoPackageStore": "mapping.store.gpkg_writer._now",
+        "PostGISStore": "mapping.store.postgis._now",
+    }
+    monkeypatch.setattr(clock[type(store).__name__], lambda: next(days))
     first = store.create("resources", resource_values(name="Stara nazwa"), author="Ala")
     store.update("resources", first["id"], {"name": "Nowa nazwa"}, expected_version=1, author="Ola")
     second = store.create("resources", resource_values(name="Drugi"), author="Ala")

@@ -17,7 +17,7 @@ from shapely.geometry import Point
 
 from mapping.frames import records_to_frame
 from mapping.schema import get_layer
-from mapping.store import GeoPackageStore, geopackage
+from mapping.store import GeoPackageStore, gpkg_writer
 from mapping.store.gpkg_binary import add_spatial_functions
 from mapping.store.records import snapshot_record
 from tests.factories import resource_values
@@ -62,7 +62,7 @@ def _assert_same(got: gpd.GeoDataFrame, expected: gpd.GeoDataFrame) -> None:
 def worked_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GeoPackageStore:
     """Creates on day 1; updates and archives on day 2; more of both and outside edits today."""
     store = GeoPackageStore(tmp_path / "mapa.gpkg")
-    monkeypatch.setattr(geopackage, "_now", lambda: f"{DAY1.isoformat()}T09:00:00.000Z")
+    monkeypatch.setattr(gpkg_writer, "_now", lambda: f"{DAY1.isoformat()}T09:00:00.000Z")
     with store.batch("ala") as b:
         ids = [
             r["id"]
@@ -79,7 +79,7 @@ def worked_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> GeoPackageS
                 ],
             )
         ]
-    monkeypatch.setattr(geopackage, "_now", lambda: f"{DAY2.isoformat()}T09:00:00.000Z")
+    monkeypatch.setattr(gpkg_writer, "_now", lambda: f"{DAY2.isoformat()}T09:00:00.000Z")
     with store.batch("ola") as b:
         b.update("resources", ids[0], {"name": "Klub zero"}, expected_version=1)
         b.archive("resources", ids[1], expected_version=1)

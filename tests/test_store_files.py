@@ -130,7 +130,7 @@ def test_a_write_protected_map_is_read_and_a_write_is_refused_in_polish(good_map
     # a CD): it opens it read-only.  Root may write anything, so the test opens
     # the file read-only itself.
     store = GeoPackageStore(good_map)
-    monkeypatch.setattr(gpkg, "_uri", lambda path: path.resolve().as_uri() + "?mode=ro")
+    monkeypatch.setattr(gpkg, "file_uri", lambda path: path.resolve().as_uri() + "?mode=ro")
     assert len(store.read_layer("resources")) == 300
     with pytest.raises(MapError, match=r"można tylko czytać.*Nic nie zostało zapisane"):
         store.create("resources", resource_values(), author="Ala")

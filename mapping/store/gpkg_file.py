@@ -26,6 +26,7 @@ __all__ = [
     "INIT_HINT",
     "MapBusyError",
     "check_integrity",
+    "file_uri",
     "polish_error",
     "polish_errors",
     "refuse_missing",
@@ -43,6 +44,11 @@ BACKUP_HINT = (
 
 class MapBusyError(MapError):
     """Another program or person holds the map's write lock longer than the wait."""
+
+
+def file_uri(path: Path) -> str:
+    """An SQLite URI opening an existing file read-write (never creating it)."""
+    return path.resolve().as_uri() + "?mode=rw"
 
 
 def refuse_missing(path: Path) -> None:

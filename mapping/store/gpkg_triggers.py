@@ -20,7 +20,7 @@ the id column that lets QGIS add a feature with no id) to a file made before,
 each time a store opens it — a no-op once the file is current.
 
 The app writes its own history row *before* the row it describes (see
-``mapping.store.geopackage``); a trigger sees that row and stays silent, so the
+``mapping.store.gpkg_writer``); a trigger sees that row and stays silent, so the
 app's writes are never recorded twice.  Rows written here hold snapshots in a
 raw form (list fields as stored text, the geometry as the hex of its GeoPackage
 blob under ``geometry_gpkg``) and a ``batch_id`` starting with

@@ -12,11 +12,14 @@ of two saves of the same version one wins and the other is a
 ``ConflictError``; a batch is one transaction, invisible to others until it
 commits whole.  A password is best kept out of the location (``~/.pgpass`` or
 ``PGPASSWORD``), since the location is shown in the app.
+
+The batch writer is in ``mapping.store.postgis_writer``, rows and records in
+``mapping.store.postgis_rows``, the tables and triggers in
+``mapping.store.postgis_sql``.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import uuid
@@ -28,33 +31,18 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import psycopg
-import shapely
 from psycopg import errors as pg_errors
 
 from mapping.errors import MapError, NotFoundError
-from mapping.frames import (
-    column_names,
-    decode_list,
-    encode_list,
-    is_list_field,
-    records_to_frame,
-    rows_to_frame,
-)
+from mapping.frames import encode_list, is_list_field, records_to_frame, rows_to_frame
 from mapping.schema import LAYERS, SYSTEM_FIELDS, Layer, get_layer
 from mapping.store import postgis_accounts
+from mapping.store.postgis_rows import dump_json, from_wkb, geometry_value, row_to_record
 from mapping.store.postgis_server import connection_error, describe_server, ensure_postgis
 from mapping.store.postgis_sql import GEOM, create_statements, quote, select_columns
-from mapping.store.records import (
-    HISTORY_FIELDS,
-    UNDO_NOTE_PREFIX,
-    clean_records,
-    conflict_error,
-    fit_geometry,
-    same_state,
-    snapshot_record,
-)
+from mapping.store.postgis_writer import Writer
+from mapping.store.records import HISTORY_FIELDS, UNDO_NOTE_PREFIX, snapshot_record
 from mapping.text import polish_sorted
-from mapping.validation import clean_record
 
 __all__ = ["PostGISStore"]
 
@@ -69,234 +57,6 @@ _INHERITED: list[psycopg.Connection] = []
 def _now() -> str:
     # The same ISO form as the GeoPackage (UTC, milliseconds, 'Z').
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def _row_to_record(layer: Layer, row: Sequence[Any]) -> dict[str, Any]:
-    names = column_names(layer)
-    record = dict(zip(names, row, strict=False))
-    for f in layer.fields:
-        if is_list_field(f.type):
-            record[f.name] = decode_list(record[f.name])
-    wkb = row[len(names)]
-    record["geometry"] = shapely.from_wkb(bytes(wkb)) if wkb is not None else None
-    return record
-
-
-def _write_values(layer: Layer, record: Mapping[str, Any]) -> list[Any]:
-    """Values of the declared fields and ``archived_at``, as stored (lists joined)."""
-    values = [record.get("archived_at")]
-    for f in layer.fields:
-        value = record.get(f.name)
-        values.append(encode_list(value) if is_list_field(f.type) else value)
-    return values
-
-
-def _write_columns(layer: Layer) -> list[str]:
-    return ["archived_at", *layer.field_names]
-
-
-def _geometry_value(record: Mapping[str, Any]) -> bytes | None:
-    geom = record.get("geometry")
-    return None if geom is None or geom.is_empty else shapely.to_wkb(geom)
-
-
-def _dump_json(value: Any) -> str | None:
-    # The GeoPackage's text form, so a copied history reads the same in both backends.
-    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _from_wkb(blobs: list[Any]) -> Any:
-    """PostGIS WKB values (``memoryview`` or None) as shapely geometries."""
-    return shapely.from_wkb([None if b is None else bytes(b) for b in blobs])
-
-
-class _Writer:
-    """Record-level writes inside one open transaction (the ``Batch``)."""
-
-    def __init__(self, conn: psycopg.Connection, batch_id: str, now: str):
-        self.conn = conn
-        self.batch_id = batch_id
-        self.now = now
-        self._said_action = ""
-
-    # -- reading inside the transaction ----------------------------------
-    def current(self, layer: Layer, record_id: str, *, lock: bool = False) -> dict[str, Any]:
-        found = self._find(layer, record_id, lock=lock)
-        if found is None:
-            raise NotFoundError(f"nie ma wpisu {record_id} w warstwie „{layer.label}”")
-        return found
-
-    def current_record(self, layer: str, record_id: str) -> dict[str, Any]:
-        """The record as it is inside this transaction."""
-        return self.current(get_layer(layer), record_id)
-
-    def _find(self, layer: Layer, record_id: str, *, lock: bool) -> dict[str, Any] | None:
-        sql = f"SELECT {select_columns(layer)} FROM {quote(layer.name)} WHERE id = %s"
-        row = self.conn.execute(sql + (" FOR UPDATE" if lock else ""), (record_id,)).fetchone()
-        return None if row is None else _row_to_record(layer, row)
-
-    # -- the writes --------------------------------------------------------
-    def create(
-        self, layer: str, values: Mapping[str, Any], *, record_id: str | None = None
-    ) -> dict[str, Any]:
-        """Create a record; the database gives it its id, version 1 and times."""
-        schema = get_layer(layer)
-        record = {
-            **clean_record(schema, values),
-            "archived_at": None,
-            "geometry": fit_geometry(schema, values.get("geometry")),
-        }
-        if record_id and self._find(schema, record_id, lock=False):
-            raise MapError(f"wpis o identyfikatorze {record_id} już istnieje", field="id")
-        return self._insert(schema, record_id, record, "create")
-
-    def create_many(self, layer: str, many: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        """``create`` of each of ``many``: validated first, then one pipelined ``executemany``."""
-        schema = get_layer(layer)
-        records = [
-            {**cleaned, "archived_at": None, "geometry": fit_geometry(schema, v.get("geometry"))}
-            for v, cleaned in zip(many, clean_records(schema, many), strict=True)
-        ]
-        if not records:
-            return []
-        self._action("create")
-        columns = ["id", "created_at", *_write_columns(schema)]
-        marks = ["%s"] * len(columns)
-        if schema.geometry:
-            columns.append(GEOM)
-            marks.append(f"ST_GeomFromWKB(%s, {4326})")
-        params = [
-            [
-                None,
-                None,
-                *_write_values(schema, r),
-                *([_geometry_value(r)] if schema.geometry else []),
-            ]
-            for r in records
-        ]
-        sql = (
-            f"INSERT INTO {quote(schema.name)} ({', '.join(map(quote, columns))}) "
-            f"VALUES ({', '.join(marks)}) RETURNING {select_columns(schema)}"
-        )
-        created = []
-        with self.conn.cursor() as cursor:
-            cursor.executemany(sql, params, returning=True)
-            while True:
-                row = cursor.fetchone()
-                assert row is not None  # RETURNING of an INSERT always gives the row
-                created.append(_row_to_record(schema, row))
-                if not cursor.nextset():
-                    break
-        return created
-
-    def update(
-        self, layer: str, record_id: str, values: Mapping[str, Any], *, expected_version: int
-    ) -> dict[str, Any]:
-        """Change the given fields of a record at ``expected_version``."""
-        schema = get_layer(layer)
-        before = self._checked(schema, record_id, expected_version)
-        changes = clean_record(schema, values, partial=True)
-        if "geometry" in values:
-            changes["geometry"] = fit_geometry(schema, values["geometry"])
-        return self._write(schema, before, {**before, **changes}, "update")
-
-    def archive(self, layer: str, record_id: str, *, expected_version: int) -> dict[str, Any]:
-        """Hide a record from normal use (it stays in the table and history)."""
-        schema = get_layer(layer)
-        before = self._checked(schema, record_id, expected_version)
-        if before["archived_at"]:
-            return before
-        return self._write(schema, before, {**before, "archived_at": self.now}, "archive")
-
-    def unarchive(self, layer: str, record_id: str, *, expected_version: int) -> dict[str, Any]:
-        """Bring an archived record back into normal use."""
-        schema = get_layer(layer)
-        before = self._checked(schema, record_id, expected_version)
-        return self._write(schema, before, {**before, "archived_at": None}, "unarchive")
-
-    def put_state(
-        self,
-        layer: str,
-        record_id: str,
-        state: Mapping[str, Any],
-        action: str,
-        *,
-        expected_version: int | None = None,
-    ) -> dict[str, Any]:
-        """Make a stored snapshot current again (restore and undo), also of a deleted record.
-
-        With ``expected_version``, a record changed since then is a ``ConflictError``.
-        """
-        schema = get_layer(layer)
-        before = self._find(schema, record_id, lock=True)
-        if before is None:  # deleted outside the app: insert it again, versions go on
-            return self._insert(schema, record_id, dict(state), action)
-        if expected_version is not None and before["version"] != expected_version:
-            raise conflict_error(schema, before, expected_version)
-        return self._write(schema, before, {**before, **_user_part(schema, state)}, action)
-
-    # -- internals -----------------------------------------------------------
-    def _checked(self, layer: Layer, record_id: str, expected_version: int) -> dict[str, Any]:
-        current = self.current(layer, record_id, lock=True)
-        if current["version"] != expected_version:
-            raise conflict_error(layer, current, expected_version)
-        return current
-
-    def _action(self, action: str) -> None:
-        """Tell the history trigger what the next write is (an import says it once)."""
-        if action != self._said_action:
-            self.conn.execute("SELECT set_config('mapa.action', %s, true)", (action,))
-            self._said_action = action
-
-    def _insert(
-        self, layer: Layer, record_id: str | None, record: Mapping[str, Any], action: str
-    ) -> dict[str, Any]:
-        self._action(action)
-        columns = ["id", "created_at", *_write_columns(layer)]
-        values = [record_id, record.get("created_at"), *_write_values(layer, record)]
-        marks = ["%s"] * len(values)
-        if layer.geometry:
-            columns.append(GEOM)
-            marks.append(f"ST_GeomFromWKB(%s, {4326})")
-            values.append(_geometry_value(record))
-        sql = (
-            f"INSERT INTO {quote(layer.name)} ({', '.join(map(quote, columns))}) "
-            f"VALUES ({', '.join(marks)}) RETURNING {select_columns(layer)}"
-        )
-        try:
-            row = self.conn.execute(sql, values).fetchone()
-        except pg_errors.UniqueViolation:
-            raise MapError(f"wpis o identyfikatorze {record_id} już istnieje", field="id") from None
-        assert row is not None  # RETURNING of an INSERT always gives the row
-        return _row_to_record(layer, row)
-
-    def _write(
-        self, layer: Layer, before: dict[str, Any], after: dict[str, Any], action: str
-    ) -> dict[str, Any]:
-        if same_state(layer, before, after):
-            return before
-        self._action(action)
-        assignments = [f"{quote(c)} = %s" for c in _write_columns(layer)]
-        values = _write_values(layer, after)
-        if layer.geometry:
-            assignments.append(f"{GEOM} = ST_GeomFromWKB(%s, 4326)")
-            values.append(_geometry_value(after))
-        # The version check is in the UPDATE itself: the database refuses a stale save
-        # even if the row lock above was skipped; the trigger bumps the version.
-        row = self.conn.execute(
-            f"UPDATE {quote(layer.name)} SET {', '.join(assignments)} "
-            f"WHERE id = %s AND version = %s RETURNING {select_columns(layer)}",
-            (*values, before["id"], before["version"]),
-        ).fetchone()
-        if row is None:
-            raise conflict_error(layer, self.current(layer, before["id"]), before["version"])
-        return _row_to_record(layer, row)
-
-
-def _user_part(layer: Layer, state: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields of a snapshot a restore brings back (system fields stay current)."""
-    keep = [*layer.field_names, "archived_at", "geometry"]
-    return {name: state.get(name) for name in keep}
 
 
 class PostGISStore:
@@ -387,7 +147,7 @@ class PostGISStore:
             conn.execute(";\n".join(create_statements()))
 
     @contextmanager
-    def batch(self, author: str, note: str = "") -> Iterator[_Writer]:
+    def batch(self, author: str, note: str = "") -> Iterator[Writer]:
         """One transaction: all writes in the block are stored, or none."""
         if not author.strip():
             raise MapError("podaj, kto wprowadza zmianę", field="autor")
@@ -398,7 +158,7 @@ class PostGISStore:
                 "true), set_config('mapa.note', %s, true), set_config('mapa.now', %s, true)",
                 (author.strip(), batch_id, note, now),
             )
-            yield _Writer(conn, batch_id, now)
+            yield Writer(conn, batch_id, now)
 
     # -- single writes -----------------------------------------------------------
     def create(
@@ -478,7 +238,7 @@ class PostGISStore:
                 if action == "create":
                     b.archive(layer, record_id, expected_version=version)
                     continue
-                state = snapshot_record(get_layer(layer), _dump_json(before) or "{}")
+                state = snapshot_record(get_layer(layer), dump_json(before) or "{}")
                 expected = None if action == "delete" else version
                 b.put_state(layer, record_id, state, "undo", expected_version=expected)
             return len(entries)
@@ -487,7 +247,7 @@ class PostGISStore:
     def get(self, layer: str, record_id: str) -> dict[str, Any]:
         """One record (archived ones included); ``NotFoundError`` if absent."""
         with self._connect() as conn:
-            return _Writer(conn, "", "").current(get_layer(layer), record_id)
+            return Writer(conn, "", "").current(get_layer(layer), record_id)
 
     def read_layer(
         self, layer: str, *, city: str | None = None, include_archived: bool = False
@@ -505,7 +265,7 @@ class PostGISStore:
             sql += " WHERE " + " AND ".join(where)
         with self._connect() as conn:
             rows = conn.execute(sql + " ORDER BY fid", params).fetchall()
-        return rows_to_frame(schema, rows, _from_wkb)
+        return rows_to_frame(schema, rows, from_wkb)
 
     def read_layer_as_of(
         self, layer: str, when: date, *, city: str | None = None
@@ -519,7 +279,7 @@ class PostGISStore:
                 "WHERE layer = %s AND at <= %s::timestamptz GROUP BY record_id) ORDER BY fid",
                 (layer, cutoff),
             ).fetchall()
-        states = [snapshot_record(schema, _dump_json(row[0]) or "{}") for row in rows]
+        states = [snapshot_record(schema, dump_json(row[0]) or "{}") for row in rows]
         live = [
             s
             for s in states
@@ -544,7 +304,7 @@ class PostGISStore:
             rows = conn.execute(sql + " ORDER BY fid DESC", params).fetchall()
         frame = pd.DataFrame(rows, columns=list(HISTORY_FIELDS))
         for name in ("before", "after"):
-            frame[name] = pd.Series([_dump_json(v) for v in frame[name]], dtype=object)
+            frame[name] = pd.Series([dump_json(v) for v in frame[name]], dtype=object)
         return frame
 
     # -- team-mode accounts (SQL in mapping.store.postgis_accounts) ------------
@@ -587,7 +347,7 @@ class PostGISStore:
             ).fetchone()
         if row is None:
             raise NotFoundError(f"wpis {record_id} nie ma wersji {version}")
-        return snapshot_record(get_layer(layer), _dump_json(row[0]) or "{}")
+        return snapshot_record(get_layer(layer), dump_json(row[0]) or "{}")
 
     # -- copying (python -m mapping copy) -------------------------------------------
     def is_empty(self) -> bool:
@@ -606,11 +366,11 @@ class PostGISStore:
                 rows = conn.execute(
                     f"SELECT {select_columns(schema)} FROM {quote(schema.name)} ORDER BY fid"
                 ).fetchall()
-                layers[schema.name] = [_row_to_record(schema, row) for row in rows]
+                layers[schema.name] = [row_to_record(schema, row) for row in rows]
             entries = conn.execute(f"SELECT {_HISTORY_COLUMNS} FROM history ORDER BY fid")
             history = [dict(zip(HISTORY_FIELDS, row, strict=True)) for row in entries]
         for entry in history:
-            entry["before"], entry["after"] = map(_dump_json, (entry["before"], entry["after"]))
+            entry["before"], entry["after"] = map(dump_json, (entry["before"], entry["after"]))
         return layers, history
 
     def load_map(
@@ -648,7 +408,7 @@ def _copy_records(conn: psycopg.Connection, layer: Layer, records: Sequence[Mapp
         row += [encode_list(record.get(f.name)) if is_list_field(f.type) else record.get(f.name)
                 for f in layer.fields]  # fmt: skip
         if layer.geometry:
-            row.append(_geometry_value(record))
+            row.append(geometry_value(record))
         rows.append(row)
     with conn.cursor() as cur:
         cur.executemany(sql, rows)

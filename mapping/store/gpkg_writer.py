@@ -1,0 +1,341 @@
+"""GeoPackage batch writer: record-level writes inside one open transaction.
+
+Every write checks the version it was made from and writes its history row
+before the row it describes: the file's triggers (``mapping.store.gpkg_triggers``)
+see the change recorded and leave it alone.  ``GeoPackageStore.batch`` opens the
+transaction and hands out a ``Writer``.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from mapping.errors import ConflictError, MapError, NotFoundError
+from mapping.frames import column_names, encode_list
+from mapping.schema import SYSTEM_FIELDS, Layer, get_layer
+from mapping.store.gpkg_binary import encode_geometries
+from mapping.store.gpkg_rows import (
+    GEOM,
+    SRS_ID,
+    field_kinds,
+    quote,
+    record_to_row,
+    row_to_record,
+)
+from mapping.store.records import clean_records, fit_geometries, snapshots
+from mapping.store.records import conflict_error as _conflict_error
+from mapping.store.records import fit_geometry as _fit_geometry
+from mapping.store.records import same_state as _same
+from mapping.store.records import snapshot as _snapshot
+from mapping.validation import clean_record
+
+__all__ = ["Writer"]
+
+_HISTORY_INSERT = (
+    "INSERT INTO history (layer, record_id, version, action, author, at, batch_id, "
+    "note, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _now() -> str:
+    # GeoPackage DATETIME format: ISO 8601 in UTC with milliseconds and 'Z'.
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _not_found(conn: sqlite3.Connection, layer: Layer, record_id: str) -> NotFoundError:
+    """No such record; one deleted outside the app says so and how to bring it back."""
+    last = conn.execute(
+        "SELECT action, author, at, batch_id FROM history WHERE layer = ? AND record_id = ? "
+        "ORDER BY fid DESC LIMIT 1",
+        (layer.name, record_id),
+    ).fetchone()
+    if last is None or last[0] != "delete":
+        return NotFoundError(f"nie ma wpisu {record_id} w warstwie „{layer.label}”")
+    return NotFoundError(
+        f"Wpis {record_id} w warstwie „{layer.label}” usunięto poza aplikacją "
+        f"({last[1]}, {last[2]}). Jest w historii i można go przywrócić: "
+        f"python -m mapping undo {last[3]}"
+    )
+
+
+class Writer:
+    """Record-level writes inside one open transaction (the ``Batch``)."""
+
+    def __init__(self, conn: sqlite3.Connection, author: str, batch_id: str, note: str):
+        self.conn = conn
+        self.author = author
+        self.batch_id = batch_id
+        self.note = note
+        self.changes = 0
+
+    # -- reading inside the transaction ----------------------------------
+    def current(self, layer: Layer, record_id: str) -> dict[str, Any]:
+        cols = ", ".join(quote(c) for c in column_names(layer))
+        geom = f", {GEOM}" if layer.geometry else ""
+        row = self.conn.execute(
+            f"SELECT {cols}{geom} FROM {quote(layer.name)} WHERE id = ?", (record_id,)
+        ).fetchone()
+        if row is None:
+            raise _not_found(self.conn, layer, record_id)
+        return row_to_record(layer, row)
+
+    def current_record(self, layer: str, record_id: str) -> dict[str, Any]:
+        """The record as it is inside this transaction."""
+        return self.current(get_layer(layer), record_id)
+
+    # -- the three writes --------------------------------------------------
+    def create(
+        self, layer: str, values: Mapping[str, Any], *, record_id: str | None = None
+    ) -> dict[str, Any]:
+        schema = get_layer(layer)
+        (record,) = self._new_records(schema, [values], [record_id])
+        self._insert_all(schema, [record])
+        return record
+
+    def create_many(self, layer: str, many: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """``create`` of each of ``many``, validated first and written in bulk.
+
+        The first invalid record raises (nothing of the call is written); the
+        history rows and records go in with one ``executemany`` each, history first.
+        """
+        schema = get_layer(layer)
+        records = self._new_records(schema, many, [None] * len(many))
+        self._insert_all(schema, records)
+        return records
+
+    def update(
+        self, layer: str, record_id: str, values: Mapping[str, Any], *, expected_version: int
+    ) -> dict[str, Any]:
+        schema = get_layer(layer)
+        before = self._checked(schema, record_id, expected_version)
+        changes = clean_record(schema, values, partial=True)
+        if "geometry" in values:
+            changes["geometry"] = _fit_geometry(schema, values["geometry"])
+        after = {**before, **changes}
+        return self._write(schema, before, after, "update")
+
+    def archive(self, layer: str, record_id: str, *, expected_version: int) -> dict[str, Any]:
+        schema = get_layer(layer)
+        before = self._checked(schema, record_id, expected_version)
+        if before["archived_at"]:
+            return before
+        return self._write(schema, before, {**before, "archived_at": _now()}, "archive")
+
+    def unarchive(self, layer: str, record_id: str, *, expected_version: int) -> dict[str, Any]:
+        schema = get_layer(layer)
+        before = self._checked(schema, record_id, expected_version)
+        return self._write(schema, before, {**before, "archived_at": None}, "unarchive")
+
+    def put_state(
+        self,
+        layer: str,
+        record_id: str,
+        state: Mapping[str, Any],
+        action: str,
+        *,
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
+        """Make a stored snapshot current again (restore and undo), also of a deleted record.
+
+        With ``expected_version``, a record changed since then is a ``ConflictError``.
+        """
+        schema = get_layer(layer)
+        before = self._find(schema, record_id)
+        if before is None:  # deleted outside the app: insert it again, versions go on
+            return self._reinsert(schema, record_id, state, action)
+        if expected_version is not None and before["version"] != expected_version:
+            raise _conflict_error(schema, before, expected_version)
+        keep = ("id", "version", "created_at", "updated_at", "author")
+        after = {**dict(state), **{k: before[k] for k in keep}}
+        return self._write(schema, before, after, action)
+
+    # -- internals -----------------------------------------------------------
+    def _find(self, schema: Layer, record_id: str) -> dict[str, Any] | None:
+        try:
+            return self.current(schema, record_id)
+        except NotFoundError:
+            return None
+
+    def _new_records(
+        self,
+        schema: Layer,
+        many: Sequence[Mapping[str, Any]],
+        record_ids: Sequence[str | None],
+    ) -> list[dict[str, Any]]:
+        """Validated records with their system fields; an id already taken is an error."""
+        now = _now()
+        cleaned = clean_records(schema, many)
+        geometries = fit_geometries(schema, [values.get("geometry") for values in many])
+        fresh = os.urandom(6 * len(many)).hex()  # 12 random hex digits each, as uuid4's
+        records = [
+            {
+                "id": record_id or fresh[12 * n : 12 * n + 12],
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+                "author": self.author,
+                "archived_at": None,
+                **values,
+                "geometry": geometry,
+            }
+            for n, (values, geometry, record_id) in enumerate(
+                zip(cleaned, geometries, record_ids, strict=True)
+            )
+        ]
+        ids = [r["id"] for r in records]
+        taken = {i for i in ids if ids.count(i) > 1} if len(set(ids)) < len(ids) else set()
+        for start in range(0, len(ids), 500):  # SQLite's limit on parameters of one query
+            chunk = ids[start : start + 500]
+            taken.update(
+                row[0]
+                for row in self.conn.execute(
+                    f"SELECT id FROM {quote(schema.name)} "
+                    f"WHERE id IN ({', '.join('?' for _ in chunk)})",
+                    chunk,
+                )
+            )
+        if taken:
+            first = next(i for i in ids if i in taken)
+            raise MapError(f"wpis o identyfikatorze {first} już istnieje", field="id")
+        return records
+
+    def _insert_all(self, schema: Layer, records: Sequence[Mapping[str, Any]]) -> None:
+        """History rows, then the records they describe (the triggers' contract)."""
+        if not records:
+            return
+        cols = [*column_names(schema), *([GEOM] if schema.geometry else [])]
+        # Column by column: a list field encoded, the geometries all at once.
+        values = [[r.get(f.name) for r in records] for f in SYSTEM_FIELDS]
+        for name, listed in field_kinds(schema):
+            column = [r.get(name) for r in records]
+            values.append([encode_list(v) for v in column] if listed else column)
+        if schema.geometry:
+            values.append(encode_geometries([r["geometry"] for r in records], SRS_ID))
+        rows = list(zip(*values, strict=True))
+        history = [
+            (schema.name, r["id"], r["version"], "create", self.author, r["updated_at"],
+             self.batch_id, self.note, None, after)
+            for r, after in zip(records, snapshots(records), strict=True)
+        ]  # fmt: skip
+        self.conn.execute("SAVEPOINT mapa_write")
+        try:
+            self.conn.executemany(_HISTORY_INSERT, history)
+            self.conn.executemany(
+                f"INSERT INTO {quote(schema.name)} ({', '.join(map(quote, cols))}) "
+                f"VALUES ({', '.join('?' for _ in cols)})",
+                rows,
+            )
+        except BaseException:
+            self.conn.execute("ROLLBACK TO mapa_write")
+            self.conn.execute("RELEASE mapa_write")
+            raise
+        self.conn.execute("RELEASE mapa_write")
+        self.changes += len(records)
+
+    def _insert(self, schema: Layer, record: Mapping[str, Any]) -> None:
+        cols = [*column_names(schema), *([GEOM] if schema.geometry else [])]
+        marks = ", ".join("?" for _ in cols)
+        self.conn.execute(
+            f"INSERT INTO {quote(schema.name)} ({', '.join(map(quote, cols))}) VALUES ({marks})",
+            record_to_row(schema, record),
+        )
+
+    def _reinsert(
+        self, schema: Layer, record_id: str, state: Mapping[str, Any], action: str
+    ) -> dict[str, Any]:
+        """A record deleted outside the app, back from its snapshot as the next version."""
+        (last,) = self.conn.execute(
+            "SELECT COALESCE(MAX(version), 0) FROM history WHERE layer = ? AND record_id = ?",
+            (schema.name, record_id),
+        ).fetchone()
+        record = {
+            **dict(state),
+            "id": record_id,
+            "version": last + 1,
+            "updated_at": _now(),
+            "author": self.author,
+        }
+        record["created_at"] = state.get("created_at") or record["updated_at"]
+        with self._logged(schema.name, record_id, action, None, record):
+            self._insert(schema, record)
+        return record
+
+    def _checked(self, schema: Layer, record_id: str, expected_version: int) -> dict[str, Any]:
+        current = self.current(schema, record_id)
+        if current["version"] != expected_version:
+            raise _conflict_error(schema, current, expected_version)
+        return current
+
+    def _write(
+        self, schema: Layer, before: dict[str, Any], after: dict[str, Any], action: str
+    ) -> dict[str, Any]:
+        if _same(schema, before, after):
+            return before
+        after = {**after, "version": before["version"] + 1, "updated_at": _now()}
+        after["author"] = self.author
+        cols = [*column_names(schema), *([GEOM] if schema.geometry else [])]
+        assignments = ", ".join(f"{quote(c)} = ?" for c in cols)
+        with self._logged(schema.name, before["id"], action, before, after):
+            cursor = self.conn.execute(
+                f"UPDATE {quote(schema.name)} SET {assignments} WHERE id = ? AND version = ?",
+                (*record_to_row(schema, after), before["id"], before["version"]),
+            )
+            if cursor.rowcount != 1:  # a writer outside this transaction model got there first
+                raise ConflictError(
+                    "Wpis został zmieniony w międzyczasie; odśwież i spróbuj ponownie."
+                )
+        return after
+
+    @contextmanager
+    def _logged(
+        self,
+        layer: str,
+        record_id: str,
+        action: str,
+        before: Mapping[str, Any] | None,
+        after: Mapping[str, Any],
+    ) -> Iterator[None]:
+        """Write the history row, then (in the block) the row it describes.
+
+        In this order the file's triggers see the change recorded and do not
+        log it again; a savepoint takes the history row back if the write fails.
+        """
+        self.conn.execute("SAVEPOINT mapa_write")
+        try:
+            self._log(layer, record_id, action, before, after)
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK TO mapa_write")
+            self.conn.execute("RELEASE mapa_write")
+            raise
+        self.conn.execute("RELEASE mapa_write")
+        self.changes += 1
+
+    def _log(
+        self,
+        layer: str,
+        record_id: str,
+        action: str,
+        before: Mapping[str, Any] | None,
+        after: Mapping[str, Any],
+    ) -> None:
+        self.conn.execute(
+            _HISTORY_INSERT,
+            (
+                layer,
+                record_id,
+                after["version"],
+                action,
+                self.author,
+                after["updated_at"],
+                self.batch_id,
+                self.note,
+                None if before is None else _snapshot(before),
+                _snapshot(after),
+            ),
+        )
