@@ -22,36 +22,47 @@ The report is written for whoever receives it (the city, a funder), not
 about the app: sections are those of a partnership's yearly report — who we
 are, aims, meetings, actions, effects, needs, plans — and say nothing of
 "the map" or of how the numbers were gathered.
+
+The parts themselves (tables, partnerships, actions, ``ReportContent``) are
+in ``mapping.report.parts``, how one value prints in ``mapping.report.cells``;
+they are importable from here too.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from enum import Enum
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
 from mapping.areas import area_key, area_keys
 from mapping.errors import MapError
-from mapping.export.about import SAMPLE_NOTE, format_day
+from mapping.export.about import SAMPLE_NOTE
 from mapping.export.request import EXPORT_AUDIENCES
 from mapping.export.selection import PERSON_KIND, audience_records
 from mapping.frames import decode_list
 from mapping.meeting import is_open_meeting
-from mapping.partnership import (
-    composition,
-    composition_sentence,
-    find_partnership,
-    members_table,
-    partnership_districts,
-)
+from mapping.partnership import find_partnership, partnership_districts
 from mapping.plural import Forms, with_count
+from mapping.report.cells import as_day, as_text, total
+from mapping.report.parts import (
+    NO_MEMBERS,
+    PARTICIPANT_FORMS,
+    ActionEntry,
+    PartnershipPart,
+    ReportContent,
+    Table,
+    action_entries,
+    actions_table,
+    by_date,
+    meetings_table,
+    needs_table,
+    partnership_part,
+    printable,
+)
 from mapping.report.picture import render_report_map
 from mapping.schema import (
     ACTIONS,
@@ -68,9 +79,9 @@ from mapping.seed import SEED_AUTHOR
 from mapping.store import Store
 from mapping.store.records import undone_batches
 from mapping.text import sort_key
-from mapping.validation import clean_text
 from mapping.webmap.tiles import OSM_CREDIT
 
+# The parts are re-exported: writers and callers import them from here.
 __all__ = [
     "NO_MEMBERS",
     "PARTICIPANT_FORMS",
@@ -82,192 +93,8 @@ __all__ = [
     "report_content",
 ]
 
-#: "uczestnik" is masculine-personal: "2 uczestników", like "5 uczestników".
-PARTICIPANT_FORMS = Forms("uczestnik", "uczestników", "uczestników")
 #: "raz" after numbers: "1 raz", "4 razy", "5 razy".
 TIMES_FORMS = Forms("raz", "razy", "razy")
-#: The one line a partnership without a member list gets (no empty table beside it).
-NO_MEMBERS = "Lista członków partnerstwa nie została jeszcze uzupełniona."
-_NO_VALUE = "—"
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table ready to print: headers, rows of text and an optional totals row."""
-
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    footer: tuple[str, ...] | None = None
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-
-@dataclass(frozen=True)
-class PartnershipPart:
-    """One partnership in the report: who it is and who is in it."""
-
-    name: str
-    districts: tuple[str, ...]
-    coordinator: str
-    signed_on: str
-    composition: dict[str, int]
-    sentence: str
-    members: Table
-    #: The partnership's own description ("who we are"), as recorded.
-    description: str = ""
-
-    def facts(self) -> list[tuple[str, str]]:
-        """(label, value) lines known about the partnership (blank ones left out)."""
-        facts = [
-            ("Obszar działania", ", ".join(self.districts)),
-            ("Koordynator", self.coordinator),
-            ("Data podpisania", self.signed_on),
-        ]
-        return [(label, value) for label, value in facts if value]
-
-
-@dataclass(frozen=True)
-class ActionEntry:
-    """One action as the report describes it: when, where, with whom, for how many, what."""
-
-    day: str
-    name: str
-    place: str
-    partners: str
-    participants: str
-    groups: str
-    description: str
-
-    def facts(self) -> list[tuple[str, str]]:
-        """(label, value) lines known about the action (blank ones left out)."""
-        facts = [
-            ("Miejsce", self.place),
-            ("Partnerzy", self.partners),
-            ("Uczestnicy", self.participants if self.participants != _NO_VALUE else ""),
-            ("Dla kogo", self.groups),
-        ]
-        return [(label, value) for label, value in facts if value]
-
-
-@dataclass(frozen=True)
-class ReportContent:
-    """Everything an annual report shows (see the module note for what counts).
-
-    Counts are plain numbers for tests and pages; tables are text for the
-    HTML and DOCX writers; ``map_png`` is None when nothing has a location.
-    """
-
-    city: str
-    year: int
-    title: str
-    subtitle: str
-    generated_on: date
-    partnerships: tuple[PartnershipPart, ...]
-    meetings: Table
-    meetings_count: int
-    meeting_participants: int
-    actions: Table
-    actions_count: int
-    action_participants: int
-    needs: Table
-    needs_count: int
-    needs_by_status: dict[str, int]
-    resources_added: int
-    resources_verified: int
-    plans: str
-    plans_meeting: str
-    map_png: bytes | None
-    map_note: str
-    notes: tuple[str, ...] = field(default=())
-    #: Who the file is for; the public version has no people and no team plans.
-    audience: Audience = Audience.PUBLIC
-    #: The sender on the letterhead (the partnership or its organisation) and its logo.
-    organisation: str = ""
-    logo: bytes | None = None
-    #: What the partnership works for, effects of the year, actions described.
-    aims: tuple[str, ...] = field(default=())
-    effects: tuple[str, ...] = field(default=())
-    action_entries: tuple[ActionEntry, ...] = field(default=())
-
-    @property
-    def shows_plans(self) -> bool:
-        """Whether the plans section belongs in this version (team only)."""
-        return self.audience.can_view(MEETINGS.field("plans").visibility)
-
-    @property
-    def audience_note(self) -> str:
-        """One line saying which version this is."""
-        if self.audience == Audience.PUBLIC:
-            return "Wersja publiczna: bez osób prywatnych i bez wewnętrznych planów zespołu."
-        return "Wersja dla zespołu partnerstwa: zawiera plany ze spotkań; nie publikować."
-
-    def key_numbers(self) -> list[tuple[str, str]]:
-        """(label, value) lines of the summary, in Polish, with the right plural forms.
-
-        A total of participants is given only when some record counted them:
-        "łącznie 0 uczestników" for meetings nobody counted would be untrue.
-        """
-
-        def counted(count: str, people: int, known: bool) -> str:
-            return f"{count}, łącznie {with_count(people, PARTICIPANT_FORMS)}" if known else count
-
-        return [
-            (
-                "Spotkania partnerstwa",
-                counted(
-                    with_count(self.meetings_count, MEETINGS.count_forms),
-                    self.meeting_participants,
-                    self.meetings.footer is None or self.meetings.footer[-1] != _NO_VALUE,
-                ),
-            ),
-            (
-                "Działania",
-                counted(
-                    with_count(self.actions_count, ACTIONS.count_forms),
-                    self.action_participants,
-                    self.actions.footer is None or self.actions.footer[-1] != _NO_VALUE,
-                ),
-            ),
-            ("Potrzeby zgłoszone w roku", with_count(self.needs_count, NEEDS.count_forms)),
-            (
-                "Nowo rozpoznane zasoby",
-                with_count(self.resources_added, RESOURCES.count_forms),
-            ),
-            (
-                "Zasoby z potwierdzoną ofertą",
-                with_count(self.resources_verified, RESOURCES.count_forms),
-            ),
-        ]
-
-    def status_table(self) -> Table:
-        """Needs of the year by their current status, with the total."""
-        rows = tuple((label, str(n)) for label, n in self.needs_by_status.items())
-        return Table(("Status", "Liczba potrzeb"), rows, ("Razem", str(self.needs_count)))
-
-
-def _printable_value(value: Any) -> Any:
-    if isinstance(value, str) and not isinstance(value, Enum):
-        return clean_text(value)
-    if isinstance(value, tuple):
-        return tuple(_printable_value(v) for v in value)
-    if isinstance(value, dict):
-        return {_printable_value(k): _printable_value(v) for k, v in value.items()}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return printable(value)
-    return value
-
-
-def printable(content: Any) -> Any:
-    """A report dataclass with control characters removed from every text in it.
-
-    Validation keeps them out of the store; a file written before that rule
-    may still hold a NUL or Word's U+000B, which the DOCX writer cannot store.
-    """
-    changes = {
-        f.name: _printable_value(getattr(content, f.name)) for f in dataclasses.fields(content)
-    }
-    return dataclasses.replace(content, **changes)
 
 
 @dataclass(frozen=True)
@@ -297,47 +124,8 @@ class _Scope:
     member_ids: frozenset[str]
 
 
-def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    return str(value).strip()
-
-
-def _day(value: Any) -> str:
-    """An ISO date as Poles write it (``14.10.2025``); blank when missing."""
-    text = _text(value)[:10]
-    try:
-        return format_day(date.fromisoformat(text))
-    except ValueError:
-        return text
-
-
-_MONTHS = ("styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",
-           "wrzesień", "październik", "listopad", "grudzień")  # fmt: skip
-
-
-def _when(record: pd.Series) -> str:
-    """A record's date as far as its source knows it: a day, "wrzesień 2015" or "2015"."""
-    source, text = _text(record.get("source")), _text(record.get("date"))[:10]
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return text
-    if DATE_YEAR_ONLY in source:
-        return str(day.year)
-    if DATE_MONTH_ONLY in source:
-        return f"{_MONTHS[day.month - 1]} {day.year}"
-    return format_day(day)
-
-
-def _number(value: Any) -> int | None:
-    if value is None or pd.isna(value):
-        return None
-    return int(value)
-
-
 def _years(values: pd.Series) -> pd.Series:
-    text = values.map(lambda v: _text(v)[:10] or None)
+    text = values.map(lambda v: as_text(v)[:10] or None)
     return pd.to_datetime(text, errors="coerce", format="ISO8601").dt.year
 
 
@@ -397,119 +185,12 @@ def _scoped(frames: _Frames, scope: _Scope) -> _Frames:
     )
 
 
-def _partnership_part(partnership: pd.Series, resources: pd.DataFrame) -> PartnershipPart:
-    counts = composition(partnership, resources)
-    table = members_table(partnership, resources)
-    return PartnershipPart(
-        name=_text(partnership["name"]),
-        districts=tuple(partnership_districts(partnership)),
-        coordinator=_text(partnership["coordinator"]),
-        signed_on=_day(partnership["signed_on"]),
-        composition=counts,
-        sentence=composition_sentence(counts) if counts else NO_MEMBERS,
-        members=Table(tuple(table.columns), tuple(tuple(r) for r in table.to_numpy())),
-        description=_text(partnership["description"]),
-    )
-
-
-def _participants_cell(value: Any) -> str:
-    number = _number(value)
-    return _NO_VALUE if number is None else str(number)
-
-
-def _total(values: pd.Series) -> int:
-    return int(sum(n for n in map(_number, values) if n is not None))
-
-
-def _total_cell(values: pd.Series) -> str:
-    """The total of a participants column; "—" when no row has a number."""
-    if all(_number(v) is None for v in values):
-        return _NO_VALUE
-    return str(_total(values))
-
-
-def _by_date(frame: pd.DataFrame, title: str) -> pd.DataFrame:
-    order = sorted(
-        frame.index,
-        key=lambda i: (_text(frame.at[i, "date"]), sort_key(_text(frame.at[i, title]))),
-    )
-    return frame.loc[order]
-
-
 def _held(meetings: pd.DataFrame) -> pd.DataFrame:
     """Meetings that took place: one still running on the projector is not reported yet."""
     if meetings.empty:
         return meetings
     running = [is_open_meeting(row) for row in meetings.to_dict("records")]
     return meetings[[not r for r in running]]
-
-
-def _meetings_table(meetings: pd.DataFrame) -> Table:
-    rows = tuple(
-        (
-            _when(m),
-            _text(m["title"]),
-            _text(m["place"]),
-            _participants_cell(m["participants"]),
-        )
-        for _, m in _by_date(meetings, "title").iterrows()
-    )
-    total = ("Razem", "", "", _total_cell(meetings["participants"]))
-    return Table(("Data", "Temat spotkania", "Miejsce", "Uczestnicy"), rows, total)
-
-
-def _actions_table(actions: pd.DataFrame, names: dict[str, str]) -> Table:
-    rows = []
-    for _, action in _by_date(actions, "name").iterrows():
-        partners = ", ".join(names.get(i, i) for i in decode_list(action["partners"]))
-        place = ", ".join(p for p in (_text(action["place"]), _text(action["district"])) if p)
-        rows.append(
-            (
-                _when(action),
-                _text(action["name"]),
-                place,
-                partners,
-                _participants_cell(action["participants"]),
-            )
-        )
-    total = ("Razem", "", "", "", _total_cell(actions["participants"]))
-    return Table(("Data", "Działanie", "Miejsce", "Partnerzy", "Uczestnicy"), tuple(rows), total)
-
-
-def _action_entries(actions: pd.DataFrame, names: dict[str, str]) -> tuple[ActionEntry, ...]:
-    groups = ACTIONS.field("target_groups")
-    entries = []
-    for _, action in _by_date(actions, "name").iterrows():
-        place = ", ".join(p for p in (_text(action["place"]), _text(action["district"])) if p)
-        entries.append(
-            ActionEntry(
-                day=_when(action),
-                name=_text(action["name"]),
-                place=place,
-                partners=", ".join(names.get(i, i) for i in decode_list(action["partners"])),
-                participants=_participants_cell(action["participants"]),
-                groups=", ".join(
-                    groups.choice_label(g) for g in decode_list(action["target_groups"])
-                ),
-                description=_text(action["description"]),
-            )
-        )
-    return tuple(entries)
-
-
-def _needs_table(needs: pd.DataFrame) -> Table:
-    status, category = NEEDS.field("status"), NEEDS.field("category")
-    rows = tuple(
-        (
-            _day(n["reported_on"] or n["created_at"]),
-            _text(n["title"]),
-            _text(n["district"]),
-            category.choice_label(_text(n["category"])),
-            status.choice_label(_text(n["status"])),
-        )
-        for _, n in needs.sort_values("reported_on", na_position="last").iterrows()
-    )
-    return Table(("Zgłoszono", "Potrzeba", "Dzielnica", "Kategoria", "Status"), rows)
 
 
 def _needs_of_year(needs: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -558,11 +239,11 @@ def _scope_resource_ids(store: Store, city: str, scope: _Scope) -> set[str] | No
 
 def _plans(meetings: pd.DataFrame) -> tuple[str, str]:
     """Plans from the year's last meeting that recorded any, and that meeting."""
-    with_plans = meetings[meetings["plans"].map(_text).astype(bool).to_numpy()]
+    with_plans = meetings[meetings["plans"].map(as_text).astype(bool).to_numpy()]
     if with_plans.empty:
         return "", ""
-    last = _by_date(with_plans, "title").iloc[-1]
-    return _text(last["plans"]), f"{_day(last['date'])} — {_text(last['title'])}"
+    last = by_date(with_plans, "title").iloc[-1]
+    return as_text(last["plans"]), f"{as_day(last['date'])} — {as_text(last['title'])}"
 
 
 def _has_samples(*frames: pd.DataFrame) -> bool:
@@ -570,7 +251,7 @@ def _has_samples(*frames: pd.DataFrame) -> bool:
 
 
 def _titles(needs: pd.DataFrame, limit: int = 8) -> str:
-    titles = sorted((_text(t) for t in needs["title"]), key=sort_key)
+    titles = sorted((as_text(t) for t in needs["title"]), key=sort_key)
     shown = ", ".join(titles[:limit])
     return shown if len(titles) <= limit else f"{shown} i {len(titles) - limit} innych"
 
@@ -615,7 +296,7 @@ def _effects(
     if not actions.empty:
         lines.append(
             f"Działania: {with_count(len(actions), ACTIONS.count_forms)}, łącznie "
-            f"{with_count(_total(actions['participants']), PARTICIPANT_FORMS)}."
+            f"{with_count(total(actions['participants']), PARTICIPANT_FORMS)}."
         )
     answered = _answered(needs, actions)
     if not answered.empty:
@@ -645,11 +326,11 @@ def _base_source(source: str) -> str:
 def _source_notes(*frames: pd.DataFrame) -> list[str]:
     """Where the year's records come from, when they were taken from a document."""
     sources = {
-        _base_source(_text(v))
+        _base_source(as_text(v))
         for f in frames
         if not f.empty
         for v in f["source"]
-        if _text(v) and _text(v) != SAMPLE_SOURCE
+        if as_text(v) and as_text(v) != SAMPLE_SOURCE
     }
     if not sources:
         return []
@@ -666,7 +347,7 @@ _BOUNDARY_CREDITS = (
 def _map_credit(areas: pd.DataFrame) -> str:
     """The attribution of the located areas' sources ("© OpenStreetMap contributors…")."""
     located = areas[areas.geometry.notna().to_numpy()] if "geometry" in areas else areas
-    sources = " ".join(_text(v) for v in located["source"]) if not located.empty else ""
+    sources = " ".join(as_text(v) for v in located["source"]) if not located.empty else ""
     return "; ".join(credit for marker, credit in _BOUNDARY_CREDITS if marker in sources)
 
 
@@ -720,7 +401,7 @@ def report_content(
     meetings = _held(_in_year(frames.meetings, "date", year))
     actions = _in_year(frames.actions, "date", year)
     needs = _needs_of_year(frames.needs, year)
-    names = dict(zip(every.resources["id"], every.resources["name"].map(_text), strict=True))
+    names = dict(zip(every.resources["id"], every.resources["name"].map(as_text), strict=True))
     team_plans = audience.can_view(MEETINGS.field("plans").visibility)
     plans, plans_meeting = _plans(meetings) if team_plans else ("", "")
     highlight = list(scope.districts) or [
@@ -744,15 +425,15 @@ def report_content(
         subtitle=f"{single} — {city}" if single else f"{city} — wszystkie partnerstwa",
         generated_on=today or date.today(),
         partnerships=tuple(
-            _partnership_part(p, every.resources) for _, p in scope.partnerships.iterrows()
+            partnership_part(p, every.resources) for _, p in scope.partnerships.iterrows()
         ),
-        meetings=_meetings_table(meetings),
+        meetings=meetings_table(meetings),
         meetings_count=len(meetings),
-        meeting_participants=_total(meetings["participants"]),
-        actions=_actions_table(actions, names),
+        meeting_participants=total(meetings["participants"]),
+        actions=actions_table(actions, names),
         actions_count=len(actions),
-        action_participants=_total(actions["participants"]),
-        needs=_needs_table(needs),
+        action_participants=total(actions["participants"]),
+        needs=needs_table(needs),
         needs_count=len(needs),
         needs_by_status=_status_counts(needs),
         resources_added=resources_added,
@@ -763,11 +444,11 @@ def report_content(
         map_note=credit if picture else "",
         notes=tuple(notes),
         audience=audience,
-        organisation=_text(single) if organisation is None else organisation.strip(),
+        organisation=as_text(single) if organisation is None else organisation.strip(),
         logo=logo,
         aims=_aims(frames.needs, actions),
         effects=_effects(
             scope.single, meetings, actions, needs, (resources_added, resources_verified)
         ),
-        action_entries=_action_entries(actions, names),
+        action_entries=action_entries(actions, names),
     )

@@ -33,7 +33,6 @@ from mapping.analysis.matching import is_verified
 from mapping.areas import KIND_ORDER
 from mapping.schema import (
     AREAS,
-    CATEGORIES,
     SAMPLE_SOURCE,
     AreaKind,
     Audience,
@@ -45,13 +44,8 @@ from mapping.schema import (
 from mapping.webmap.assets import AssetMode, figure_of, make_offline
 from mapping.webmap.classes import Classification, classify, format_number
 from mapping.webmap.layers import DeferredLayerControl, MapRuntime, RecordLayer
-from mapping.webmap.legend import (
-    DATA_SOURCES,
-    Legend,
-    LegendItem,
-    LegendSection,
-    attribution_html,
-)
+from mapping.webmap.legend import DATA_SOURCES, LegendItem, attribution_html
+from mapping.webmap.legend_rows import LegendParts
 from mapping.webmap.packing import LayerData, pack_layer, shipped_fields
 from mapping.webmap.settings import (
     AreaStyle,
@@ -65,12 +59,15 @@ from mapping.webmap.styles import (
     CATEGORY_COLORS,
     LAYER_COLORS,
     LAYER_SHAPES,
+    NEED_STROKE,
     NO_DATA_COLOR,
     OTHER_COLOR,
+    POINT_STROKE,
     RESOURCE_KIND_SHAPES,
+    STALE_COLOR,
+    STALE_DASH,
     STANDARD,
     MapStyle,
-    area_legend,
     area_styles,
 )
 from mapping.webmap.tiles import TILES, TileChoice
@@ -103,14 +100,9 @@ _CLUSTER_OPTIONS = {
     "disableClusteringAtZoom": 16,
 }
 _MIN_ZOOM = 8
-_STALE_COLOR = "#444444"
-_STALE_DASH = "3 2"
-_POINT_STROKE = "#1a1a1a"
-_NEED_STROKE = "#000000"
 _FRESHNESS_FIELD = "last_verified"
 _POLAND_CENTER = (52.1, 19.4)
 _POLAND_ZOOM = _MIN_ZOOM
-_SYMBOL_LABELS = {"needs": "potrzeba", "actions": "działanie"}
 
 
 def stale_mask(frame: pd.DataFrame, stale_days: int = 365, today: date | None = None) -> pd.Series:
@@ -190,7 +182,7 @@ def build_map(  # noqa: PLR0913 - keyword options of one screen, each with a def
     settings = MapSettings.for_style(style, title=title, attribution=attribution_html(sources))
     m.add_child(MapRuntime(settings))
     _add_tiles(m, tiles)
-    legend = _LegendParts()
+    legend = LegendParts()
     bounds: list[list[list[float]]] = []
     area_bounds = _add_areas(m, areas, audience, indicator, indicator_label, focus, style, legend)
     bounds.extend(area_bounds.values())
@@ -269,7 +261,7 @@ def _add_areas(
     indicator_label: tuple[str, str] | None,
     focus: str | None,
     style: MapStyle,
-    legend: _LegendParts,
+    legend: LegendParts,
 ) -> dict[str, list[list[float]]]:
     """Draw areas with polygons; return their bounds ("all", and "focus" if drawn)."""
     placed = _placed(areas)
@@ -401,7 +393,7 @@ def _symbols(key: str, style: MapStyle) -> dict[str, Any]:
         "color": LAYER_COLORS.get(key, OTHER_COLOR),
         "shape": LAYER_SHAPES.get(key, "circle"),
         "shapes": RESOURCE_KIND_SHAPES if key == "resources" else {},
-        "stroke": _NEED_STROKE if is_need else _POINT_STROKE,
+        "stroke": NEED_STROKE if is_need else POINT_STROKE,
         "weight": style.point_weight * (2.2 if is_need else 1),
         "radius": style.point_radius * (1.15 if is_need else 1),
     }
@@ -431,8 +423,8 @@ def _base_settings(
         freshness=_FRESHNESS_FIELD if _FRESHNESS_FIELD in names else None,
         show_id=audience == Audience.EDITOR,
         has_shapes=data.has_shapes,
-        stale_color=_STALE_COLOR,
-        stale_dash=_STALE_DASH,
+        stale_color=STALE_COLOR,
+        stale_dash=STALE_DASH,
         line_weight=style.line_weight,
         label_min_zoom=style.label_min_zoom,
         popup_width=style.popup_width,
@@ -508,110 +500,3 @@ def _records_in_district(
         if len(rows):
             found.append(_frame_bounds(rows))
     return _union(found)
-
-
-# --- legend --------------------------------------------------------------------
-
-
-class _LegendParts:
-    """Collects legend rows while layers are added."""
-
-    def __init__(self) -> None:
-        self.categories: set[str] = set()
-        self.symbols: list[LegendItem] = []
-        self.areas: list[LegendItem] = []
-        self.classes: LegendSection | None = None
-        self.notes: list[str] = []
-        self.stale = False
-        self.stale_days = 365
-
-    def add_records(
-        self,
-        key: str,
-        frame: gpd.GeoDataFrame,
-        data: LayerData,
-        stale: pd.Series,
-        stale_days: int,
-    ) -> None:
-        layer = get_layer(key)
-        placed = _placed(frame)
-        if "category" in frame.columns:
-            self.categories |= _distinct(frame["category"][placed])
-        kinds = None
-        if key == "resources" and "kind" in frame.columns:
-            kinds = _distinct(frame["kind"][placed])
-        if placed.any():
-            self.symbols.extend(_layer_symbols(key, layer, kinds))
-        if bool((stale.to_numpy() & placed).any()):
-            self.stale, self.stale_days = True, stale_days
-        if data.unplaced:
-            self.notes.append(
-                f"{layer.label}: {format_number(data.unplaced)} bez lokalizacji (poza mapą)."
-            )
-
-    def add_classes(self, label: str, unit: str, classes: Classification) -> None:
-        items = [
-            LegendItem(text, "box", color, "#3a3a3a", 0.8)
-            for text, color in zip(classes.labels, classes.colors, strict=True)
-        ]
-        if classes.missing:
-            items.append(LegendItem("brak danych", "box", NO_DATA_COLOR, "#3a3a3a", 0.8))
-        # "Zasoby na 1000 mieszkańców" already says its unit; don't repeat it.
-        repeated = unit in ("", "udział", "liczba") or unit in label
-        shown_unit = "" if repeated else f" [{unit}]"
-        self.classes = LegendSection(f"{label}{shown_unit}", tuple(items))
-
-    def add_areas(self, kinds: pd.Series, style: MapStyle) -> None:
-        """Rows for the area kinds present (codes), drawn as on the map."""
-        self.areas.extend(area_legend(kinds.dropna(), style))
-
-    def element(self) -> Legend:
-        categories = [
-            LegendItem(c.label, "circle", CATEGORY_COLORS.get(c.code, OTHER_COLOR), _POINT_STROKE)
-            for c in CATEGORIES
-            if c.code in self.categories
-        ]
-        symbols = list(self.symbols)
-        if self.stale:
-            symbols.append(
-                LegendItem(
-                    f"nieaktualny (weryfikacja ponad {self.stale_days} dni temu lub brak)",
-                    "circle",
-                    "#e0e0e0",
-                    _STALE_COLOR,
-                    1.5,
-                    dash="2 2",
-                )
-            )
-        sections = [
-            LegendSection("Kategorie", tuple(categories)),
-            LegendSection("Symbole", tuple(symbols)),
-            LegendSection("Obszary", tuple(self.areas)),
-        ]
-        if self.classes is not None:
-            sections.append(self.classes)
-        return Legend(sections, self.notes)
-
-
-def _distinct(values: pd.Series) -> set[str]:
-    return {str(v) for v in values.dropna().unique().tolist()}
-
-
-def _layer_symbols(key: str, layer: Layer, kinds: set[str] | None) -> list[LegendItem]:
-    """Legend rows for a layer's marker shapes (resources: one per shape of kinds present)."""
-    shape = LAYER_SHAPES.get(key, "circle")
-    if kinds is None:
-        stroke, weight = (_NEED_STROKE, 2.2) if shape == "diamond" else (_POINT_STROKE, 1.2)
-        label = _SYMBOL_LABELS.get(key, layer.label.lower())
-        return [LegendItem(label, shape, "#ffffff", stroke, weight)]
-    kind_field = layer.field("kind")
-    by_shape: dict[str, list[str]] = {}
-    for code in kind_field.codes:
-        if code in kinds:
-            by_shape.setdefault(RESOURCE_KIND_SHAPES.get(code, "circle"), []).append(
-                kind_field.choice_label(code)
-            )
-    return [
-        LegendItem(f"zasób: {', '.join(labels)}", shape, "#ffffff", _POINT_STROKE)
-        for shape, labels in by_shape.items()
-    ]

@@ -23,10 +23,14 @@ __all__ = [
     "CHOROPLETH_COLORS",
     "LAYER_COLORS",
     "LAYER_SHAPES",
+    "NEED_STROKE",
     "NO_DATA_COLOR",
     "OTHER_COLOR",
+    "POINT_STROKE",
     "PROJECTOR",
     "RESOURCE_KIND_SHAPES",
+    "STALE_COLOR",
+    "STALE_DASH",
     "STANDARD",
     "STYLES",
     "MapStyle",
@@ -68,6 +72,12 @@ RESOURCE_KIND_SHAPES: dict[str, str] = {
 #: no category).
 LAYER_SHAPES: dict[str, str] = {"resources": "circle", "needs": "diamond", "actions": "triangle"}
 LAYER_COLORS: dict[str, str] = {"resources": "#0072B2", "needs": "#D55E00", "actions": "#332288"}
+#: Marker outlines: needs get a black, heavier one (see ``build_map``), stale
+#: records a dark grey dashed one.
+POINT_STROKE = "#1a1a1a"
+NEED_STROKE = "#000000"
+STALE_COLOR = "#444444"
+STALE_DASH = "3 2"
 
 #: ColorBrewer YlGnBu, by number of classes (1–5).
 _YLGNBU = {
