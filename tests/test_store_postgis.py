@@ -136,3 +136,14 @@ def test_a_read_inside_an_open_batch_sees_only_committed_data(store):
         batch.create("resources", resource_values(name="W trakcie"))
         assert store.read_layer("resources").empty  # its own transaction, as in a file
     assert list(store.read_layer("resources")["name"]) == ["W trakcie"]
+
+
+def test_a_client_cannot_switch_history_off_on_a_map_that_has_one(store, qgis):
+    """``mapa.copying`` fills an empty map; set by QGIS or psql later, it changes nothing."""
+    record = store.create("resources", resource_values(), author="Ala")
+    qgis.execute("SET mapa.copying = 'on'")
+    qgis.execute("UPDATE resources SET name = 'Bez śladu?' WHERE id = %s", (record["id"],))
+    qgis.execute("DELETE FROM resources WHERE id = %s", (record["id"],))
+    history = store.history("resources", record["id"])
+    assert list(history["action"]) == ["delete", "update", "create"]
+    assert store.restore("resources", record["id"], 2, author="Ala")["name"] == "Bez śladu?"

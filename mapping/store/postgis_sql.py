@@ -16,7 +16,8 @@ The app says who changes what through transaction-local settings
 (``mapa.author``, ``mapa.batch_id``, ``mapa.note``, ``mapa.now``,
 ``mapa.action``); without them the change is recorded as made outside the app,
 under the session's ``application_name``.  ``mapa.copying = on`` (used only by
-``python -m mapping copy``) stores rows and history exactly as given.
+``python -m mapping copy``) stores rows and history exactly as given — into a
+map without history only, so no client can switch the history off.
 """
 
 from __future__ import annotations
@@ -106,8 +107,11 @@ CREATE FUNCTION mapa_note() RETURNS text LANGUAGE sql STABLE AS $$
   SELECT CASE WHEN mapa_in_app() THEN coalesce(current_setting('mapa.note', true), '')
     ELSE 'zmiana poza aplikacją' END $$;
 
-CREATE FUNCTION mapa_copying() RETURNS boolean LANGUAGE sql STABLE AS
-$$ SELECT coalesce(current_setting('mapa.copying', true), '') = 'on' $$;
+-- Any client may set mapa.copying; it is honoured only while the map has no history yet
+-- (a copy fills an empty map, records before history), so it cannot hide an edit.
+CREATE FUNCTION mapa_copying() RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT CASE WHEN coalesce(current_setting('mapa.copying', true), '') = 'on'
+    THEN NOT EXISTS (SELECT 1 FROM history) ELSE false END $$;
 
 CREATE FUNCTION mapa_stamp() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 DECLARE
