@@ -208,9 +208,10 @@ def start_meeting(
         "partnership": [partnership_id] if partnership_id else [],
         "source": MEETING_MODE_SOURCE,
     }
-    # The check runs under the write lock the batch holds, so two laptops
-    # starting the same partnership's meeting at once cannot both succeed.
+    # The check runs while the batch holds the city's meetings key, so two
+    # laptops starting the same partnership's meeting at once cannot both succeed.
     with store.batch(author) as batch:
+        batch.serialise(f"open meeting: {city}")
         key = partnership_id or ""
         for running in open_meetings(store, city).to_dict("records"):
             if _partnership_key(running) != key:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from shapely.geometry import Point, box
 
+from mapping import meeting as meeting_module
 from mapping.errors import ConflictError, MapError
 from mapping.meeting import (
     SLIDES,
@@ -311,3 +314,43 @@ def test_projector_map_has_quiet_districts_a_folded_layer_list_and_a_remembered_
     html = built.map.get_root().render()
     assert '"collapsed": true' in html
     assert f'"remember":"{LEGEND_STORAGE_KEY}"' in html
+
+
+def test_two_laptops_starting_one_partnerships_meeting_at_once_start_it_once(
+    each_store, monkeypatch
+):
+    """The "one open meeting" check is held against a start racing it, on both backends."""
+    pship = each_store.create(
+        "partnerships", {"name": "Partnerstwo Stogi", "city": "Gdańsk"}, author="test"
+    )
+    both_read = threading.Barrier(2)
+    read = meeting_module.open_meetings
+
+    def read_then_wait_for_the_other(store, city):
+        found = read(store, city)
+        try:  # without the lock both laptops get here before either writes
+            both_read.wait(timeout=3)
+        except threading.BrokenBarrierError:
+            pass  # the other laptop waits for this one's commit: the lock holds
+        return found
+
+    monkeypatch.setattr(meeting_module, "open_meetings", read_then_wait_for_the_other)
+    outcomes: list[str] = []
+
+    def start(who: str) -> None:
+        try:
+            start_meeting(
+                each_store, city="Gdańsk", partnership_id=pship["id"], title=f"Spotkanie {who}",
+                date="2026-12-04", author=who,
+            )  # fmt: skip
+            outcomes.append("started")
+        except MapError:
+            outcomes.append("refused")
+
+    laptops = [threading.Thread(target=start, args=(who,)) for who in ("Ala", "Ola")]
+    for laptop in laptops:
+        laptop.start()
+    for laptop in laptops:
+        laptop.join()
+    assert sorted(outcomes) == ["refused", "started"]
+    assert len(open_meetings(each_store, "Gdańsk")) == 1

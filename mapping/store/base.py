@@ -36,6 +36,15 @@ class Batch(Protocol):
         """The record as it is inside this transaction."""
         ...
 
+    def serialise(self, key: str) -> None:
+        """Hold ``key`` until the batch ends: batches that hold the same key run one by one.
+
+        For a check that reads the store and then writes ("this partnership has
+        no open meeting, so start one"): two batches checking at once would both
+        pass.  Reads made after this call see what the batch before committed.
+        """
+        ...
+
     def create(
         self, layer: str, values: Mapping[str, Any], *, record_id: str | None = None
     ) -> dict[str, Any]:

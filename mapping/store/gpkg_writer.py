@@ -84,6 +84,9 @@ class Writer:
             raise _not_found(self.conn, layer, record_id)
         return row_to_record(layer, row)
 
+    def serialise(self, key: str) -> None:
+        """Nothing to take: ``BEGIN IMMEDIATE`` already holds the file's one write lock."""
+
     def current_record(self, layer: str, record_id: str) -> dict[str, Any]:
         """The record as it is inside this transaction."""
         return self.current(get_layer(layer), record_id)

@@ -41,6 +41,10 @@ class Writer:
             raise NotFoundError(f"nie ma wpisu {record_id} w warstwie „{layer.label}”")
         return found
 
+    def serialise(self, key: str) -> None:
+        """A transaction-level advisory lock on ``key`` (released at commit or rollback)."""
+        self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
+
     def current_record(self, layer: str, record_id: str) -> dict[str, Any]:
         """The record as it is inside this transaction."""
         return self.current(get_layer(layer), record_id)
