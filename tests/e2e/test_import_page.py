@@ -95,8 +95,9 @@ def test_own_workbook_with_one_correction_updates_that_record_only(
     path.write_bytes(export(store, "xlsx", ExportRequest(CITY)).data)
     book = openpyxl.load_workbook(path)
     sheet = book["Zasoby"]
-    record_id = sheet["A2"].value
-    sheet["B2"] = "Nazwa poprawiona w Excelu"
+    headers = [c.value for c in sheet[1]]  # names first, the record's id last
+    record_id = sheet.cell(2, headers.index("id") + 1).value
+    sheet.cell(2, headers.index("Nazwa") + 1, "Nazwa poprawiona w Excelu")
     book.save(path)
     rows = sheet.max_row - 1
     before = store.get("resources", record_id)
