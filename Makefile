@@ -9,7 +9,7 @@ setup:
 
 run: setup
 	$(PY) -m mapping init
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+	$(PY) -m mapping.launch --server.port $(PORT) --server.headless true
 
 test: setup
 	bash scripts/install-test-system.sh
@@ -40,4 +40,4 @@ bench: setup
 serve: setup
 	$(PY) -m mapping init
 	$(PY) -m mapping users check
-	MAPA_TEAM=1 $(PY) -m streamlit run app.py --server.address 0.0.0.0 --server.port $(PORT) --server.headless true
+	MAPA_TEAM=1 $(PY) -m mapping.launch --server.address 0.0.0.0 --server.port $(PORT) --server.headless true

@@ -6,7 +6,7 @@ Usage::
 
 A temporary store gets the bundled data (``python -m mapping init``) plus
 ``--n`` synthetic resources and ``--n / 10`` needs in Gdańsk, written through
-the store API in one batch.  Then a real ``streamlit run app.py`` starts on a
+the store API in one batch.  Then the real app (``python -m mapping.launch``, what ``make run`` starts) on a
 free port over it (``MAPA_DB``) and headless Debian Chromium (every request
 that is not to localhost aborted, tiles answered with a blank tile) walks
 through the app as one visitor would:
@@ -176,7 +176,7 @@ def _free_port() -> int:
 
 @dataclass
 class Server:
-    """A running ``streamlit run app.py``."""
+    """The running app server."""
 
     url: str
     process: subprocess.Popen[bytes]
@@ -194,14 +194,16 @@ class Server:
 
 @contextmanager
 def running_app(store_path: Path, log: Path) -> Iterator[Server]:
-    """`streamlit run app.py` on a free port over ``store_path``; always stopped."""
+    """The app as ``make run`` starts it (``python -m mapping.launch``) on a free port
+    over ``store_path``; always stopped.  The first visit comes as soon as the
+    server answers, while it may still be loading the app's modules."""
     port = _free_port()
     env = {**os.environ, "MAPA_DB": str(store_path), "PYTHONPATH": str(REPO)}
     env.pop("MAPA_TEAM", None)
     with log.open("w") as out:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", "app.py",
+                sys.executable, "-m", "mapping.launch",
                 "--server.port", str(port), "--server.headless", "true",
                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
             ],

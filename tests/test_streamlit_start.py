@@ -1,4 +1,4 @@
-"""`streamlit run` with the app's settings sends nothing out of the machine.
+"""The app's server (``python -m mapping.launch``, as ``make run`` starts it) sends nothing out.
 
 Streamlit looks up the machine's public address at checkip.amazonaws.com
 when it listens on every interface (``make serve``), and would send usage
@@ -39,9 +39,8 @@ def hook(event, args):
         LOG.write(f"{{event}} {{address!r}}\\n")
 
 sys.addaudithook(hook)
-sys.argv = ["streamlit", "run", "app.py", *sys.argv[2:]]
-from streamlit.web.cli import main
-main()
+from mapping.launch import main  # what `make run` and `make serve` start
+main(sys.argv[2:])
 """
 
 

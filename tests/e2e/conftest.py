@@ -83,13 +83,19 @@ def init_store(store_path: Path, env: dict[str, str]) -> None:
 
 
 @contextmanager
-def running_app(store_path: Path, env: dict[str, str], log: Path) -> Iterator[Server]:
-    """`streamlit run app.py` on a free port of 127.0.0.1 over ``store_path``; always stopped."""
+def running_app(
+    store_path: Path, env: dict[str, str], log: Path, *, launcher: bool = False
+) -> Iterator[Server]:
+    """`streamlit run app.py` on a free port of 127.0.0.1 over ``store_path``; always stopped.
+
+    ``launcher`` starts it as ``make run`` does (``python -m mapping.launch``).
+    """
     port = _free_port()
+    start = ["mapping.launch"] if launcher else ["streamlit", "run", "app.py"]
     with log.open("w") as out:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", "app.py",
+                sys.executable, "-m", *start,
                 "--server.port", str(port), "--server.headless", "true",
                 "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
             ],

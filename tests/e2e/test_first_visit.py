@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.appdriver import TIMEOUT_MS, choose, go_to, script_run, wait_for_idle
+from tests.e2e.appdriver import (
+    TIMEOUT_MS,
+    choose,
+    expected_drawn,
+    go_to,
+    script_run,
+    wait_for_drawn,
+    wait_for_idle,
+)
 from tests.e2e.conftest import Server, app_env, init_store, running_app
 
 pytestmark = pytest.mark.browser
@@ -22,13 +30,15 @@ pytestmark = pytest.mark.browser
 OTHER_CITY = "Częstochowa"
 
 
-@pytest.fixture
-def fresh_server(tmp_path: Path) -> Iterator[Server]:
-    """A server nobody has visited yet: the test is its very first visit."""
+@pytest.fixture(params=["streamlit-run", "make-run"])
+def fresh_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
+    """A server nobody has visited yet (the test is its very first visit), started
+    by hand with ``streamlit run app.py`` and as ``make run`` starts it."""
     store_path = tmp_path / "mapa.gpkg"
     env = app_env(store_path)
     init_store(store_path, env)
-    with running_app(store_path, env, tmp_path / "streamlit.log") as running:
+    launcher = request.param == "make-run"
+    with running_app(store_path, env, tmp_path / "streamlit.log", launcher=launcher) as running:
         yield running
 
 
@@ -48,3 +58,4 @@ def test_first_visitor_of_a_fresh_server_keeps_the_city_chosen_in_the_sidebar(
     city = sidebar.get_by_role("combobox", name="Miasto", exact=True)
     expect(city).to_have_value(OTHER_CITY, timeout=TIMEOUT_MS)
     expect(page.get_by_text(f"{OTHER_CITY}: pokazano", exact=False)).to_be_visible()
+    wait_for_drawn(page, expected_drawn(fresh_server.store_path, OTHER_CITY))  # the map itself

@@ -1,0 +1,63 @@
+"""How ``make run`` and ``make serve`` start the app: ready before its first visitor.
+
+``python -m mapping.launch [streamlit options]`` is ``streamlit run app.py``
+with two things done in the server process:
+
+- the domain's modules and what they use (geopandas, folium, mapclassify with
+  scipy, matplotlib, altair…) are imported at start, beside the server's own
+  start: otherwise the first visitor's first page pays for them (about 4 s of
+  a cold first view here).  The Streamlit layer itself (``mapping.ui``) is
+  left to the first run: streamlit-folium declares its component at import,
+  which only works once the server runs;
+- Streamlit is told the app uses ``st.navigation``, so no session runs in its
+  old "pages directory" mode (``ui.leave_pages_folder_mode`` is the same fix
+  for a plain ``streamlit run app.py``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.web import cli
+
+__all__ = ["APP", "PRELOADED", "main"]
+
+#: The app's entry point, next to ``pages/``.
+APP = Path(__file__).resolve().parents[1] / "app.py"
+#: What the pages use, without Streamlit: imported while the server starts.
+PRELOADED = (
+    "mapping.webmap.citymap",
+    "mapping.webmap.meeting",
+    "mapping.webmap.picker",
+    "mapping.export",
+    "mapping.analysis",
+    "mapping.importing",
+    "mapping.meeting",
+    "mapping.partnership",
+    "mapping.report",
+    "altair",
+)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Start the Streamlit server on ``app.py`` with ``argv`` as its options."""
+    PagesManager.uses_pages_directory = False
+    # A visitor arriving before the imports end waits on Python's import lock
+    # for what is still loading, never imports anything twice.
+    threading.Thread(target=_preload, daemon=True, name="mapa-preload").start()
+    options = list(sys.argv[1:] if argv is None else argv)
+    cli.main(["run", str(APP), *options], prog_name="streamlit")
+
+
+def _preload() -> None:
+    for name in PRELOADED:
+        importlib.import_module(name)
+
+
+if __name__ == "__main__":
+    main()
