@@ -655,6 +655,12 @@
     if (!map.attributionControl) { map.attributionControl = L.control.attribution().addTo(map); }
     settings.attribution.forEach(function (html) { map.attributionControl.addAttribution(html); });
     L.control.scale({ imperial: false }).addTo(map);
+    // A container resized by its page (streamlit-folium sizes its iframe
+    // after the map is drawn) is a resize Leaflet may not hear of; the
+    // legend's corner and the labels depend on the size.
+    if (window.ResizeObserver) {
+      new window.ResizeObserver(function () { map.invalidateSize({ pan: false }); }).observe(box);
+    }
   };
   window.MAPA = M;
 })();

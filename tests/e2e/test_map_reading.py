@@ -16,7 +16,7 @@ from tests.e2e.appdriver import TIMEOUT_MS, expected_drawn, map_frame, wait_for_
 pytestmark = pytest.mark.browser
 
 CITY = "Gdańsk"
-RES = LAYERS["resources"].label
+RES, NEEDS = LAYERS["resources"].label, LAYERS["needs"].label
 #: Where screenshots go when MAPA_SCREENSHOTS names a folder (to look at them).
 SHOTS = os.environ.get("MAPA_SCREENSHOTS")
 VIEWPORTS = [{"width": 1280, "height": 720}, {"width": 1920, "height": 1080}]
@@ -154,7 +154,17 @@ def test_a_single_search_hit_is_zoomed_to_with_its_popup_open(page, server) -> N
     frame.wait_for_function("(z) => map_div.getZoom() > z", arg=before, timeout=TIMEOUT_MS)
 
     # A few hits are listed; picking one zooms to it and opens its popup.
-    frame.locator(".mapa-panel-search input").fill("biblioteka")
+    def hits(text: str) -> int:
+        drawn = expected_drawn(server.store_path, CITY, RecordFilter(text=text))
+        return drawn[RES] + drawn[NEEDS]
+
+    # A search a few records pass (the first two words of some name).
+    query = next(
+        q
+        for q in dict.fromkeys(" ".join(n.split()[:2]) for n in placed["name"])
+        if 2 <= hits(q) <= 8
+    )
+    frame.locator(".mapa-panel-search input").fill(query)
     hits = frame.locator(".mapa-panel-hits button")
     hits.first.wait_for(timeout=TIMEOUT_MS)
     picked = hits.nth(1).inner_text()
