@@ -98,6 +98,7 @@ def test_served_map_points_at_app_static() -> None:
     assert without_hash(srcs) == [
         f"{SERVED_PREFIX}/leaflet/leaflet.js",
         "/app/static/mapa/packed.js",
+        "/app/static/mapa/layout.js",
         "/app/static/mapa/runtime.js",
         f"{SERVED_PREFIX}/leaflet.markercluster/leaflet.markercluster.js",
     ]

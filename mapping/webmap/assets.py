@@ -146,6 +146,7 @@ _ASSETS: dict[str, _Asset] = {
     "markerclusterjs": _Asset("vendor/leaflet.markercluster/leaflet.markercluster.js", "js"),
     "leaflet_draw_js": _Asset("vendor/leaflet-draw/leaflet.draw.js", "js"),
     "mapa_packed": _Asset("mapa/packed.js", "js"),
+    "mapa_layout": _Asset("mapa/layout.js", "js"),
     "mapa_runtime": _Asset("mapa/runtime.js", "js"),
     "mapa_filters": _Asset("mapa/filters.js", "js"),
     "mapa_panel": _Asset("mapa/panel.js", "js"),

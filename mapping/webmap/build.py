@@ -426,7 +426,6 @@ def _base_settings(
         stale_color=STALE_COLOR,
         stale_dash=STALE_DASH,
         line_weight=style.line_weight,
-        label_min_zoom=style.label_min_zoom,
         popup_width=style.popup_width,
         no_data_color=NO_DATA_COLOR,
     )

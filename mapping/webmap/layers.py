@@ -51,7 +51,7 @@ __all__ = [
 ]
 
 #: Our files the runtime needs, in load order (after Leaflet).
-RUNTIME_JS = ("mapa_packed", "mapa_runtime")
+RUNTIME_JS = ("mapa_packed", "mapa_layout", "mapa_runtime")
 RUNTIME_CSS = ("mapa_runtime_css",)
 
 

@@ -3,7 +3,10 @@
 The legend is a Leaflet control drawn by the runtime (``MAPA.legend``) from a
 JSON description, so it works the same in an exported file and inside
 streamlit-folium's iframe, and every label is set as text.  It is a
-``<details>`` element: open by default, collapsible on small screens.
+``<details>`` element folding to a small "Legenda" tab, kept folded or open
+as the user left it (browser storage, ``STORAGE_KEY``); opened, it covers at
+most a seventh of the map (later sections fold) and sits in the corner where
+it covers the least of the city.
 """
 
 from __future__ import annotations
@@ -24,12 +27,16 @@ __all__ = [
     "CITY_SOURCES",
     "DATA_SOURCES",
     "OSM_ATTRIBUTION",
+    "STORAGE_KEY",
     "Legend",
     "LegendItem",
     "LegendSection",
     "attribution_html",
     "sources_for",
 ]
+
+#: The browser storage entry keeping every map's legend folded or open.
+STORAGE_KEY = "mapa-legend"
 
 #: Where the map's own data comes from (plain text).
 DATA_SOURCES: tuple[str, ...] = ("Otwarte Dane Gdańsk", "PRG © GUGiK")
@@ -61,7 +68,8 @@ class Legend(MacroElement):
 
     Parameters
     ----------
-    sections : groups of rows, top to bottom (empty sections are skipped)
+    sections : groups of rows, top to bottom (empty sections are skipped);
+        the first is the colour key, kept open when the others fold
     notes : short lines of text under the rows
     title : the summary line
     position : a Leaflet control corner
@@ -87,7 +95,9 @@ class Legend(MacroElement):
         self._name = "Legend"
         self.sections = [s for s in sections if s.items]
         self.notes = list(notes)
-        self.settings = LegendSettings(title, position, tuple(self.sections), tuple(self.notes))
+        self.settings = LegendSettings(
+            title, position, tuple(self.sections), tuple(self.notes), remember=STORAGE_KEY
+        )
         self.spec = settings_json(self.settings)
 
     def remembered_as(self, key: str) -> None:

@@ -109,13 +109,15 @@ class LegendParts:
                     dash="2 2",
                 )
             )
-        sections = [
+        # The shading's colour key first: it stays open when the legend
+        # folds its other sections to stay small (the panel also shows the
+        # categories' colours).
+        sections = [self.classes] if self.classes is not None else []
+        sections += [
             LegendSection("Kategorie", tuple(categories)),
             LegendSection("Symbole", tuple(symbols)),
             LegendSection("Obszary", tuple(self.areas)),
         ]
-        if self.classes is not None:
-            sections.append(self.classes)
         return Legend(sections, self.notes)
 
 

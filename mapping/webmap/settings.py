@@ -227,7 +227,6 @@ class LayerSettings:
     has_shapes : some features are lines or polygons
     stale_color, stale_dash : outline of stale records
     line_weight : outline width of lines and polygons
-    label_min_zoom : below this zoom area labels are hidden
     popup_width : maximal popup width (px)
     no_data_color : fill of a shaded area without a value
     colors : point fill by category code; ``color`` for the others
@@ -253,7 +252,6 @@ class LayerSettings:
     stale_color: str
     stale_dash: str
     line_weight: float
-    label_min_zoom: int
     popup_width: int
     no_data_color: str
     colors: Mapping[str, str] = field(default_factory=dict)
@@ -303,9 +301,12 @@ class LegendSection:
 class LegendSettings:
     """The legend control (``MAPA.legend``): a summary line, sections, notes.
 
+    The first section is the colour key: it stays open while later sections
+    fold to keep the legend small.  ``position`` is where it starts; the
+    runtime moves it to the corner where it covers the least of the areas.
     ``remember`` names the browser storage entry that keeps the legend folded
-    or open from one map to the next (the projector's slides), or None: open
-    on a tall map, folded on a small one.
+    or open from one map to the next, or None: open on a tall map, folded on
+    a small one.
     """
 
     title: str
@@ -355,4 +356,5 @@ class PanelSettings:
     all_label: str = "wszystkie"
     none_label: str = "żadne"
     shown: str = "pokazano"
+    hits_title: str = "Pokaż na mapie:"
     sources_title: str = "Źródła danych"

@@ -112,7 +112,6 @@ class MapStyle:
     point_radius : marker radius in pixels
     point_weight : marker outline width
     line_weight : district outline width
-    label_min_zoom : below this zoom district labels are hidden (they would overlap)
     popup_width : maximal popup width in pixels
     """
 
@@ -124,7 +123,6 @@ class MapStyle:
     point_radius: float = 5.0
     point_weight: float = 1.0
     line_weight: float = 1.5
-    label_min_zoom: int = 11
     popup_width: int = 320
 
 
@@ -139,7 +137,6 @@ PROJECTOR = MapStyle(
     point_radius=9.0,
     point_weight=2.0,
     line_weight=3.5,
-    label_min_zoom=12,
     popup_width=520,
 )
 STYLES: dict[str, MapStyle] = {s.name: s for s in (STANDARD, PROJECTOR)}

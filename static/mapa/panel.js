@@ -1,7 +1,8 @@
 /*
  * The filter panel of the one-file HTML export: category checkboxes and a
  * name (and address) search over the map's point layers, with "pokazano N z M"
- * per layer.  What a row must pass is decided by filters.js (MAPA_FILTERS);
+ * per layer; a search leaving a few records lists them, one is shown at once
+ * (zoomed to, its popup open).  What a row must pass is decided by filters.js (MAPA_FILTERS);
  * the layers are the ones runtime.js registered (map.mapaLayers).  All text
  * comes from PanelSettings (mapping/webmap/settings.py).  Plain ES5.
  */
@@ -48,6 +49,45 @@
     });
   };
 
+  // The rows the search leaves, at most ``max`` + 1 of them (enough to know
+  // there are more): {target, item, title} each.
+  Filter.prototype.hits = function (max) {
+    var found = [];
+    if (!this.needle) { return found; }
+    this.datasets.some(function (t) {
+      var titles = t.mapaTitles || (t.mapaTitles = t.mapa.column(t.mapa.cfg.title));
+      for (var i = 0; i < t.mapa.shown.length && found.length <= max; i++) {
+        if (t.mapa.shown[i]) {
+          found.push({ target: t, item: t.mapa.items[i], title: titles[i] || t.mapa.cfg.label });
+        }
+      }
+      return found.length > max;
+    });
+    return found;
+  };
+
+  // A search leaving a few rows lists them, a click shows one; a search
+  // leaving exactly one shows it at once (MAPA.focus: zoomed to, popup open).
+  var HITS = 8;
+  function hitList(map, filter, spec) {
+    var box = el("div", "mapa-panel-hits");
+    return {
+      node: box,
+      update: function (searched) {
+        box.textContent = "";
+        var hits = filter.hits(HITS);
+        if (!hits.length || hits.length > HITS) { return; }
+        box.appendChild(el("div", "mapa-panel-hits-title", spec.hitsTitle));
+        hits.forEach(function (hit) {
+          var button = box.appendChild(el("button", null, hit.title));
+          button.type = "button";
+          L.DomEvent.on(button, "click", function () { MAPA.focus(map, hit.target, hit.item); });
+        });
+        if (searched && hits.length === 1) { MAPA.focus(map, hits[0].target, hits[0].item); }
+      }
+    };
+  }
+
   function categoryList(filter, spec, update) {
     var box = el("fieldset", "mapa-panel-categories"), boxes = [];
     box.appendChild(el("legend", null, spec.categoriesTitle));
@@ -84,7 +124,7 @@
       timer = setTimeout(function () {
         filter.query = input.value;
         filter.needle = F.fold(input.value);
-        update();
+        update(true);
       }, 120);
     });
     return label;
@@ -106,9 +146,9 @@
       var body = box.appendChild(el("details"));
       body.open = map.getSize().y >= 500;
       body.appendChild(el("summary", null, spec.title));
-      var counts = el("ul", "mapa-panel-counts");
+      var counts = el("ul", "mapa-panel-counts"), hits = hitList(map, filter, spec);
       counts.setAttribute("aria-live", "polite");
-      function update() {
+      function update(searched) {
         counts.textContent = "";
         counts.setAttribute("data-query", filter.query);
         filter.apply().forEach(function (r) {
@@ -117,8 +157,10 @@
           li.setAttribute("data-shown", String(r[1]));
           li.setAttribute("data-total", String(r[2]));
         });
+        hits.update(searched === true);
       }
       body.appendChild(searchBox(filter, spec, update));
+      body.appendChild(hits.node);
       if (spec.categories.length) { body.appendChild(categoryList(filter, spec, update)); }
       body.appendChild(counts);
       if (spec.sources.length || spec.sample) { box.appendChild(about(spec)); }
@@ -128,6 +170,8 @@
       return box;
     };
     control.addTo(map);
+    // The legend looks for a free corner again (runtime.js).
+    map.fire("mapacontrol");
     return filter;
   };
 })();

@@ -379,31 +379,125 @@
     var texts = map.mapaSettings.texts;
     if (cfg.popups !== false) {
       target.bindPopup(function (l) { return M.popup(l.feature, cfg, texts); },
-        { maxWidth: cfg.popupWidth, autoPanPadding: [16, 16] });
+        // Panned clear of the map's title, too.
+        { maxWidth: cfg.popupWidth, autoPanPadding: [16, 16],
+          autoPanPaddingTopLeft: [16, map.mapaSettings.title ? 56 : 16] });
     }
     target.bindTooltip(function (l) { return M.tooltip(l.feature, cfg, texts); },
       { sticky: true, direction: "top", offset: [0, -6], opacity: 0.95 });
     if (cfg.kind === "areas") { M.labels(layer, cfg, map); }
+  };
+  // District labels: one marker per area with a label point, placed anew
+  // after every move (MAPA_LAYOUT, layout.js): in view, inside the visible
+  // part of its area, and shown only where it overlaps no larger area's
+  // label and no control.  Hidden labels stay in the page (visibility), so
+  // their size is known.
+  var LAYOUT = window.MAPA_LAYOUT, LABEL_GAP = 4, LABEL_MARGIN = 6;
+  function outerRings(layer, map) {
+    if (!layer.getLatLngs) { return []; }
+    var rings = [];
+    (function walk(list) {
+      if (!list.length) { return; }
+      if (list[0] instanceof L.LatLng) {
+        rings.push(list.map(function (ll) {
+          var p = map.latLngToContainerPoint(ll);
+          return [p.x, p.y];
+        }));
+        return;
+      }
+      // A polygon is [outline, holes...]; a multipolygon a list of those.
+      if (list[0].length && list[0][0] instanceof L.LatLng) { walk(list[0]); return; }
+      list.forEach(walk);
+    })(layer.getLatLngs());
+    return rings;
+  }
+  // The size of an area at zoom 0, in square pixels: larger areas' labels win.
+  function sizeOf(layer, map) {
+    if (!layer.getLatLngs) { return 0; }
+    var zoom = map.getZoom(), scale = Math.pow(2, -zoom);
+    return outerRings(layer, map).reduce(function (sum, ring) {
+      return sum + Math.abs(LAYOUT.ringArea(ring)) * scale * scale;
+    }, 0);
+  }
+  // The boxes of the map's controls and title (but ``except``), in container pixels.
+  M.obstacles = function (map, except) {
+    var box = map.getContainer(), origin = box.getBoundingClientRect(), found = [];
+    var nodes = box.querySelectorAll(".leaflet-control, .mapa-title");
+    for (var i = 0; i < nodes.length; i++) {
+      if (nodes[i] === except) { continue; }
+      var r = nodes[i].getBoundingClientRect();
+      if (r.width && r.height) {
+        found.push({ x: r.left - origin.left, y: r.top - origin.top, w: r.width, h: r.height });
+      }
+    }
+    return found;
   };
   M.labels = function (layer, cfg, map) {
     var labels = [];
     layer.eachLayer(function (l) {
       var p = l.feature && l.feature.properties;
       if (!p || !p._label) { return; }
-      labels.push(L.marker(p._label, {
-        icon: L.divIcon({
-          className: "mapa-label", html: el("span", null, titleOf(p, cfg)), iconSize: null
-        }),
-        interactive: false, keyboard: false
-      }));
+      var home = L.latLng(p._label);
+      labels.push({
+        area: l, home: home, size: null, rank: null,
+        marker: L.marker(home, {
+          icon: L.divIcon({
+            className: "mapa-label", html: el("span", null, titleOf(p, cfg)), iconSize: null
+          }),
+          interactive: false, keyboard: false
+        })
+      });
     });
-    labels.forEach(function (m) { layer.addLayer(m); });
-    function toggle() {
-      var hide = map.getZoom() < cfg.labelMinZoom;
-      L.DomUtil[hide ? "addClass" : "removeClass"](map.getContainer(), "mapa-labels-hidden");
+    labels.forEach(function (lab) { layer.addLayer(lab.marker); });
+    function place() {
+      if (!map.hasLayer(layer) || !labels.length) { return; }
+      var size = map.getSize(), view = { x: 0, y: 0, w: size.x, h: size.y };
+      var items = labels.map(function (lab) {
+        var icon = lab.marker._icon, span = icon && icon.firstChild;
+        if (!span) { return { box: null, priority: 0 }; }
+        if (lab.rank === null) { lab.rank = sizeOf(lab.area, map); }
+        if (!lab.size || !lab.size.w) {
+          lab.size = { w: span.offsetWidth, h: span.offsetHeight };
+        }
+        var home = map.latLngToContainerPoint(lab.home);
+        var at = LAYOUT.anchor([home.x, home.y], outerRings(lab.area, map), view, LABEL_MARGIN);
+        if (!at) { return { box: null, priority: 0 }; }
+        var ll = at[0] === home.x && at[1] === home.y ? lab.home :
+          map.containerPointToLatLng(L.point(at[0], at[1]));
+        if (!ll.equals(lab.marker.getLatLng())) { lab.marker.setLatLng(ll); }
+        return { box: LAYOUT.centred(at, lab.size), priority: lab.rank };
+      });
+      var shown = LAYOUT.declutter(items, view, M.obstacles(map), LABEL_GAP);
+      labels.forEach(function (lab, i) {
+        var icon = lab.marker._icon;
+        if (icon) { L.DomUtil[shown[i] ? "removeClass" : "addClass"](icon, "mapa-label-off"); }
+      });
+      map.mapaLabelsPlaced = (map.mapaLabelsPlaced || 0) + 1;
     }
-    map.on("zoomend", toggle);
-    toggle();
+    map.on("moveend resize mapalayout", place);
+    layer.on("add", place);
+    if (map.hasLayer(layer)) { place(); }
+  };
+
+  // Show one record: zoom to it and open its popup, as a click on it does.
+  var FOCUS_ZOOM = 16;
+  M.focus = function (map, target, item) {
+    function open() {
+      var ll = item.getLatLng ? item.getLatLng() : item.getBounds().getCenter();
+      // A click on the record whose popup is open would close it.
+      map.closePopup();
+      item.fire("click", { latlng: ll, containerPoint: map.latLngToContainerPoint(ll) }, true);
+    }
+    if (target.zoomToShowLayer && target.hasLayer(item)) {
+      target.zoomToShowLayer(item, open);
+      return;
+    }
+    if (item.getLatLng) {
+      map.setView(item.getLatLng(), Math.max(map.getZoom(), FOCUS_ZOOM), { animate: false });
+    } else {
+      map.fitBounds(item.getBounds(), { maxZoom: FOCUS_ZOOM, animate: false });
+    }
+    open();
   };
 
   // --- legend, title, attribution -----------------------------------------
@@ -433,35 +527,108 @@
     svg.appendChild(node);
     return svg;
   }
+  // The legend: a <details> whose summary (spec.title, "Legenda") is the
+  // small tab it folds to, kept folded or open as the user left it
+  // (spec.remember).  Its sections fold too: opened, it covers at most
+  // LEGEND_SHARE of the map, so the first section (the colour key) stays
+  // open and the later ones fold, from the last, until it fits.  It sits
+  // in the corner where it covers the least of the areas (the city).
+  var LEGEND_SHARE = 0.14, CORNERS = ["bottomleft", "topleft", "bottomright", "topright"];
+  function boxOf(node, origin) {
+    var r = node.getBoundingClientRect();
+    return { x: r.left - origin.left, y: r.top - origin.top, w: r.width, h: r.height };
+  }
+  function legendBox(map, spec, parts) {
+    var box = el("details", "mapa-legend");
+    // As the user left it on the previous map, else open on a tall map and
+    // folded (one line) on a small one.
+    var kept = M.remembered(spec.remember);
+    box.open = kept === null ? map.getSize().y >= 600 : kept === "open";
+    box.appendChild(el("summary", null, spec.title));
+    spec.sections.forEach(function (section, k) {
+      // A section folds under its heading, a button (the legend's one
+      // summary stays its fold).
+      var part = box.appendChild(el("div", "mapa-legend-part" + (k ? "" : " mapa-legend-key")));
+      var head = part.appendChild(el("button", "mapa-legend-head", section.title));
+      head.type = "button";
+      head.setAttribute("aria-expanded", "true");
+      L.DomEvent.on(head, "click", function () { fold(part, !isFolded(part)); });
+      var list = part.appendChild(el("ul"));
+      section.items.forEach(function (item) {
+        var li = list.appendChild(el("li"));
+        li.appendChild(symbol(item));
+        li.appendChild(el("span", null, item.label));
+      });
+      parts.push(part);
+    });
+    spec.notes.forEach(function (note) { box.appendChild(el("div", "mapa-legend-note", note)); });
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    return box;
+  }
+  function isFolded(part) { return L.DomUtil.hasClass(part, "mapa-legend-folded"); }
+  function fold(part, folded) {
+    L.DomUtil[folded ? "addClass" : "removeClass"](part, "mapa-legend-folded");
+    part.firstChild.setAttribute("aria-expanded", folded ? "false" : "true");
+  }
   M.legend = function (map, spec) {
-    var control = L.control({ position: spec.position });
-    control.onAdd = function () {
-      var box = el("details", "mapa-legend");
-      // As the user left it on the previous map (spec.remember), else open on
-      // a tall map and folded (one line) on a small one.
-      var kept = M.remembered(spec.remember);
-      box.open = kept === null ? map.getSize().y >= 600 : kept === "open";
-      if (spec.remember) {
-        box.addEventListener("toggle", function () {
-          M.remember(spec.remember, box.open ? "open" : "folded");
-        });
-      }
-      box.appendChild(el("summary", null, spec.title));
-      spec.sections.forEach(function (section) {
-        box.appendChild(el("div", "mapa-legend-head", section.title));
-        var list = box.appendChild(el("ul"));
-        section.items.forEach(function (item) {
-          var li = list.appendChild(el("li"));
-          li.appendChild(symbol(item));
-          li.appendChild(el("span", null, item.label));
+    var control = L.control({ position: spec.position }), parts = [], box = null;
+    // Built once: moving the control to another corner adds it again.
+    control.onAdd = function () { return box || (box = legendBox(map, spec, parts)); };
+    function areaRings() {
+      var rings = [];
+      (map.mapaLayers || []).forEach(function (t) {
+        if (t.mapa.cfg.kind !== "areas") { return; }
+        // The labelled areas (districts): the city's outline may take in
+        // water or fields, which the legend may well cover.
+        t.mapa.items.forEach(function (item, i) {
+          var p = item.feature && item.feature.properties;
+          if (t.mapa.shown[i] && map.hasLayer(item) && p && p._label) {
+            rings = rings.concat(outerRings(item, map));
+          }
         });
       });
-      spec.notes.forEach(function (note) { box.appendChild(el("div", "mapa-legend-note", note)); });
-      L.DomEvent.disableClickPropagation(box);
-      L.DomEvent.disableScrollPropagation(box);
-      return box;
-    };
-    return control.addTo(map);
+      return rings;
+    }
+    // Every corner with the first n sections open (n from all down to the
+    // key alone), within LEGEND_SHARE of the map: the place least over the
+    // areas wins, with more sections open where that costs little.
+    function layout() {
+      var origin = map.getContainer().getBoundingClientRect(), size = map.getSize();
+      var view = { x: 0, y: 0, w: size.x, h: size.y }, budget = LEGEND_SHARE * size.x * size.y;
+      var rings = areaRings(), others = M.obstacles(map, box), best = null;
+      var corners = rings.length ? CORNERS : [control.getPosition()];
+      for (var n = box.open ? Math.max(parts.length, 1) : 1; n >= 1; n--) {
+        parts.forEach(function (part, k) { fold(part, box.open && k >= n); });
+        for (var c = 0; c < corners.length; c++) {
+          control.setPosition(corners[c]);
+          var b = boxOf(box, origin);
+          if (n > 1 && b.w * b.h > budget) { break; }
+          var score = rings.length ? LAYOUT.placementScore(b, rings, view, others) : 0;
+          // Fewer sections open must be clearly better; another corner only better.
+          if (!best || score < best.score - (n < best.n ? 0.05 : 1e-9)) {
+            best = { score: score, corner: corners[c], n: n };
+          }
+        }
+      }
+      parts.forEach(function (part, k) { fold(part, box.open && k >= best.n); });
+      control.setPosition(best.corner);
+      map.fire("mapalayout");
+    }
+    control.addTo(map);
+    var open = box.open;
+    box.addEventListener("toggle", function () {
+      // Also fired for the state set while building: only a change is kept.
+      if (box.open === open) { return; }
+      open = box.open;
+      if (spec.remember) { M.remember(spec.remember, open ? "open" : "folded"); }
+      layout();
+    });
+    // Again when the map's size changes or another control arrives (the
+    // filter panel, MAPA_PANEL): the legend's corner depends on both.
+    map.on("resize mapacontrol", layout);
+    layout();
+    return control;
   };
   // A small state kept in the browser between maps (localStorage).  Storage
   // may be refused (a file opened from disk, private mode): then nothing is
@@ -488,6 +655,12 @@
     if (!map.attributionControl) { map.attributionControl = L.control.attribution().addTo(map); }
     settings.attribution.forEach(function (html) { map.attributionControl.addAttribution(html); });
     L.control.scale({ imperial: false }).addTo(map);
+    // A container resized by its page (streamlit-folium sizes its iframe
+    // after the map is drawn) is a resize Leaflet may not hear of; the
+    // legend's corner and the labels depend on the size.
+    if (window.ResizeObserver) {
+      new window.ResizeObserver(function () { map.invalidateSize({ pan: false }); }).observe(box);
+    }
   };
   window.MAPA = M;
 })();
