@@ -106,11 +106,13 @@ with tab_match:
             count=len(matching.gaps),
         )
     )
-    ui.paged_dataframe(matching.gaps, key="gaps", hide_index=True, width="stretch")
+    ui.paged_dataframe(
+        ui.translated_columns(matching.gaps), key="gaps", hide_index=True, width="stretch"
+    )
     st.markdown(
         ui.tr("**Kandydaci do zaspokojenia potrzeb** — zaznacz wiersz i potwierdź dopasowanie")
     )
-    candidates = matching.candidates
+    candidates = ui.translated_columns(matching.candidates, keep=("need_id", "resource_id"))
     picked, start = ui.paged_dataframe(
         candidates,
         key="candidates",
@@ -140,4 +142,6 @@ with tab_match:
             count=len(matching.idle),
         )
     )
-    ui.paged_dataframe(matching.idle, key="idle", hide_index=True, width="stretch")
+    ui.paged_dataframe(
+        ui.translated_columns(matching.idle), key="idle", hide_index=True, width="stretch"
+    )

@@ -30,7 +30,7 @@ st.caption(
 ui.paged_dataframe(
     rows,
     key=f"dane_{layer.name}",
-    shown_as=lambda page: display_table(layer, page, ctx.audience),
+    shown_as=lambda page: ui.labelled_columns(display_table(layer, page, ctx.audience), layer),
     hide_index=True,
     width="stretch",
 )

@@ -54,7 +54,7 @@ with tab_stale:
     counts = freshness(active, max_age_days=max_age)
     st.caption(ui.tr("{counts} — najstarsze na górze", counts=counts.describe(layer.count_forms)))
     picked = st.dataframe(
-        stale.rename(columns=editing.STALE_COLUMNS),
+        ui.translated_columns(stale.rename(columns=editing.STALE_COLUMNS), keep=("id",)),
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -91,7 +91,7 @@ with tab_history:
         st.info(ui.tr("Historię zmian wpisu widzą animatorzy i administratorzy."))
     else:
         history = editing.history_table(ui.get_store(), layer, record["id"])
-        st.dataframe(history, hide_index=True, width="stretch")
+        st.dataframe(ui.translated_columns(history), hide_index=True, width="stretch")
         editor.restore_button(
             int(
                 st.selectbox(

@@ -44,14 +44,16 @@ for row in partnerships.to_dict("records"):
             )
         )
         st.write(ui.tr("Koordynator: {who}", who=ui.md(row.get("coordinator") or "—")))
-        st.dataframe(members_table(row, resources), hide_index=True, width="stretch")
+        members = ui.translated_columns(members_table(row, resources))
+        st.dataframe(members, hide_index=True, width="stretch")
 
 st.subheader(ui.tr("Działania — oś czasu"))
 timeline = actions_timeline(ui.load_layer("actions", ctx.city), partnerships)
 if timeline.empty:
     st.caption(ui.tr("Brak działań — dodaj je na stronie „Aktualizacja” (warstwa Działania)."))
 else:
-    st.bar_chart(timeline, x="Data", y="Uczestnicy", height=220)
+    timeline = ui.translated_columns(timeline)
+    st.bar_chart(timeline, x=ui.tr("Data"), y=ui.tr("Uczestnicy"), height=220)
     st.dataframe(timeline, hide_index=True, width="stretch")
 
 st.divider()

@@ -333,3 +333,39 @@ def test_polish_leaves_the_page_address_plain(seeded_store, monkeypatch):
     assert "lang" not in at.query_params  # Polish is the default: no parameter
     at.switch_page("pages/dane.py").run()
     assert at.title[0].value.startswith("Dane — ")
+
+
+def test_the_import_preview_and_save_in_english(app, seeded_store):
+    # A district's OpenStreetMap places stand in for an upload (AppTest cannot upload).
+    import json
+
+    from mapping.ui.osm_fetch import OsmFile
+    from tests.osm_fixtures import overpass_json
+
+    content = json.dumps(overpass_json()).encode()
+    forget_misses()
+    app.session_state["lang"] = "en"
+    app.session_state["author"] = "Ala"
+    app.session_state["imp_osm_file"] = OsmFile(
+        "osm-Stogi-1", "osm-stogi-2026-01-01.json", content, "Stogi", 5
+    )
+    at = app.run()
+    at.switch_page("pages/import_danych.py").run()
+    assert not at.exception
+    assert "To save" in [m.label for m in at.metric]
+    next(b for b in at.button if b.label == "💾 Save the import").click().run()
+    assert not at.exception
+    assert any(s.value.startswith("Saved: ") for s in at.success)
+    assert not misses(), _missing(misses())
+
+
+def test_the_export_in_english_offers_its_file(app):
+    forget_misses()
+    app.session_state["lang"] = "en"
+    app.session_state["exp_fmt"] = "csv"
+    at = app.run()
+    at.switch_page("pages/eksport.py").run()
+    next(b for b in at.button if b.label == "Prepare the file").click().run()
+    assert not at.exception
+    assert any(c.value.startswith("Size: ") for c in at.caption)
+    assert not misses(), _missing(misses())

@@ -13,7 +13,15 @@ from mapping.ui.analysis import (
 from mapping.ui.downloads import backup_panel, table_downloads
 from mapping.ui.editor import NEW, RecordEditor
 from mapping.ui.forms import record_form
-from mapping.ui.i18n import choice_of, count_of, label_of, language, tr
+from mapping.ui.i18n import (
+    choice_of,
+    count_of,
+    label_of,
+    labelled_columns,
+    language,
+    tr,
+    translated_columns,
+)
 from mapping.ui.maps import MapView, city_map_for, map_sidebar, show_map
 from mapping.ui.meeting import (
     Room,
@@ -73,6 +81,7 @@ __all__ = [
     "indicators_as_of",
     "indicators_for",
     "label_of",
+    "labelled_columns",
     "language",
     "leave_pages_folder_mode",
     "load_layer",
@@ -100,4 +109,5 @@ __all__ = [
     "start_screen",
     "table_downloads",
     "tr",
+    "translated_columns",
 ]

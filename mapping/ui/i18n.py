@@ -20,6 +20,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
@@ -35,11 +36,13 @@ __all__ = [
     "count_of",
     "forget_misses",
     "label_of",
+    "labelled_columns",
     "language",
     "language_switch",
     "misses",
     "tr",
     "translate",
+    "translated_columns",
 ]
 
 #: The languages offered, as the switch names them (each in its own language).
@@ -116,6 +119,27 @@ def choice_of(field: Field, code: str) -> str:
     """The label of a choice ``code`` of ``field`` (the code itself if unknown)."""
     choice = next((c for c in field.choices if c.code == code), None)
     return code if choice is None else label_of(choice)
+
+
+def labelled_columns(table: pd.DataFrame, layer: Layer) -> pd.DataFrame:
+    """``table`` with its columns named by ``layer``'s fields' labels, in this run's language.
+
+    For tables the domain labels in Polish (``mapping.tables.display_table``);
+    their cells (formatted values) stay as the domain wrote them.
+    """
+    if language() == DEFAULT_LANGUAGE:
+        return table
+    return table.rename(columns={f.label: f.label_en for f in layer.fields})
+
+
+def translated_columns(table: pd.DataFrame, *, keep: tuple[str, ...] = ()) -> pd.DataFrame:
+    """``table`` with each column name (a Polish header the domain wrote) through ``tr``.
+
+    ``keep`` names program columns (ids hidden by ``column_config``) left as they are.
+    """
+    if language() == DEFAULT_LANGUAGE:
+        return table
+    return table.rename(columns={c: tr(str(c)) for c in table.columns if c not in keep})
 
 
 def count_of(number: int, layer: Layer) -> str:
