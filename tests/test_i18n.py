@@ -9,6 +9,7 @@ English, no text may be missing; walked in Polish, no English may show).
 from __future__ import annotations
 
 import ast
+import re
 import string
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +22,7 @@ from mapping.schema import LAYERS
 from mapping.ui import i18n
 from mapping.ui.i18n import catalogue, forget_misses, misses, translate
 from tests import navigation
+from tests.test_ui_text import MARKDOWN_CALLS, TEXT_KEYWORDS
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = sorted(
@@ -141,6 +143,58 @@ def test_every_literal_text_of_the_pages_has_an_english_entry():
     )
 
 
+#: Keywords of Streamlit calls whose literal is shown as text, beside TEXT_KEYWORDS.
+_SHOWN_KEYWORDS = TEXT_KEYWORDS | {"placeholder", "label", "title", "success", "submit_label"}
+#: Calls whose first argument is a program value (a page's path, a message's kind).
+_FIRST_NOT_TEXT = frozenset({"Page", "page_link", "_notify"})
+
+
+def _literals(node: ast.expr) -> Iterator[ast.Constant]:
+    """The string literals that end up in the text ``node`` makes (not inside ``tr``)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node
+    elif isinstance(node, ast.JoinedStr):
+        yield from (v for v in node.values if isinstance(v, ast.Constant))
+    elif isinstance(node, ast.BinOp):
+        yield from _literals(node.left)
+        yield from _literals(node.right)
+    elif isinstance(node, ast.IfExp):
+        yield from _literals(node.body)
+        yield from _literals(node.orelse)
+    elif isinstance(node, ast.List | ast.Tuple):
+        for element in node.elts:
+            yield from _literals(element)
+
+
+def _words(text: str) -> bool:
+    """Whether ``text`` holds words (not only HTML tags, emoji, numbers or punctuation)."""
+    bare = re.sub(r"<[^>]*>", "", text)
+    return re.search(r"[^\W\d_]{2}", bare) is not None
+
+
+def _raw_texts(path: Path, base: Path) -> Iterator[str]:
+    """Literal words given to a Streamlit text call without ``tr``."""
+    where = path.relative_to(base).as_posix()
+    for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(call, ast.Call) or _is_tr(call):
+            continue
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        texts = [k.value for k in call.keywords if k.arg in _SHOWN_KEYWORDS]
+        if name in MARKDOWN_CALLS | {"Page", "TextColumn", "SelectboxColumn"} and call.args:
+            texts += [] if name in _FIRST_NOT_TEXT else [call.args[0]]
+        for text in texts:
+            for literal in _literals(text):
+                if _words(literal.value):
+                    yield f"{where}:{literal.lineno} {name}: {literal.value!r}"
+
+
+def test_no_page_text_is_shown_without_tr():
+    # The walks reach what the seeded data shows; this finds the texts of every branch.
+    raw = [f for path in SOURCES for f in _raw_texts(path, REPO)]
+    assert not raw, "Wrap these in tr(...) and add them to english.toml:\n" + "\n".join(raw)
+
+
 def test_the_source_check_catches_an_untranslated_text(tmp_path):
     page = tmp_path / "strona.py"
     page.write_text(
@@ -152,6 +206,17 @@ def test_the_source_check_catches_an_untranslated_text(tmp_path):
     assert list(_source_findings(page, tmp_path)) == [
         "strona.py:2 no English for 'Zdanie, którego nikt nie przetłumaczył'",
         "strona.py:3 template made on the fly: f'Mapa — {ctx.city}'",
+    ]
+    page.write_text(
+        "st.button('Zapisz', help=tr('Zapisz'))\n"
+        "st.markdown(f\"<h1 class='x'>{ui.escape(t)}</h1>\")\n"
+        "st.caption(f'Rozmiar: {size} KB')\n",
+        encoding="utf-8",
+    )
+    assert list(_raw_texts(page, tmp_path)) == [
+        "strona.py:1 button: 'Zapisz'",
+        "strona.py:3 caption: 'Rozmiar: '",
+        "strona.py:3 caption: ' KB'",
     ]
 
 

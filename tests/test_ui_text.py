@@ -60,7 +60,7 @@ SAFE_VALUES = {
     "ui.label_of(f).lower()", "label", "spec.label", "success", "submit_label", "_help(f)",
     "OSM_CREDIT", "counts.describe(layer.count_forms)", "kept.places",
     "INDICATOR_LABELS[c][0]", "statuses[s]", "a.version_label", "audience.version_label",
-    "parts.kind", "f.help", "ui.CHOOSE", "CHOOSE",
+    "parts.kind", "f.help", "ui.CHOOSE", "CHOOSE", "SWITCH_LABEL",
     # the store's own values: a timestamp, a version number, a count
     "current['updated_at'][:16].replace('T', ' ')", "version", "len(record_ids)",
     "result.unchanged", "ui.tr(parts.kind).capitalize()",  # a count; "arkusz"/"warstwa"/…

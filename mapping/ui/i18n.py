@@ -31,6 +31,7 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "LANGUAGE_KEY",
+    "SWITCH_LABEL",
     "catalogue",
     "choice_of",
     "count_of",
@@ -50,6 +51,8 @@ LANGUAGES = {"pl": "Polski", "en": "English"}
 DEFAULT_LANGUAGE = "pl"
 #: The switch's session-state key and the page address's query parameter.
 LANGUAGE_KEY = "lang"
+#: The switch's label: in both languages, so either reader finds it.
+SWITCH_LABEL = "Język / Language"
 
 _CATALOGUE = Path(__file__).with_name("english.toml")
 _MISSES: set[str] = set()
@@ -169,7 +172,7 @@ def language_switch() -> str:
     # ``st.navigation`` (as the sidebar is): keep it explicitly.
     st.session_state[LANGUAGE_KEY] = language()
     st.radio(
-        "Język / Language",
+        SWITCH_LABEL,
         list(LANGUAGES),
         format_func=LANGUAGES.__getitem__,
         key=LANGUAGE_KEY,

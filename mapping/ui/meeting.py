@@ -10,6 +10,7 @@ meeting's menu open from that bar (``st.popover``) over the map.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -279,10 +280,10 @@ def slide_buttons(number: int) -> None:
 def slide_heading(number: int, focus: str | None) -> None:
     """The slide's number and title, and the question to ask the room."""
     slide = SLIDES[number]
+    title = slide_title(dataclasses.replace(slide, title=tr(slide.title)), focus)
     st.markdown(
-        f"<h1 class='slide-title'>{number + 1}/{len(SLIDES)} · "
-        f"{escape(slide_title(slide, focus))}</h1>"
-        f"<p class='slide-prompt'>{escape(slide.prompt)}</p>",
+        f"<h1 class='slide-title'>{number + 1}/{len(SLIDES)} · {escape(title)}</h1>"
+        f"<p class='slide-prompt'>{escape(tr(slide.prompt))}</p>",
         unsafe_allow_html=True,
     )
 
