@@ -61,7 +61,7 @@ upload = osm_download(store, ctx.city) or upload
 crs = st.selectbox(
     ui.tr("Układ współrzędnych"),
     [None, *KNOWN_CRS],
-    format_func=lambda c: ui.tr("rozpoznaj automatycznie") if c is None else crs_label(c),
+    format_func=lambda c: ui.tr("rozpoznaj automatycznie") if c is None else ui.tr(crs_label(c)),
     key="imp_crs",
     placeholder=ui.tr(ui.CHOOSE),
 )
