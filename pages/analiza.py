@@ -22,9 +22,13 @@ from mapping.ui.area_tables import area_table
 ctx = ui.context()
 today = date.today()
 areas = ui.load_layer("areas", ctx.city)
-st.title(f"Analiza — {ui.md(ctx.city)}")
+st.title(ui.tr("Analiza — {city}", city=ui.md(ctx.city)))
 tab_ind, tab_cov, tab_match = st.tabs(
-    ["📊 Wskaźniki dzielnic", "🚶 Zasięg (białe plamy)", "🔗 Potrzeby i zasoby"],
+    [
+        ui.tr("📊 Wskaźniki dzielnic"),
+        ui.tr("🚶 Zasięg (białe plamy)"),
+        ui.tr("🔗 Potrzeby i zasoby"),
+    ],
     key="analysis_tab",
     on_change="rerun",
 )
@@ -33,15 +37,15 @@ with tab_ind:
     table = ui.indicators_for(ctx.city, ctx.audience, today)
     rows = area_table(table, areas, INDICATOR_LABELS)
     chosen = st.selectbox(
-        "Wykres",
+        ui.tr("Wykres"),
         list(INDICATOR_LABELS),
         index=3,
-        format_func=lambda c: INDICATOR_LABELS[c][0],
-        placeholder=ui.CHOOSE,
+        format_func=lambda c: ui.tr(INDICATOR_LABELS[c][0]),
+        placeholder=ui.tr(ui.CHOOSE),
     )
     st.altair_chart(indicator_chart(rows, chosen, *INDICATOR_LABELS[chosen]), width="stretch")
     since = st.date_input(
-        "Co się zmieniło od dnia (stan na dzień z historii zmian)",
+        ui.tr("Co się zmieniło od dnia (stan na dzień z historii zmian)"),
         value=today - timedelta(days=365),
         max_value=today,
         format="DD.MM.YYYY",
@@ -53,28 +57,28 @@ with tab_ind:
 with tab_cov:
     cols = st.columns(4)
     categories = cols[0].multiselect(
-        "Kategorie miejsc",
+        ui.tr("Kategorie miejsc"),
         choice_codes(RESOURCES.field("category")),
         default=["miejsce_spotkan", "kultura"],
-        format_func=RESOURCES.field("category").choice_label,
-        placeholder=ui.CHOOSE,
+        format_func=lambda c: ui.choice_of(RESOURCES.field("category"), c),
+        placeholder=ui.tr(ui.CHOOSE),
     )
     groups = cols[1].multiselect(
-        "Dla kogo",
+        ui.label_of(RESOURCES.field("target_groups")),
         choice_codes(RESOURCES.field("target_groups")),
         default=["seniorzy"],
-        format_func=RESOURCES.field("target_groups").choice_label,
-        placeholder=ui.CHOOSE,
+        format_func=lambda c: ui.choice_of(RESOURCES.field("target_groups"), c),
+        placeholder=ui.tr(ui.CHOOSE),
     )
     distance = cols[2].radio(
-        "Odległość (w linii prostej)", [500, 1000], format_func=lambda d: f"{d} m"
+        ui.tr("Odległość (w linii prostej)"), [500, 1000], format_func=lambda d: f"{d} m"
     )
     focus = cols[3].selectbox(
-        "Pokaż na mapie",
+        ui.tr("Pokaż na mapie"),
         [None, *district_names(areas)],
-        format_func=lambda d: "całe miasto" if d is None else d,
+        format_func=lambda d: ui.tr("całe miasto") if d is None else d,
         key="coverage_focus",
-        placeholder=ui.CHOOSE,
+        placeholder=ui.tr(ui.CHOOSE),
     )
     reach = ui.coverage_for(
         ctx.city,
@@ -85,7 +89,9 @@ with tab_cov:
         focus=focus,
     )
     st.dataframe(shown_table(reach.covered, COVERAGE_LABELS, index_label=DISTANCE_LABEL))
-    st.markdown(f"**Poza zasięgiem {distance} m** (liczba mieszkańców to szacunek)")
+    st.markdown(
+        ui.tr("**Poza zasięgiem {distance} m** (liczba mieszkańców to szacunek)", distance=distance)
+    )
     area_table(reach.outside, areas, UNCOVERED_LABELS)
     # Drawn only in the open tab: a map fitted while its tab is hidden has no size
     # and Leaflet opens it at its closest zoom (a 100 m scale), not on the city.
@@ -95,11 +101,18 @@ with tab_cov:
 with tab_match:
     matching = ui.matching_for(ctx.city, ctx.audience, today)
     st.markdown(
-        f"**Luki — otwarte potrzeby bez zasobu, który mógłby je zaspokoić: {len(matching.gaps)}**"
+        ui.tr(
+            "**Luki — otwarte potrzeby bez zasobu, który mógłby je zaspokoić: {count}**",
+            count=len(matching.gaps),
+        )
     )
-    ui.paged_dataframe(matching.gaps, key="gaps", hide_index=True, width="stretch")
-    st.markdown("**Kandydaci do zaspokojenia potrzeb** — zaznacz wiersz i potwierdź dopasowanie")
-    candidates = matching.candidates
+    ui.paged_dataframe(
+        ui.translated_columns(matching.gaps), key="gaps", hide_index=True, width="stretch"
+    )
+    st.markdown(
+        ui.tr("**Kandydaci do zaspokojenia potrzeb** — zaznacz wiersz i potwierdź dopasowanie")
+    )
+    candidates = ui.translated_columns(matching.candidates, keep=("need_id", "resource_id"))
     picked, start = ui.paged_dataframe(
         candidates,
         key="candidates",
@@ -110,7 +123,9 @@ with tab_match:
         column_config={"need_id": None, "resource_id": None},
     )
     rows_picked = [start + row for row in picked.selection.rows] if picked else []
-    confirm = st.button("🔗 Potwierdź dopasowanie", disabled=not (rows_picked and ctx.author))
+    confirm = st.button(
+        ui.tr("🔗 Potwierdź dopasowanie"), disabled=not (rows_picked and ctx.author)
+    )
     if confirm and ui.run_action(
         lambda: diagnosis.confirm_match(
             ui.get_store(),
@@ -118,10 +133,15 @@ with tab_match:
             candidates.iloc[rows_picked[0]]["resource_id"],
             author=ctx.author,
         ),
-        success="Powiązano potrzebę z zasobem.",
+        success=ui.tr("Powiązano potrzebę z zasobem."),
     ):
         st.rerun()
     st.markdown(
-        f"**Zasoby bez odpowiadającej potrzeby i dawno niezweryfikowane: {len(matching.idle)}**"
+        ui.tr(
+            "**Zasoby bez odpowiadającej potrzeby i dawno niezweryfikowane: {count}**",
+            count=len(matching.idle),
+        )
     )
-    ui.paged_dataframe(matching.idle, key="idle", hide_index=True, width="stretch")
+    ui.paged_dataframe(
+        ui.translated_columns(matching.idle), key="idle", hide_index=True, width="stretch"
+    )

@@ -3,29 +3,34 @@
 import streamlit as st
 
 from mapping import ui
-from mapping.plural import with_count
 from mapping.schema import LAYERS
 from mapping.tables import display_table
 
 ctx = ui.context()
-st.title(f"Dane — {ui.md(ctx.city)}")
+st.title(ui.tr("Dane — {city}", city=ui.md(ctx.city)))
 layer = LAYERS[
     st.segmented_control(
-        "Warstwa",
+        ui.tr("Warstwa"),
         list(LAYERS),
-        format_func=lambda name: LAYERS[name].label,
+        format_func=lambda name: ui.label_of(LAYERS[name]),
         default="resources",
         key="dane_layer",
     )
     or "resources"
 ]
-show_archived = st.toggle("Pokaż także zarchiwizowane", key="dane_archived")
+show_archived = st.toggle(ui.tr("Pokaż także zarchiwizowane"), key="dane_archived")
 rows = ui.data_rows_for(layer.name, ctx.city, ctx.audience, archived=show_archived)
-st.caption(f"{with_count(len(rows), layer.count_forms)} · widoczne pola dla: {ctx.audience.label}")
+st.caption(
+    ui.tr(
+        "{count} · widoczne pola dla: {who}",
+        count=ui.count_of(len(rows), layer),
+        who=ui.tr(ctx.audience.label),
+    )
+)
 ui.paged_dataframe(
     rows,
     key=f"dane_{layer.name}",
-    shown_as=lambda page: display_table(layer, page, ctx.audience),
+    shown_as=lambda page: ui.labelled_columns(display_table(layer, page, ctx.audience), layer),
     hide_index=True,
     width="stretch",
 )

@@ -5,7 +5,6 @@ import streamlit as st
 from mapping import editing, permissions, ui
 from mapping.freshness import freshness
 from mapping.importing.completion import incomplete_records
-from mapping.plural import with_count
 from mapping.schema import LAYERS, Audience
 
 EDITABLE = ["resources", "needs", "actions", "partnerships", "meetings", "areas"]
@@ -14,12 +13,12 @@ ctx = ui.context()
 editable = [name for name in EDITABLE if permissions.can_edit(ctx.role, name)]
 # Editing shows what the role may see, whatever the sidebar's "who is watching" preview says.
 sees = permissions.audience_for(ctx.role)
-st.title(f"Aktualizacja mapy — {ui.md(ctx.city)}")
+st.title(ui.tr("Aktualizacja mapy — {city}", city=ui.md(ctx.city)))
 layer = LAYERS[
     st.segmented_control(
-        "Warstwa",
+        ui.tr("Warstwa"),
         editable,
-        format_func=lambda name: LAYERS[name].label,
+        format_func=lambda name: ui.label_of(LAYERS[name]),
         default=editable[0],
         key="edit_layer",
     )
@@ -30,11 +29,11 @@ editor.ask_for_author()
 editor.show_notice()
 tab_edit, tab_stale, tab_unlocated, tab_history, tab_incomplete = st.tabs(
     [
-        "✏️ Dodaj / edytuj",
-        "⏳ Do weryfikacji",
-        "📍 Bez lokalizacji",
-        "🕓 Historia",
-        "🧩 Do uzupełnienia",
+        ui.tr("✏️ Dodaj / edytuj"),
+        ui.tr("⏳ Do weryfikacji"),
+        ui.tr("📍 Bez lokalizacji"),
+        ui.tr("🕓 Historia"),
+        ui.tr("🧩 Do uzupełnienia"),
     ]
 )
 
@@ -49,13 +48,13 @@ with tab_edit:
     editor.record_actions()
 
 with tab_stale:
-    max_age = st.number_input("Nieweryfikowane dłużej niż (dni)", 30, 3650, 365, step=30)
+    max_age = st.number_input(ui.tr("Nieweryfikowane dłużej niż (dni)"), 30, 3650, 365, step=30)
     active = editor.active_records()
     stale = editing.stale_records(layer, active, max_age_days=max_age)
     counts = freshness(active, max_age_days=max_age)
-    st.caption(f"{counts.describe(layer.count_forms)} — najstarsze na górze")
+    st.caption(ui.tr("{counts} — najstarsze na górze", counts=counts.describe(layer.count_forms)))
     picked = st.dataframe(
-        stale.rename(columns=editing.STALE_COLUMNS),
+        ui.translated_columns(stale.rename(columns=editing.STALE_COLUMNS), keep=("id",)),
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -67,34 +66,38 @@ with tab_stale:
 with tab_unlocated:
     missing = editing.unlocated_records(layer, editor.active_records())
     if missing.empty:
-        st.success("Wszystkie wpisy mają lokalizację.")
+        st.success(ui.tr("Wszystkie wpisy mają lokalizację."))
     else:
         st.caption(
-            f"{with_count(len(missing), layer.count_forms)} bez lokalizacji — "
-            "wybierz wpis i kliknij mapę."
+            ui.tr(
+                "{count} bez lokalizacji — wybierz wpis i kliknij mapę.",
+                count=ui.count_of(len(missing), layer),
+            )
         )
         target = st.selectbox(
-            "Wpis bez lokalizacji",
+            ui.tr("Wpis bez lokalizacji"),
             list(missing["id"]),
             format_func=editing.record_choices(layer, missing).get,
-            placeholder=ui.CHOOSE,
+            placeholder=ui.tr(ui.CHOOSE),
         )
         row = missing.set_index("id").loc[target]
-        st.write(f"Adres: {ui.md(row.get('address') or '—')}")
+        st.write(ui.tr("Adres: {address}", address=ui.md(row.get("address") or "—")))
         editor.place_unlocated(target, int(row["version"]))
 
 with tab_history:
     if record is None:
-        st.info("Wybierz wpis na karcie „Dodaj / edytuj”, aby zobaczyć jego historię.")
+        st.info(ui.tr("Wybierz wpis na karcie „Dodaj / edytuj”, aby zobaczyć jego historię."))
     elif sees != Audience.EDITOR:  # the history holds every field, private included
-        st.info("Historię zmian wpisu widzą animatorzy i administratorzy.")
+        st.info(ui.tr("Historię zmian wpisu widzą animatorzy i administratorzy."))
     else:
         history = editing.history_table(ui.get_store(), layer, record["id"])
-        st.dataframe(history, hide_index=True, width="stretch")
+        st.dataframe(ui.translated_columns(history), hide_index=True, width="stretch")
         editor.restore_button(
             int(
                 st.selectbox(
-                    "Wersja do przywrócenia", list(history["wersja"]), placeholder=ui.CHOOSE
+                    ui.tr("Wersja do przywrócenia"),
+                    list(history["wersja"]),
+                    placeholder=ui.tr(ui.CHOOSE),
                 )
             )
         )
@@ -102,25 +105,32 @@ with tab_history:
 with tab_incomplete:
     incomplete = incomplete_records(layer, editor.records)
     if incomplete.empty:
-        st.success("Żaden wpis nie czeka na uzupełnienie.")
+        st.success(ui.tr("Żaden wpis nie czeka na uzupełnienie."))
     else:
         st.caption(
-            f"{with_count(len(incomplete), layer.count_forms)} z importu "
-            "bez rozpoznanego rodzaju lub kategorii "
-            "(status „do uzupełnienia”). Otwórz wpis, popraw pola i zmień status."
+            ui.tr(
+                "{count} z importu bez rozpoznanego rodzaju lub kategorii "
+                "(status „do uzupełnienia”). Otwórz wpis, popraw pola i zmień status.",
+                count=ui.count_of(len(incomplete), layer),
+            )
         )
-        labels = {"name": "nazwa", "title": "nazwa", "kind": "rodzaj", "category": "kategoria"}
+        labels = {
+            "name": ui.tr("nazwa"),
+            "title": ui.tr("nazwa"),
+            "kind": ui.tr("rodzaj"),
+            "category": ui.tr("kategoria"),
+        }
         st.dataframe(
-            incomplete.rename(columns={**labels, "notes": "uwagi"}),
+            incomplete.rename(columns={**labels, "notes": ui.tr("uwagi")}),
             hide_index=True,
             width="stretch",
             column_config={"id": None},
         )
         to_open = st.selectbox(
-            "Wpis do uzupełnienia",
+            ui.tr("Wpis do uzupełnienia"),
             list(incomplete["id"]),
             format_func=editing.record_choices(layer, incomplete).get,
             key=f"incomplete_pick_{layer.name}",
-            placeholder=ui.CHOOSE,
+            placeholder=ui.tr(ui.CHOOSE),
         )
-        editor.open_button("✏️ Otwórz na karcie „Dodaj / edytuj”", to_open)
+        editor.open_button(ui.tr("✏️ Otwórz na karcie „Dodaj / edytuj”"), to_open)

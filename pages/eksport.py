@@ -15,84 +15,86 @@ from mapping.webmap.styles import STYLES
 from mapping.webmap.tiles import tile_label
 
 ctx = ui.context()
-st.title(f"Eksport — {ui.md(ctx.city)}")
+st.title(ui.tr("Eksport — {city}", city=ui.md(ctx.city)))
 areas = ui.load_layer("areas", ctx.city)
 cols = st.columns(3)
 fmt = cols[0].selectbox(
-    "Format",
+    ui.tr("Format"),
     list(FORMATS),
-    format_func=lambda f: FORMATS[f].label,
+    format_func=lambda f: ui.tr(FORMATS[f].label),
     key="exp_fmt",
-    placeholder=ui.CHOOSE,
+    placeholder=ui.tr(ui.CHOOSE),
 )
 audience = cols[1].radio(
-    "Dla kogo",
+    ui.tr("Dla kogo"),
     [a for a in EXPORT_AUDIENCES if permissions.can_export(ctx.role, a)],
-    format_func=lambda a: a.version_label,
+    format_func=lambda a: ui.tr(a.version_label),
     key="exp_audience",
-    help="Publiczny: tylko pola publiczne, bez osób. Zespół: także pola zespołu. "
-    "Dane prywatne nie są eksportowane nigdy.",
+    help=ui.tr(
+        "Publiczny: tylko pola publiczne, bez osób. Zespół: także pola zespołu. "
+        "Dane prywatne nie są eksportowane nigdy."
+    ),
 )
 district = cols[2].selectbox(
-    "Obszar",
+    ui.tr("Obszar"),
     [None, *district_names(areas)],
-    format_func=lambda d: d or "całe miasto",
+    format_func=lambda d: d or ui.tr("całe miasto"),
     key="exp_district",
-    placeholder=ui.CHOOSE,
+    placeholder=ui.tr(ui.CHOOSE),
 )
 spec = FORMATS[fmt]
 layers = st.multiselect(
-    "Warstwy",
+    ui.tr("Warstwy"),
     list(LAYERS),
     default=list(spec.default_layers),
-    format_func=lambda n: LAYERS[n].label,
+    format_func=lambda n: ui.label_of(LAYERS[n]),
     key=f"exp_layers_{fmt}",
-    placeholder=ui.CHOOSE,
+    placeholder=ui.tr(ui.CHOOSE),
 )
 options = {}  # what this format asks; ExportRequest's defaults for the rest
 if fmt == "html":
     options["tiles"] = st.radio(
-        "Podkład",
+        ui.tr("Podkład"),
         MAP_TILES,
-        format_func=tile_label,
+        format_func=lambda t: ui.tr(tile_label(t)),
         horizontal=True,
         key="exp_tiles",
-        help="Bez internetu mapa pokazuje granice dzielnic na jasnym tle.",
+        help=ui.tr("Bez internetu mapa pokazuje granice dzielnic na jasnym tle."),
     )
     options["style"] = st.radio(
-        "Styl",
+        ui.tr("Styl"),
         list(STYLES),
-        format_func=lambda s: STYLES[s].label,
+        format_func=lambda s: ui.tr(STYLES[s].label),
         horizontal=True,
         key="exp_style",
     )
 if spec.printed:
-    options["paper"] = st.radio("Papier", list(PAPERS), horizontal=True, key="exp_paper")
+    options["paper"] = st.radio(ui.tr("Papier"), list(PAPERS), horizontal=True, key="exp_paper")
     options["orientation"] = st.radio(
-        "Orientacja",
+        ui.tr("Orientacja"),
         list(ORIENTATIONS),
-        format_func=ORIENTATIONS.get,
+        format_func=lambda o: ui.tr(ORIENTATIONS[o]),
         horizontal=True,
         key="exp_orient",
     )
-if st.button("Przygotuj plik", type="primary", disabled=not layers):
+if st.button(ui.tr("Przygotuj plik"), type="primary", disabled=not layers):
     request = ExportRequest(
         ctx.city, district=district, audience=audience, layers=tuple(layers), **options
     )
-    with st.spinner("Przygotowuję plik…"):
+    with st.spinner(ui.tr("Przygotowuję plik…")):
         st.session_state["exp_file"] = ui.run_action(
             lambda: export(ui.cached_store(), fmt, request)
         )
 made = st.session_state.get("exp_file")
 if made is not None:
     st.download_button(
-        f"⬇️ Pobierz {ui.md(made.filename)}",
+        ui.tr("⬇️ Pobierz {name}", name=ui.md(made.filename)),
         made.data,
         file_name=made.filename,
         mime=made.mime,
         type="primary",
     )
-    st.caption(f"Rozmiar: {len(made.data) / 1024:.0f} KB")
+    st.caption(ui.tr("Rozmiar: {size:.0f} KB", size=len(made.data) / 1024))
 
 st.divider()
 ui.backup_panel(ctx)

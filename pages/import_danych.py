@@ -22,12 +22,14 @@ from mapping.ui.osm_fetch import osm_download
 
 ctx = ui.context()
 store = ui.get_store()
-st.title(f"Import danych — {ui.md(ctx.city)}")
+st.title(ui.tr("Import danych — {city}", city=ui.md(ctx.city)))
 st.caption(
-    "CSV (UTF-8 lub Windows-1250, „;” lub „,”), XLSX, GeoJSON, GeoPackage, Shapefile (ZIP), "
-    "KML/KMZ (Google My Maps), uMap (.umap), dane OpenStreetMap (Overpass). "
-    "Najpierw zobaczysz podgląd — nic nie zostanie zapisane bez Twojej decyzji. "
-    "Plik z eksportu tej mapy (z kolumnami id i wersja) poprawia istniejące wpisy."
+    ui.tr(
+        "CSV (UTF-8 lub Windows-1250, „;” lub „,”), XLSX, GeoJSON, GeoPackage, Shapefile (ZIP), "
+        "KML/KMZ (Google My Maps), uMap (.umap), dane OpenStreetMap (Overpass). "
+        "Najpierw zobaczysz podgląd — nic nie zostanie zapisane bez Twojej decyzji. "
+        "Plik z eksportu tej mapy (z kolumnami id i wersja) poprawia istniejące wpisy."
+    )
 )
 # -- District boundaries in one step (issue 17): the map's link opens the page on them.
 if st.query_params.get("warstwa") == "districts":
@@ -35,43 +37,47 @@ if st.query_params.get("warstwa") == "districts":
     del st.query_params["warstwa"]  # once: the choice stays the user's
 # -- end district boundaries
 layer = st.radio(
-    "Co importujesz",
+    ui.tr("Co importujesz"),
     IMPORT_LAYERS,
-    format_func=IMPORT_LAYER_LABELS.get,
+    format_func=lambda name: ui.tr(IMPORT_LAYER_LABELS[name]),
     horizontal=True,
     key="imp_layer",
 )
 if layer == "districts":  # -- district boundaries (issue 17)
     st.caption(
-        "Granice dzielnic: GeoJSON, GeoPackage, Shapefile (ZIP) lub KML z kolumną nazwy "
-        "dzielnicy. Nazwy dopasujemy do dzielnic miasta; podgląd wypisze nazwy z pliku, "
-        "których miasto nie ma, i dzielnice, które nadal zostaną bez granicy."
+        ui.tr(
+            "Granice dzielnic: GeoJSON, GeoPackage, Shapefile (ZIP) lub KML z kolumną nazwy "
+            "dzielnicy. Nazwy dopasujemy do dzielnic miasta; podgląd wypisze nazwy z pliku, "
+            "których miasto nie ma, i dzielnice, które nadal zostaną bez granicy."
+        )
     )
-upload = st.file_uploader("Plik", type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES], key="imp_file")
+upload = st.file_uploader(
+    ui.tr("Plik"), type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES], key="imp_file"
+)
 # -- OpenStreetMap (issue 15): a district's places, fetched only on request, stand in
 # for the uploaded file and go through the same preview.
 upload = osm_download(store, ctx.city) or upload
 # -- end OpenStreetMap
 crs = st.selectbox(
-    "Układ współrzędnych",
+    ui.tr("Układ współrzędnych"),
     [None, *KNOWN_CRS],
-    format_func=lambda c: "rozpoznaj automatycznie" if c is None else crs_label(c),
+    format_func=lambda c: ui.tr("rozpoznaj automatycznie") if c is None else ui.tr(crs_label(c)),
     key="imp_crs",
-    placeholder=ui.CHOOSE,
+    placeholder=ui.tr(ui.CHOOSE),
 )
 defaults: dict[str, str | None] = {}
 classifications = classification_fields(layer)
 if classifications:
-    st.caption("Dla wierszy bez rodzaju lub kategorii, których nie da się odgadnąć z nazwy:")
+    st.caption(ui.tr("Dla wierszy bez rodzaju lub kategorii, których nie da się odgadnąć z nazwy:"))
     for col, f in zip(st.columns(len(classifications)), classifications, strict=True):
         defaults[f.name] = col.selectbox(
-            f"Domyślnie: {f.label.lower()}",
+            ui.tr("Domyślnie: {field}", field=ui.label_of(f).lower()),
             [None, *f.codes],
             format_func=lambda c, f=f: (
-                "oznacz „do uzupełnienia”" if c is None else f.choice_label(c)
+                ui.tr("oznacz „do uzupełnienia”") if c is None else ui.choice_of(f, c)
             ),
             key=f"imp_default_{layer}_{f.name}",
-            placeholder=ui.CHOOSE,
+            placeholder=ui.tr(ui.CHOOSE),
         )
 
 if upload is None:
@@ -84,13 +90,15 @@ else:
     parts = source_parts(path, store_layer(layer)) if path is not None else None
     if parts is not None and parts.choosable:
         part = st.selectbox(
-            f"{parts.kind.capitalize()} pliku do wczytania",
+            ui.tr("{kind} pliku do wczytania", kind=ui.tr(parts.kind).capitalize()),
             parts.options,
             format_func=parts.label,
             index=parts.options.index(parts.default) if parts.default in parts.options else 0,
-            help="Domyślnie ten nazwany jak importowana warstwa (np. „Zasoby”), inaczej pierwszy.",
+            help=ui.tr(
+                "Domyślnie ten nazwany jak importowana warstwa (np. „Zasoby”), inaczej pierwszy."
+            ),
             key=f"imp_part_{upload.file_id}_{layer}",
-            placeholder=ui.CHOOSE,
+            placeholder=ui.tr(ui.CHOOSE),
         )
     plan_key = (
         upload.file_id,
@@ -102,7 +110,7 @@ else:
         part,
     )
     if path is not None and st.session_state.get("imp_plan_key") != plan_key:
-        with st.spinner("Czytam plik i sprawdzam wiersze…"):
+        with st.spinner(ui.tr("Czytam plik i sprawdzam wiersze…")):
             plan = ui.run_action(
                 lambda: plan_import(
                     path,
@@ -118,62 +126,74 @@ else:
         st.session_state["imp_plan"], st.session_state["imp_plan_key"] = plan, plan_key
         st.session_state.pop("imp_result", None)
     elif done and st.session_state.get("imp_plan_key") != plan_key:
-        st.info("Ten plik został już zaimportowany. Aby zmienić ustawienia, wczytaj go ponownie.")
+        st.info(
+            ui.tr("Ten plik został już zaimportowany. Aby zmienić ustawienia, wczytaj go ponownie.")
+        )
     plan = st.session_state.get("imp_plan")
     if plan is not None:
-        st.info(f"Odczytano: {ui.md(plan.describe_source())}")
+        st.info(ui.tr("Odczytano: {source}", source=ui.md(plan.describe_source())))
         for note in plan.notes:
             st.warning(ui.md(note))
-        with st.expander("Dopasowanie kolumn — sprawdź i popraw", expanded=True):
+        with st.expander(ui.tr("Dopasowanie kolumn — sprawdź i popraw"), expanded=True):
             options = targets(layer)
             edited = st.data_editor(
                 plan.mapping_table()[["kolumna", "etykieta"]],
                 column_config={
-                    "kolumna": st.column_config.TextColumn("Kolumna w pliku", disabled=True),
+                    "kolumna": st.column_config.TextColumn(ui.tr("Kolumna w pliku"), disabled=True),
                     "etykieta": st.column_config.SelectboxColumn(
-                        "Pole mapy",
+                        ui.tr("Pole mapy"),
                         options=[SKIP_LABEL, *options.values()],
-                        help="„(pomiń)” = kolumna nie trafi na mapę",
+                        help=ui.tr("„(pomiń)” = kolumna nie trafi na mapę"),
                     ),
                 },
                 hide_index=True,
                 key=f"imp_editor_{plan_key[0]}",
             )
-            if st.button("Zastosuj dopasowanie"):
+            if st.button(ui.tr("Zastosuj dopasowanie")):
                 chosen = {row.kolumna: row.etykieta for row in edited.itertuples()}
                 st.session_state["imp_map"] = mapping_from_labels(layer, chosen)
                 st.rerun()
         report = build_report(plan)
         cols = st.columns(5)
-        cols[0].metric("Do zapisania", report["accepted"])
-        cols[1].metric("Odrzucone wiersze", len(report["rejected_rows"]))
-        cols[2].metric("Możliwe duplikaty", len(report["duplicates"]))
-        cols[3].metric("Bez lokalizacji", report["unlocated"])
-        cols[4].metric("Do uzupełnienia", report["incomplete"])
+        cols[0].metric(ui.tr("Do zapisania"), report["accepted"])
+        cols[1].metric(ui.tr("Odrzucone wiersze"), len(report["rejected_rows"]))
+        cols[2].metric(ui.tr("Możliwe duplikaty"), len(report["duplicates"]))
+        cols[3].metric(ui.tr("Bez lokalizacji"), report["unlocated"])
+        cols[4].metric(ui.tr("Do uzupełnienia"), report["incomplete"])
         if plan.updates or plan.unchanged or plan.conflicts:
-            st.caption("Wiersze z identyfikatorem wpisu tej mapy (plik z eksportu):")
+            st.caption(ui.tr("Wiersze z identyfikatorem wpisu tej mapy (plik z eksportu):"))
             cols = st.columns(5)
-            cols[0].metric("Zmiany wpisów", len(report["updates"]))
-            cols[1].metric("Bez zmian", report["unchanged"])
-            cols[2].metric("Konflikty wersji", len(report["conflicts"]))
+            cols[0].metric(ui.tr("Zmiany wpisów"), len(report["updates"]))
+            cols[1].metric(ui.tr("Bez zmian"), report["unchanged"])
+            cols[2].metric(ui.tr("Konflikty wersji"), len(report["conflicts"]))
         for conflict in report["conflicts"][:20]:
-            st.error(ui.md(f"Wiersz {conflict['row']}: {conflict['message']}"))
+            st.error(
+                ui.tr(
+                    "Wiersz {row}: {message}",
+                    row=conflict["row"],
+                    message=ui.md(conflict["message"]),
+                )
+            )
         preview = plan.preview()
         st.dataframe(preview, hide_index=True, width="stretch")
         choosable = [r for r in plan.rows if len(r.allowed_decisions) > 1 and r.duplicate]
         for row in choosable:
             choice = st.segmented_control(
-                f"Wiersz {row.row}: „{ui.md(row.title)}” — możliwy duplikat",
+                ui.tr(
+                    "Wiersz {row}: „{title}” — możliwy duplikat",
+                    row=row.row,
+                    title=ui.md(row.title),
+                ),
                 row.allowed_decisions,
-                format_func=DECISION_LABELS.get,
+                format_func=lambda d: ui.tr(DECISION_LABELS[d]),
                 default=row.decision,
                 key=f"imp_decision_{plan_key[0]}_{row.row}",
             )
             plan.decide(row.row, choice or Decision.SKIP)
         if not ctx.author:
-            st.warning("Wpisz swoje imię w panelu bocznym, aby zapisać import.")
-        if st.button("💾 Zapisz import", type="primary", disabled=not ctx.author):
-            bar = st.progress(0.0, text="Zapisuję…")
+            st.warning(ui.tr("Wpisz swoje imię w panelu bocznym, aby zapisać import."))
+        if st.button(ui.tr("💾 Zapisz import"), type="primary", disabled=not ctx.author):
+            bar = st.progress(0.0, text=ui.tr("Zapisuję…"))
             result = ui.run_action(
                 lambda: commit_import(
                     plan,
@@ -189,27 +209,40 @@ else:
         result = st.session_state.get("imp_result")
         if result is not None and result.batch_id is None:
             st.info(
-                f"Nic nie zapisano: wszystkie wiersze pominięto ({result.skipped}), "
-                f"np. bo są już na mapie; bez zmian: {result.unchanged}, "
-                f"konflikty wersji: {len(result.conflicts)}. Nie ma czego cofać."
+                ui.tr(
+                    "Nic nie zapisano: wszystkie wiersze pominięto ({skipped}), np. bo są już "
+                    "na mapie; bez zmian: {unchanged}, konflikty wersji: {conflicts}. "
+                    "Nie ma czego cofać.",
+                    skipped=result.skipped,
+                    unchanged=result.unchanged,
+                    conflicts=len(result.conflicts),
+                )
             )
         elif result is not None:
             st.success(
-                f"Zapisano: {len(result.created)} nowych, {len(result.updated)} zmienionych, "
-                f"{result.skipped} pominiętych, bez zmian {result.unchanged}, "
-                f"konflikty wersji {len(result.conflicts)}, "
-                f"do uzupełnienia {len(result.incomplete)}. Numer importu: {result.batch_id}"
+                ui.tr(
+                    "Zapisano: {created} nowych, {updated} zmienionych, {skipped} pominiętych, "
+                    "bez zmian {unchanged}, konflikty wersji {conflicts}, do uzupełnienia "
+                    "{incomplete}. Numer importu: {batch}",
+                    created=len(result.created),
+                    updated=len(result.updated),
+                    skipped=result.skipped,
+                    unchanged=result.unchanged,
+                    conflicts=len(result.conflicts),
+                    incomplete=len(result.incomplete),
+                    batch=result.batch_id,
+                )
             )
             if result.warning:
                 st.warning(ui.md(result.warning))
             st.download_button(
-                "Pobierz raport (JSON)",
+                ui.tr("Pobierz raport (JSON)"),
                 json.dumps(build_report(plan, result), ensure_ascii=False, indent=2),
                 file_name="raport-importu.json",
                 mime="application/json",
             )
-            if st.button("↩️ Cofnij cały import", disabled=not ctx.author) and ui.run_action(
+            if st.button(ui.tr("↩️ Cofnij cały import"), disabled=not ctx.author) and ui.run_action(
                 lambda: store.undo_batch(result.batch_id, author=ctx.author),
-                success="Import cofnięty.",
+                success=ui.tr("Import cofnięty."),
             ):
                 st.session_state.pop("imp_result")

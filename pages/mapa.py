@@ -19,27 +19,38 @@ built = ui.city_map_for(
     audience=ctx.audience,
     focus=view.focus,
     tiles=view.tiles,
-    title=f"Mapa zasobów i potrzeb — {view.focus or ctx.city}",
+    title=ui.tr("Mapa zasobów i potrzeb — {where}", where=view.focus or ctx.city),
 )
 stale = freshness(ui.load_layer("resources", ctx.city)).describe(RESOURCES.count_forms)
-st.markdown(f"#### {ui.md(view.focus or ctx.city)}: " + " · ".join(built.counts.values()))
+st.markdown(
+    ui.tr(
+        "#### {where}: {counts}",
+        where=ui.md(view.focus or ctx.city),
+        counts=" · ".join(built.counts.values()),
+    )
+)
 st.caption(
-    f"⏳ {stale} (na mapie przerywany obrys) — "
-    "lista na stronie „Aktualizacja”, karta „Do weryfikacji”."
+    ui.tr(
+        "⏳ {stale} (na mapie przerywany obrys) — "
+        "lista na stronie „Aktualizacja”, karta „Do weryfikacji”.",
+        stale=stale,
+    )
 )
 if not built.has_polygons:
     st.info(
-        "Granice dzielnic tego miasta nie są jeszcze wczytane — mapa pokazuje punkty, "
-        "a dzielnice są na listach. Wczytasz je jednym krokiem: strona „Import” → "
-        "„Co importujesz: Granice dzielnic” → plik GeoJSON, GeoPackage, Shapefile (ZIP) "
-        "lub KML z nazwami dzielnic; podgląd wypisze nazwy, których nie udało się dopasować."
+        ui.tr(
+            "Granice dzielnic tego miasta nie są jeszcze wczytane — mapa pokazuje punkty, "
+            "a dzielnice są na listach. Wczytasz je jednym krokiem: strona „Import” → "
+            "„Co importujesz: Granice dzielnic” → plik GeoJSON, GeoPackage, Shapefile (ZIP) "
+            "lub KML z nazwami dzielnic; podgląd wypisze nazwy, których nie udało się dopasować."
+        )
     )
     st.page_link(
         "pages/import_danych.py",
-        label="Wczytaj granice dzielnic",
+        label=ui.tr("Wczytaj granice dzielnic"),
         icon="📥",
         query_params={"warstwa": "districts"},
     )
 ui.show_map(built)
-with st.expander("Wskaźniki dzielnic"):
+with st.expander(ui.tr("Wskaźniki dzielnic")):
     st.dataframe(indicator_table(built.areas), width="stretch")

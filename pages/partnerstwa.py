@@ -15,65 +15,83 @@ from mapping.partnership import (
 from mapping.report import FORMAT_LABELS, FORMATS, render_report, report_content
 
 ctx = ui.context()
-st.title(f"Partnerstwa — {ui.md(ctx.city)}")
+st.title(ui.tr("Partnerstwa — {city}", city=ui.md(ctx.city)))
 partnerships = ui.load_layer("partnerships", ctx.city, audience=ctx.audience)
 resources = ui.load_layer("resources", ctx.city, audience=ctx.audience)
 
 if partnerships.empty:
-    st.info("Brak partnerstw w tym mieście — dodaj je na stronie „Aktualizacja”.")
+    st.info(ui.tr("Brak partnerstw w tym mieście — dodaj je na stronie „Aktualizacja”."))
 elif without_members := [
     r["name"] for r in partnerships.to_dict("records") if not composition(r, resources)
 ]:
     st.info(
-        f"Bez listy członków: {ui.md(', '.join(without_members))}. Członków dodasz na stronie "
-        "„Aktualizacja”: warstwa Partnerstwa → wpis partnerstwa → pole „Członkowie” "
-        "(wybierz zasoby z listy; brakującą organizację najpierw dodaj jako zasób)."
+        ui.tr(
+            "Bez listy członków: {names}. Członków dodasz na stronie „Aktualizacja”: warstwa "
+            "Partnerstwa → wpis partnerstwa → pole „Członkowie” (wybierz zasoby z listy; "
+            "brakującą organizację najpierw dodaj jako zasób).",
+            names=ui.md(", ".join(without_members)),
+        )
     )
 for row in partnerships.to_dict("records"):
     counts = composition(row, resources)
     with st.expander(f"**{ui.md(row['name'])}** — {composition_sentence(counts)}"):
         signed = row.get("signed_on") or "—"
-        st.write(f"Dzielnice: {ui.md(row.get('districts') or '—')} · podpisane: {ui.md(signed)}")
-        st.write(f"Koordynator: {ui.md(row.get('coordinator') or '—')}")
-        st.dataframe(members_table(row, resources), hide_index=True, width="stretch")
+        st.write(
+            ui.tr(
+                "Dzielnice: {districts} · podpisane: {signed}",
+                districts=ui.md(row.get("districts") or "—"),
+                signed=ui.md(signed),
+            )
+        )
+        st.write(ui.tr("Koordynator: {who}", who=ui.md(row.get("coordinator") or "—")))
+        members = ui.translated_columns(members_table(row, resources))
+        st.dataframe(members, hide_index=True, width="stretch")
 
-st.subheader("Działania — oś czasu")
+st.subheader(ui.tr("Działania — oś czasu"))
 timeline = actions_timeline(ui.load_layer("actions", ctx.city), partnerships)
 if timeline.empty:
-    st.caption("Brak działań — dodaj je na stronie „Aktualizacja” (warstwa Działania).")
+    st.caption(ui.tr("Brak działań — dodaj je na stronie „Aktualizacja” (warstwa Działania)."))
 else:
-    st.bar_chart(timeline, x="Data", y="Uczestnicy", height=220)
+    timeline = ui.translated_columns(timeline)
+    st.bar_chart(timeline, x=ui.tr("Data"), y=ui.tr("Uczestnicy"), height=220)
     st.dataframe(timeline, hide_index=True, width="stretch")
 
 st.divider()
-st.subheader("Sprawozdanie roczne")
-st.caption("Gotowe do wysłania: liczby z mapy, nagłówek organizacji, numery stron.")
+st.subheader(ui.tr("Sprawozdanie roczne"))
+st.caption(ui.tr("Gotowe do wysłania: liczby z mapy, nagłówek organizacji, numery stron."))
 cols = st.columns(4)
-year = cols[0].number_input("Rok", 2000, 2100, date.today().year, key="rep_year")
+year = cols[0].number_input(ui.tr("Rok"), 2000, 2100, date.today().year, key="rep_year")
 names = [None, *partnerships["name"]]
 chosen = cols[1].selectbox(
-    "Partnerstwo", names, format_func=lambda n: n or "wszystkie w mieście", placeholder=ui.CHOOSE
+    ui.tr("Partnerstwo"),
+    names,
+    format_func=lambda n: n or ui.tr("wszystkie w mieście"),
+    placeholder=ui.tr(ui.CHOOSE),
 )
-fmt = cols[2].radio("Format", list(FORMATS), format_func=FORMAT_LABELS.get, horizontal=True)
+fmt = cols[2].radio(
+    ui.tr("Format"), list(FORMATS), format_func=lambda f: ui.tr(FORMAT_LABELS[f]), horizontal=True
+)
 audience = cols[3].radio(
-    "Dla kogo",
+    ui.tr("Dla kogo"),
     [a for a in EXPORT_AUDIENCES if permissions.can_export(ctx.role, a)],
-    format_func=lambda a: a.version_label,
+    format_func=lambda a: ui.tr(a.version_label),
     key="rep_audience",
-    help="Publiczne (do miasta): bez osób prywatnych i bez planów zespołu.",
+    help=ui.tr("Publiczne (do miasta): bez osób prywatnych i bez planów zespołu."),
 )
-with st.expander("Nagłówek i własny szablon Word (opcjonalnie)"):
+with st.expander(ui.tr("Nagłówek i własny szablon Word (opcjonalnie)")):
     organisation = st.text_input(
-        "Nadawca w nagłówku", value=chosen or "", help="Domyślnie nazwa partnerstwa."
+        ui.tr("Nadawca w nagłówku"), value=chosen or "", help=ui.tr("Domyślnie nazwa partnerstwa.")
     )
-    logo = st.file_uploader("Logo organizacji (PNG lub JPEG)", type=["png", "jpg", "jpeg"])
+    logo = st.file_uploader(ui.tr("Logo organizacji (PNG lub JPEG)"), type=["png", "jpg", "jpeg"])
     template = st.file_uploader(
-        "Własny szablon (.docx)",
+        ui.tr("Własny szablon (.docx)"),
         type=["docx"],
-        help="Dokument z papierem firmowym i polami {{ … }} — lista pól w README; "
-        "{{p tresc}} wstawia całą treść sprawozdania. Tylko dla formatu Word.",
+        help=ui.tr(
+            "Dokument z papierem firmowym i polami {{ … }} — lista pól w README; "
+            "{{p tresc}} wstawia całą treść sprawozdania. Tylko dla formatu Word."
+        ),
     )
-if st.button("Przygotuj sprawozdanie", type="primary"):
+if st.button(ui.tr("Przygotuj sprawozdanie"), type="primary"):
     content = ui.run_action(
         lambda: report_content(
             ui.get_store(),
@@ -98,5 +116,9 @@ if st.button("Przygotuj sprawozdanie", type="primary"):
 made = st.session_state.get("report")
 if made:
     st.download_button(
-        f"⬇️ Pobierz {ui.md(made[0])}", made[1], file_name=made[0], mime=made[2], type="primary"
+        ui.tr("⬇️ Pobierz {name}", name=ui.md(made[0])),
+        made[1],
+        file_name=made[0],
+        mime=made[2],
+        type="primary",
     )

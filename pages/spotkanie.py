@@ -12,7 +12,7 @@ ui.projector_mode()
 # The open meeting (resumed from the page address after a reload), a presentation, or neither.
 room = ui.meeting_room(ctx)
 if room is None:
-    st.title(f"Spotkanie partnerstwa — {ui.md(ctx.city)}")
+    st.title(ui.tr("Spotkanie partnerstwa — {city}", city=ui.md(ctx.city)))
     ui.start_screen(ctx)
     st.stop()
 
@@ -27,13 +27,13 @@ with st.container(key="meet_bar", horizontal=True, vertical_alignment="center", 
     ui.slide_buttons(slide_no)
     ui.slide_heading(slide_no, st.session_state.get("meet_focus"))
     focus = st.selectbox(
-        "Dzielnica",
+        ui.tr("Dzielnica"),
         [None, *districts],
-        format_func=lambda d: d or "całe miasto",
+        format_func=lambda d: d or ui.tr("całe miasto"),
         key="meet_focus",
         label_visibility="collapsed",
         width=300,
-        placeholder=ui.CHOOSE,
+        placeholder=ui.tr(ui.CHOOSE),
     )
     if room.meeting is not None:
         ui.capture_popover(room, areas, districts, focus=focus, map_key=map_key)

@@ -18,9 +18,16 @@ def app_pages() -> dict[str, str]:
     for node in ast.walk(ast.parse(APP.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page":
             path = ast.literal_eval(node.args[0])
-            title = next(ast.literal_eval(k.value) for k in node.keywords if k.arg == "title")
-            pages[path] = title
+            title = next(k.value for k in node.keywords if k.arg == "title")
+            pages[path] = ast.literal_eval(_untranslated(title))
     return pages
+
+
+def _untranslated(node: ast.expr) -> ast.expr:
+    """The Polish text of ``ui.tr("…")`` (titles are shown in the run's language)."""
+    if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "tr":
+        return node.args[0]
+    return node
 
 
 def page_title(path: str) -> str:

@@ -37,7 +37,10 @@ MARKDOWN_OPTIONS = frozenset({"radio", "segmented_control", "pills"})
 TEXT_KEYWORDS = frozenset({"label", "body", "help", "text", "caption", "captions"})
 ESCAPERS = frozenset({"md", "escape"})
 #: Calls that make text from numbers and the schema's words only ("5 spotkań").
-SAFE_CALLS = frozenset({"with_count", "len"})
+SAFE_CALLS = frozenset({"with_count", "len", "label_of", "choice_of", "count_of"})
+#: The translation call (``mapping.ui.i18n.tr``): its template comes from the program
+#: (and the catalogue), and each value put into it is checked like any other part.
+TRANSLATE = "tr"
 #: Objects with a method of the same name that are not Streamlit's.
 NOT_STREAMLIT = frozenset({"file"})
 
@@ -47,18 +50,21 @@ SAFE_VALUES = {
     "distance", "len(holes)", "len(idle)", "len(frame)", "len(stale)", "len(missing)",
     "len(incomplete)", "len(raised)", "len(result.created)", "len(result.updated)",
     "result.skipped", "len(result.incomplete)", "slide_no + 1", "len(meeting.SLIDES)",
-    "stale", "row.row", "report['accepted']", "len(report['rejected_rows'])",
+    "stale", "row.row", "conflict['row']", "report['accepted']", "len(report['rejected_rows'])",
     "len(report['duplicates'])", "report['unlocated']", "report['incomplete']",
     # identifiers the app makes (hex numbers)
     "result.batch_id",
     # the schema's and the app's own labels and sentences
     "ctx.audience.label", "audience.label", "composition_sentence(counts)",
     "' · '.join(built.counts.values())", "slide.prompt", "hint", "ROLE_LABELS[session.role]",
-    "f.label.lower()", "label", "spec.label", "success", "submit_label", "_help(f)",
+    "ui.label_of(f).lower()", "label", "spec.label", "success", "submit_label", "_help(f)",
     "OSM_CREDIT", "counts.describe(layer.count_forms)", "kept.places",
+    "INDICATOR_LABELS[c][0]", "statuses[s]", "a.version_label", "audience.version_label",
+    "parts.kind", "f.help", "ui.CHOOSE", "CHOOSE", "SWITCH_LABEL",
     # the store's own values: a timestamp, a version number, a count
     "current['updated_at'][:16].replace('T', ' ')", "version", "len(record_ids)",
-    "result.unchanged", "parts.kind.capitalize()",  # a count; "arkusz"/"warstwa"/"folder"
+    "result.unchanged", "ui.tr(parts.kind).capitalize()",  # a count; "arkusz"/"warstwa"/…
+    "chosen.y", "chosen.x",  # a picked point's coordinates
 }  # fmt: skip
 #: Values safe in one file only, for the reason given.
 SAFE_IN_FILE = {
@@ -73,16 +79,19 @@ SAFE_IN_FILE = {
         "title",  # md() where it is assigned (``_done``)
         "_where(layer, saved)",  # escapes the district it names
         "what", "opened",  # the editor's own sentences
-        "saved['version']", "with_count(changed, _RECORDS)",  # numbers
+        "saved['version']", "_records(changed, _RECORDS)",  # numbers
         "question.text", "question.yes",  # confirmations made with md(title) where asked
     },
 }  # fmt: skip
 #: ``format_func`` of radios, pills and segmented controls: they show program labels only.
 SAFE_FORMATTERS = {
-    "lambda name: LAYERS[name].label", "lambda a: a.version_label", "tile_label",
-    "lambda s: STYLES[s].label", "ORIENTATIONS.get", "FORMAT_LABELS.get",
-    "IMPORT_LAYER_LABELS.get", "DECISION_LABELS.get", "groups.choice_label",
-    "lambda d: f'{d} m'", "lambda a: Audience(a).label", "lambda t: TILES[t].short_label",
+    "lambda name: ui.label_of(LAYERS[name])", "lambda a: ui.tr(a.version_label)",
+    "lambda t: ui.tr(tile_label(t))", "lambda t: tr(tile_label(t))",
+    "lambda s: ui.tr(STYLES[s].label)", "lambda o: ui.tr(ORIENTATIONS[o])",
+    "lambda f: ui.tr(FORMAT_LABELS[f])", "lambda name: ui.tr(IMPORT_LAYER_LABELS[name])",
+    "lambda d: ui.tr(DECISION_LABELS[d])", "lambda c: choice_of(groups, c)",
+    "lambda d: f'{d} m'", "lambda a: tr(Audience(a).label)", "lambda t: tr(TILES[t].short_label)",
+    "LANGUAGES.__getitem__",
 }  # fmt: skip
 
 
@@ -114,6 +123,10 @@ def _unsafe(node: ast.expr) -> Iterator[str]:
     if isinstance(node, ast.Constant) or ast.unparse(node) in SAFE_VALUES:
         return
     if isinstance(node, ast.Call) and _name(node.func) in ESCAPERS | SAFE_CALLS:
+        return
+    if isinstance(node, ast.Call) and _name(node.func) == TRANSLATE:
+        for part in [*node.args, *(k.value for k in node.keywords)]:
+            yield from _unsafe(part)
         return
     parts = _parts(node)
     if parts is None:

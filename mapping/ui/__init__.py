@@ -13,6 +13,15 @@ from mapping.ui.analysis import (
 from mapping.ui.downloads import backup_panel, table_downloads
 from mapping.ui.editor import NEW, RecordEditor
 from mapping.ui.forms import record_form
+from mapping.ui.i18n import (
+    choice_of,
+    count_of,
+    label_of,
+    labelled_columns,
+    language,
+    tr,
+    translated_columns,
+)
 from mapping.ui.maps import MapView, city_map_for, map_sidebar, show_map
 from mapping.ui.meeting import (
     Room,
@@ -58,8 +67,10 @@ __all__ = [
     "backup_panel",
     "cached_store",
     "capture_popover",
+    "choice_of",
     "city_map_for",
     "context",
+    "count_of",
     "coverage_for",
     "data_rows_for",
     "discard_upload",
@@ -69,6 +80,9 @@ __all__ = [
     "get_store",
     "indicators_as_of",
     "indicators_for",
+    "label_of",
+    "labelled_columns",
+    "language",
     "leave_pages_folder_mode",
     "load_layer",
     "location_picker",
@@ -94,4 +108,6 @@ __all__ = [
     "slide_number",
     "start_screen",
     "table_downloads",
+    "tr",
+    "translated_columns",
 ]

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from mapping.analysis.summary import AREA_LABEL, shown_table, split_city, summary_line
+from mapping.ui.i18n import tr
 from mapping.ui.text import md
 
 __all__ = ["area_table"]
@@ -30,6 +31,12 @@ def area_table(
     rows = split_city(table, areas)
     if rows.city is not None:
         line_text = line(rows.city) if line else summary_line(rows.city, labels)
-        st.markdown(f"**Całe miasto ({md(str(rows.city.name))}):** {md(line_text) or '—'}")
+        st.markdown(
+            tr(
+                "**Całe miasto ({city}):** {line}",
+                city=md(str(rows.city.name)),
+                line=md(line_text) or "—",
+            )
+        )
     st.dataframe(shown_table(rows.areas, labels, index_label=index_label), width="stretch")
     return rows.areas

@@ -17,6 +17,7 @@ from mapping.export import EXPORT_AUDIENCES, FORMATS, ExportRequest, export
 from mapping.schema import LAYERS, Audience, Visibility
 from mapping.store import is_server_location
 from mapping.store.backup import backup_bytes, backup_name
+from mapping.ui.i18n import tr
 from mapping.ui.shell import Context, get_store, run_action
 from mapping.ui.text import md
 
@@ -50,13 +51,16 @@ def table_downloads(ctx: Context, layer: str) -> None:
     request = ExportRequest(ctx.city, audience=audience, layers=(layer,))
     stem = request.stem(LAYERS[layer].label)
     st.caption(
-        f"Pobierz tę warstwę ({md(audience.version_label)}, bez zarchiwizowanych): formuły "
-        "arkusza są zneutralizowane, dane prywatne nie są eksportowane."
+        tr(
+            "Pobierz tę warstwę ({version}, bez zarchiwizowanych): formuły arkusza są "
+            "zneutralizowane, dane prywatne nie są eksportowane.",
+            version=md(tr(audience.version_label)),
+        )
     )
     for column, fmt in zip(st.columns(len(TABLE_FORMATS)), TABLE_FORMATS, strict=True):
         spec = FORMATS[fmt]
         column.download_button(
-            f"⬇️ {spec.label}",
+            f"⬇️ {tr(spec.label)}",
             data=functools.partial(_layer_file, fmt, request),
             file_name=stem + spec.suffix,
             mime=spec.mime,
@@ -74,27 +78,31 @@ def backup_panel(ctx: Context) -> None:
     if not permissions.can_back_up(ctx.role):
         return
     store = get_store()
-    st.subheader("Kopia zapasowa")
+    st.subheader(tr("Kopia zapasowa"))
     if is_server_location(store.location):
         st.caption(
-            "Mapa jest na serwerze PostgreSQL: kopię robi administrator serwera (pg_dump) "
-            "albo polecenie python -m mapping copy ADRES kopia.gpkg."
+            tr(
+                "Mapa jest na serwerze PostgreSQL: kopię robi administrator serwera (pg_dump) "
+                "albo polecenie python -m mapping copy ADRES kopia.gpkg."
+            )
         )
         return
     st.caption(
-        "Cała mapa z historią zmian, danymi prywatnymi i kontami w jednym pliku .gpkg. "
-        "Kopia jest spójna także wtedy, gdy ktoś właśnie zapisuje (zwykłe skopiowanie "
-        "pliku w trakcie zapisu nie jest kopią). Przechowuj ją bezpiecznie — są w niej dane "
-        "osobowe."
+        tr(
+            "Cała mapa z historią zmian, danymi prywatnymi i kontami w jednym pliku .gpkg. "
+            "Kopia jest spójna także wtedy, gdy ktoś właśnie zapisuje (zwykłe skopiowanie "
+            "pliku w trakcie zapisu nie jest kopią). Przechowuj ją bezpiecznie — są w niej "
+            "dane osobowe."
+        )
     )
-    if st.button("💾 Kopia zapasowa", key="backup_make"):
-        with st.spinner("Robię kopię…"):
+    if st.button(tr("💾 Kopia zapasowa"), key="backup_make"):
+        with st.spinner(tr("Robię kopię…")):
             data = run_action(lambda: backup_bytes(store.location))
         st.session_state[_BACKUP] = None if data is None else (backup_name(store.location), data)
     made = st.session_state.get(_BACKUP)
     if made is not None:
         st.download_button(
-            f"⬇️ Pobierz {md(made[0])}",
+            tr("⬇️ Pobierz {name}", name=md(made[0])),
             made[1],
             file_name=made[0],
             mime="application/geopackage+sqlite3",

@@ -40,6 +40,7 @@ from mapping.errors import ConflictError, MapError, ValidationError
 from mapping.plural import Forms, with_count
 from mapping.schema import LAYERS, Layer
 from mapping.ui.forms import record_form
+from mapping.ui.i18n import DEFAULT_LANGUAGE, label_of, language, tr
 from mapping.ui.records import forget_location, location_picker, picked_location
 from mapping.ui.shell import (
     AUTHOR_KEY,
@@ -90,6 +91,13 @@ class Notice:
 
     kind: str
     text: str
+
+
+def _records(number: int, forms: Forms) -> str:
+    """A count of records: Polish forms, or "1 record" / "5 records"."""
+    if language() == DEFAULT_LANGUAGE:
+        return with_count(number, forms)
+    return f"{number} record" if number == 1 else f"{number} records"
 
 
 def _ask(action: str, **details: Any) -> None:
@@ -175,11 +183,11 @@ class RecordEditor:
         with st.container():  # always drawn: what follows keeps its place on the screen
             if self.ctx.author:
                 return
-            st.warning("Wpisz swoje imię — każda zmiana zapisuje, kto ją wprowadził.")
+            st.warning(tr("Wpisz swoje imię — każda zmiana zapisuje, kto ją wprowadził."))
             st.text_input(
-                "Twoje imię (do historii zmian)",
+                tr("Twoje imię (do historii zmian)"),
                 key=_AUTHOR_PROMPT,
-                placeholder="np. Anna z MOPS",
+                placeholder=tr("np. Anna z MOPS"),
                 on_change=_take_author,
             )
 
@@ -212,11 +220,11 @@ class RecordEditor:
         opened = st.session_state.get(self._open_key, NEW)
         opened = opened if opened in options else NEW
         picked = st.selectbox(
-            "Wpis",
+            tr("Wpis"),
             options,
             index=options.index(opened),
-            format_func=lambda i: "➕ nowy wpis" if i == NEW else choices[i],
-            placeholder=CHOOSE,
+            format_func=lambda i: tr("➕ nowy wpis") if i == NEW else choices[i],
+            placeholder=tr(CHOOSE),
         )
         if picked != opened:  # the user chose another record
             st.session_state[self._open_key] = picked
@@ -228,14 +236,16 @@ class RecordEditor:
         self.record = None if self.selected == NEW else opened_record(self.layer, self.selected)
         with st.container():  # always drawn, see ``show_notice``
             if self.record and self.record["archived_at"]:
-                st.info("Ten wpis jest w archiwum — nie widać go na mapie. Możesz go przywrócić.")
+                st.info(
+                    tr("Ten wpis jest w archiwum — nie widać go na mapie. Możesz go przywrócić.")
+                )
         return self.record
 
     def location_picker(self) -> None:
         """The map where a click places the open record (or an area is drawn)."""
         if self.layer.geometry is None:
             return
-        st.markdown("**Lokalizacja** — kliknij mapę")
+        st.markdown(tr("**Lokalizacja** — kliknij mapę"))
         # A fragment: a click reruns the map and its caption only, never the
         # form beside it, so a submit cannot meet a form being redrawn by the
         # map (the point waits in session state for the save, see records.py).
@@ -268,7 +278,7 @@ class RecordEditor:
             ),
             ref_options=refs,
             errors=st.session_state.get(f"{self.form_key}_errors"),
-            submit_label="Zapisz zmiany" if self.record else "Dodaj wpis",
+            submit_label=tr("Zapisz zmiany") if self.record else tr("Dodaj wpis"),
         )
 
     def conflict_panel(self) -> None:
@@ -280,19 +290,23 @@ class RecordEditor:
         if layer != self.layer.name or current["id"] != self.record["id"]:
             return
         st.error(
-            f"Ktoś zapisał nowszą wersję tego wpisu ({md(current['author'])}, "
-            f"{current['updated_at'][:16].replace('T', ' ')}). Nic nie zostało nadpisane."
+            tr(
+                "Ktoś zapisał nowszą wersję tego wpisu ({author}, {when}). "
+                "Nic nie zostało nadpisane.",
+                author=md(current["author"]),
+                when=current["updated_at"][:16].replace("T", " "),
+            )
         )
         st.dataframe(compare_versions(self.layer, current, yours), hide_index=True, width="stretch")
         keep, drop = st.columns(2)
         keep.button(
-            "Zapisz moją wersję mimo to",
+            tr("Zapisz moją wersję mimo to"),
             type="primary",
             on_click=_ask,
             args=("keep_mine",),
             kwargs={"layer": layer, "current": current, "values": yours},
         )
-        drop.button("Zostaw wersję z bazy", on_click=_ask, args=("keep_theirs",))
+        drop.button(tr("Zostaw wersję z bazy"), on_click=_ask, args=("keep_theirs",))
 
     def record_actions(self) -> None:
         """Buttons under the open record: confirm it is current, archive or restore, undo."""
@@ -303,40 +317,50 @@ class RecordEditor:
         title = md(record.get(self.layer.title_field) or record["id"])
         cols = st.columns(3)
         if "last_verified" in self.layer.field_names:
-            self._button(cols[0], "✅ Potwierdzam aktualność", "verify", ids)
+            self._button(cols[0], tr("✅ Potwierdzam aktualność"), "verify", ids)
         if not permissions.can_archive(self.ctx.role):
             pass  # a partner adds and edits, but does not archive or restore
         elif record["archived_at"]:
-            self._button(cols[1], "♻️ Przywróć z archiwum", "unarchive", ids, question=(
-                f"Przywrócić „{title}” z archiwum? Znów będzie widoczny na mapie i w eksportach.",
-                "Tak, przywróć z archiwum",
+            self._button(cols[1], tr("♻️ Przywróć z archiwum"), "unarchive", ids, question=(
+                tr("Przywrócić „{title}” z archiwum? Znów będzie widoczny na mapie i w "
+                   "eksportach.", title=title),
+                tr("Tak, przywróć z archiwum"),
             ))  # fmt: skip
         else:
-            self._button(cols[1], "🗄️ Archiwizuj", "archive", ids, question=(
-                f"Zarchiwizować „{title}”? Zniknie z mapy i z eksportów, ale nic nie zostanie "
-                "usunięte: wrócisz do niego przyciskiem „Przywróć z archiwum” albo „Cofnij”.",
-                "Tak, archiwizuj",
+            self._button(cols[1], tr("🗄️ Archiwizuj"), "archive", ids, question=(
+                tr("Zarchiwizować „{title}”? Zniknie z mapy i z eksportów, ale nic nie zostanie "
+                   "usunięte: wrócisz do niego przyciskiem „Przywróć z archiwum” albo „Cofnij”.",
+                   title=title),
+                tr("Tak, archiwizuj"),
             ))  # fmt: skip
-        undo = (
-            "Cofnąć dodanie" if record["version"] == 1 else "Cofnąć ostatnią zmianę"
-        ) + f" wpisu „{title}”? Wróci treść poprzedniej wersji; cofnięcie też trafia do historii."
-        self._button(cols[2], "↩️ Cofnij ostatnią zmianę", "undo", ids,
-                     question=(undo, "Tak, cofnij"))  # fmt: skip
+        undo = tr(
+            "Cofnąć dodanie wpisu „{title}”? Wróci treść poprzedniej wersji; cofnięcie też "
+            "trafia do historii."
+            if record["version"] == 1
+            else "Cofnąć ostatnią zmianę wpisu „{title}”? Wróci treść poprzedniej wersji; "
+            "cofnięcie też trafia do historii.",
+            title=title,
+        )
+        self._button(cols[2], tr("↩️ Cofnij ostatnią zmianę"), "undo", ids,
+                     question=(undo, tr("Tak, cofnij")))  # fmt: skip
         self._confirmation("record", record["id"])
 
     def verify_button(self, record_ids: list[str]) -> None:
         """ "Potwierdzam aktualność zaznaczonych" for the rows chosen in a table."""
-        count = with_count(len(record_ids), _RECORDS_ACC)
+        count = _records(len(record_ids), _RECORDS_ACC)
         question = _Question(
             place=f"stale_{self.layer.name}",
-            text=f"Potwierdzić aktualność: {count}? Każdy dostanie dzisiejszą datę weryfikacji "
-            "(zmiana trafia do historii) i zniknie z listy „Do weryfikacji”.",
-            yes=f"Tak, potwierdź ({len(record_ids)})",
+            text=tr(
+                "Potwierdzić aktualność: {count}? Każdy dostanie dzisiejszą datę weryfikacji "
+                "(zmiana trafia do historii) i zniknie z listy „Do weryfikacji”.",
+                count=count,
+            ),
+            yes=tr("Tak, potwierdź ({count})", count=len(record_ids)),
             action="verify_many",
             details={"layer": self.layer.name, "record_ids": list(record_ids)},
         )
         st.button(
-            f"✅ Potwierdzam aktualność zaznaczonych ({len(record_ids)})",
+            tr("✅ Potwierdzam aktualność zaznaczonych ({count})", count=len(record_ids)),
             disabled=not record_ids,
             on_click=_ask_first,
             args=(question,),
@@ -350,13 +374,21 @@ class RecordEditor:
         title = md(self.record.get(self.layer.title_field) or self.record["id"])
         question = _Question(
             place="history",
-            text=f"Przywrócić wersję {version} wpisu „{title}”? Stanie się nową, bieżącą "
-            "wersją; obecna treść zostaje w historii.",
-            yes=f"Tak, przywróć wersję {version}",
+            text=tr(
+                "Przywrócić wersję {version} wpisu „{title}”? Stanie się nową, bieżącą "
+                "wersją; obecna treść zostaje w historii.",
+                version=version,
+                title=title,
+            ),
+            yes=tr("Tak, przywróć wersję {version}", version=version),
             action="restore",
             details={"layer": self.layer.name, "record_id": self.record["id"], "version": version},
         )
-        st.button(f"Przywróć wersję {version}", on_click=_ask_first, args=(question,))
+        st.button(
+            tr("Przywróć wersję {version}", version=version),
+            on_click=_ask_first,
+            args=(question,),
+        )
         self._confirmation("history", self.record["id"])
 
     def open_button(self, label: str, record_id: str) -> None:
@@ -373,7 +405,7 @@ class RecordEditor:
         key = f"unlocated_{record_id}"
         point = location_picker(self.areas, None, key=key)
         st.button(
-            "📍 Zapisz lokalizację",
+            tr("📍 Zapisz lokalizację"),
             disabled=point is None,
             on_click=_ask,
             args=("locate",),
@@ -414,7 +446,7 @@ class RecordEditor:
             st.warning(question.text)
             yes, no = st.columns(2)
             yes.button(question.yes, type="primary", on_click=_answer, args=(True,))
-            no.button("Anuluj", on_click=_answer, args=(False,))
+            no.button(tr("Anuluj"), on_click=_answer, args=(False,))
 
     # -- carrying out --------------------------------------------------------
 
@@ -422,27 +454,32 @@ class RecordEditor:
         if action == "keep_theirs":  # writes nothing: no name needed
             st.session_state.pop(_CONFLICT, None)
             forget_opened()
-            self._notify("warning", "Zostawiono wersję z bazy — formularz pokazuje ją teraz.")
+            self._notify("warning", tr("Zostawiono wersję z bazy — formularz pokazuje ją teraz."))
             return
         if not self.ctx.author:
             self._notify(
                 "error",
-                "Nie zapisano — wpisz swoje imię w polu „Twoje imię” powyżej (każda zmiana "
-                "zapisuje, kto ją wprowadził), potem kliknij jeszcze raz. Wpisane dane czekają.",
+                tr(
+                    "Nie zapisano — wpisz swoje imię w polu „Twoje imię” powyżej (każda zmiana "
+                    "zapisuje, kto ją wprowadził), potem kliknij jeszcze raz. Wpisane dane czekają."
+                ),
             )
             return
         if action in _GUARDED and not _GUARDED[action](self.ctx.role):
-            self._notify("error", "Nie zapisano — Twoja rola nie pozwala na tę zmianę.")
+            self._notify("error", tr("Nie zapisano — Twoja rola nie pozwala na tę zmianę."))
             return
         try:
             getattr(self, f"_{action}")(**details)
         except ConflictError as exc:
             forget_opened()
-            self._notify("error", f"Nie zapisano: {md(exc.message)} Pokazuję wersję z bazy.")
+            self._notify(
+                "error",
+                tr("Nie zapisano: {why} Pokazuję wersję z bazy.", why=md(exc.message)),
+            )
         except ValidationError as exc:
-            self._notify("error", "Nie zapisano: " + md(exc.describe()))
+            self._notify("error", tr("Nie zapisano: {why}", why=md(exc.describe())))
         except MapError as exc:
-            self._notify("error", "Nie zapisano: " + md(exc.describe()))
+            self._notify("error", tr("Nie zapisano: {why}", why=md(exc.describe())))
 
     def _save(
         self,
@@ -471,16 +508,16 @@ class RecordEditor:
                 )
         except ValidationError as exc:
             st.session_state[errors_key] = {p.field: p.message for p in exc.problems}
-            self._notify("error", "Nie zapisano — popraw pola zaznaczone w formularzu.")
+            self._notify("error", tr("Nie zapisano — popraw pola zaznaczone w formularzu."))
             return
         except ConflictError as exc:
             st.session_state[_CONFLICT] = (layer, exc.current, values)
-            self._notify("error", "Nie zapisano — ktoś zmienił ten wpis w międzyczasie.")
+            self._notify("error", tr("Nie zapisano — ktoś zmienił ten wpis w międzyczasie."))
             return
         forget_location(pick_key)
         if record is None:
             st.session_state[_ADDED.format(layer)] = _added(layer) + 1
-        self._done(schema, saved, "Dodano" if record is None else "Zapisano")
+        self._done(schema, saved, tr("Dodano") if record is None else tr("Zapisano"))
 
     def _keep_mine(self, layer: str, current: dict[str, Any], values: dict[str, Any]) -> None:
         saved = self.store.update(
@@ -491,33 +528,37 @@ class RecordEditor:
             author=self.ctx.author,
         )
         st.session_state.pop(_CONFLICT, None)
-        self._done(LAYERS[layer], saved, "Zapisano Twoją wersję")
+        self._done(LAYERS[layer], saved, tr("Zapisano Twoją wersję"))
 
     def _verify(self, layer: str, record_id: str, version: int) -> None:
         record = {"id": record_id, "version": version}
         saved = verify_record(self.store, layer, record, author=self.ctx.author)
-        self._done(LAYERS[layer], saved, "Potwierdzono aktualność")
+        self._done(LAYERS[layer], saved, tr("Potwierdzono aktualność"))
 
     def _archive(self, layer: str, record_id: str, version: int) -> None:
         saved = self.store.archive(
             layer, record_id, expected_version=version, author=self.ctx.author
         )
-        self._done(LAYERS[layer], saved, "Zarchiwizowano")
+        self._done(LAYERS[layer], saved, tr("Zarchiwizowano"))
 
     def _unarchive(self, layer: str, record_id: str, version: int) -> None:
         saved = self.store.unarchive(
             layer, record_id, expected_version=version, author=self.ctx.author
         )
-        self._done(LAYERS[layer], saved, "Przywrócono z archiwum")
+        self._done(LAYERS[layer], saved, tr("Przywrócono z archiwum"))
 
     def _undo(self, layer: str, record_id: str, version: int) -> None:
         saved = self.store.undo_last(layer, record_id, author=self.ctx.author)
-        what = "dodanie" if version == 1 else f"ostatnią zmianę (treść wersji {version - 1})"
-        self._done(LAYERS[layer], saved, f"Cofnięto {what}")
+        what = (
+            tr("Cofnięto dodanie")
+            if version == 1
+            else tr("Cofnięto ostatnią zmianę (treść wersji {version})", version=version - 1)
+        )
+        self._done(LAYERS[layer], saved, what)
 
     def _restore(self, layer: str, record_id: str, version: int) -> None:
         saved = self.store.restore(layer, record_id, version, author=self.ctx.author)
-        self._done(LAYERS[layer], saved, f"Przywrócono wersję {version}")
+        self._done(LAYERS[layer], saved, tr("Przywrócono wersję {version}", version=version))
 
     def _verify_many(self, layer: str, record_ids: list[str]) -> None:
         changed = verify_many(
@@ -526,22 +567,25 @@ class RecordEditor:
         forget_opened()
         self._notify(
             "success",
-            f"Potwierdzono aktualność {with_count(changed, _RECORDS)} — zniknęły z listy "
-            "„Do weryfikacji” i zostają na mapie.",
+            tr(
+                "Potwierdzono aktualność {count} — zniknęły z listy „Do weryfikacji” i zostają "
+                "na mapie.",
+                count=_records(changed, _RECORDS),
+            ),
         )
 
     def _locate(self, layer: str, record_id: str, version: int, pick_key: str) -> None:
         schema = LAYERS[layer]
         point = picked_location(pick_key)
         if point is None:
-            self._notify("error", "Nie zapisano — najpierw kliknij mapę, aby wskazać miejsce.")
+            self._notify("error", tr("Nie zapisano — najpierw kliknij mapę, aby wskazać miejsce."))
             return
         located = with_district(schema, {"geometry": point}, self.areas)
         saved = self.store.update(
             layer, record_id, located, expected_version=version, author=self.ctx.author
         )
         forget_location(pick_key)
-        self._done(schema, saved, "Zapisano lokalizację", open_it=False)
+        self._done(schema, saved, tr("Zapisano lokalizację"), open_it=False)
 
     def _done(
         self, layer: Layer, saved: dict[str, Any], what: str, *, open_it: bool = True
@@ -551,10 +595,17 @@ class RecordEditor:
         if open_it:
             st.session_state[_OPEN.format(layer.name)] = saved["id"]
         title = md(saved.get(layer.title_field) or saved["id"])
-        opened = " Wpis jest otwarty poniżej." if open_it else ""
+        opened = tr(" Wpis jest otwarty poniżej.") if open_it else ""
         self._notify(
             "success",
-            f"{what}: „{title}” — {_where(layer, saved)}, wersja {saved['version']}.{opened}",
+            tr(
+                "{what}: „{title}” — {where}, wersja {version}.{opened}",
+                what=what,
+                title=title,
+                where=_where(layer, saved),
+                version=saved["version"],
+                opened=opened,
+            ),
         )
 
     def _notify(self, kind: str, text: str) -> None:
@@ -576,13 +627,15 @@ def _picker_fragment(
 def _where(layer: Layer, record: dict[str, Any]) -> str:
     """Where the record is now, in words."""
     if record.get("archived_at"):
-        return (
+        return tr(
             "jest w archiwum: nie widać go na mapie ani w eksportach, nic nie zostało usunięte "
             "(przywrócisz go przyciskiem „Przywróć z archiwum”)"
         )
     if layer.geometry is None:
-        return f"jest w warstwie „{layer.label}”"
+        return tr("jest w warstwie „{layer}”", layer=label_of(layer))
     if record.get("geometry") is None:
-        return "jest bez lokalizacji (lista „Bez lokalizacji”; wskaż miejsce na mapie)"
+        return tr("jest bez lokalizacji (lista „Bez lokalizacji”; wskaż miejsce na mapie)")
     district = record.get("district")
-    return f"jest na mapie, dzielnica {md(district)}" if district else "jest na mapie"
+    if district:
+        return tr("jest na mapie, dzielnica {district}", district=md(district))
+    return tr("jest na mapie")

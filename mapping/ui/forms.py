@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from mapping.schema import Audience, Field, FieldType, Layer, Visibility
+from mapping.ui.i18n import choice_of, label_of, tr
 from mapping.ui.text import CHOOSE, md
 
 __all__ = [
@@ -20,15 +21,15 @@ __all__ = [
 
 def _label(f: Field) -> str:
     lock = " 🔒" if f.visibility == Visibility.PRIVATE else ""
-    return f"{f.label}{' *' if f.required else ''}{lock}"
+    return f"{label_of(f)}{' *' if f.required else ''}{lock}"
 
 
 def _help(f: Field) -> str | None:
-    notes = [f.help] if f.help else []
+    notes = [tr(f.help)] if f.help else []
     if f.visibility == Visibility.PRIVATE:
-        notes.append("Dane osobowe: widoczne tylko dla edytorów, nigdy w eksportach HTML.")
+        notes.append(tr("Dane osobowe: widoczne tylko dla edytorów, nigdy w eksportach HTML."))
     elif f.visibility == Visibility.TEAM:
-        notes.append("Widoczne dla zespołu, nie w publicznej mapie.")
+        notes.append(tr("Widoczne dla zespołu, nie w publicznej mapie."))
     return " ".join(notes) or None
 
 
@@ -41,10 +42,10 @@ def _choice(f: Field, value: Any, label: str, wkey: str, refs: dict) -> Any:
         label,
         options,
         index=index,
-        format_func=lambda c: "—" if c is None else f.choice_label(c),
+        format_func=lambda c: "—" if c is None else choice_of(f, c),
         help=_help(f),
         key=wkey,
-        placeholder=CHOOSE,
+        placeholder=tr(CHOOSE),
     )
 
 
@@ -53,9 +54,9 @@ def _multichoice(f: Field, value: Any, label: str, wkey: str, refs: dict) -> Any
         label,
         f.codes,
         default=value or [],
-        format_func=f.choice_label,
+        format_func=lambda c: choice_of(f, c),
         key=wkey,
-        placeholder=CHOOSE,
+        placeholder=tr(CHOOSE),
     )
 
 
@@ -68,7 +69,7 @@ def _refs(f: Field, value: Any, label: str, wkey: str, refs: dict) -> Any:
         default=chosen,
         format_func=options.get,
         key=wkey,
-        placeholder=CHOOSE,
+        placeholder=tr(CHOOSE),
     )
 
 
@@ -122,7 +123,7 @@ def record_form(
     ref_options: dict[str, dict[str, str]] | None = None,
     errors: dict[str, str] | None = None,
     audience: Audience = Audience.EDITOR,
-    submit_label: str = "Zapisz",
+    submit_label: str = "",
 ) -> None:
     """A form with one widget per field of ``layer`` (required ones marked with *).
 
@@ -143,11 +144,13 @@ def record_form(
             if f.label in errors:
                 st.error(md(errors[f.label]), icon="⚠️")
         shown = {f.label for f in layer.visible_fields(audience)}
-        for label, message in errors.items():
-            if label not in shown:
+        names = {f.label: label_of(f) for f in layer.fields}  # the label in this run's language
+        for polish, message in errors.items():
+            if polish not in shown:
+                label = names.get(polish, polish)
                 st.error(f"{label}: {md(message)}", icon="⚠️")
         st.form_submit_button(
-            submit_label,
+            submit_label or tr("Zapisz"),
             type="primary",
             on_click=lambda: on_submit(form_values(layer, key, audience)),
         )

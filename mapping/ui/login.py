@@ -24,6 +24,7 @@ from mapping.accounts import (
 )
 from mapping.permissions import ROLE_LABELS
 from mapping.store import Store
+from mapping.ui.i18n import tr
 from mapping.ui.text import md
 
 __all__ = ["login_panel"]
@@ -54,7 +55,7 @@ def _signed_in(store: Store) -> Session | None:
     alive = refresh_session(store, session)
     if alive is None:
         st.session_state.pop(_SESSION)
-        st.info("Sesja wygasła albo konto wyłączono — zaloguj się ponownie.")
+        st.info(tr("Sesja wygasła albo konto wyłączono — zaloguj się ponownie."))
     else:
         st.session_state[_SESSION] = alive
     return alive
@@ -62,10 +63,10 @@ def _signed_in(store: Store) -> Session | None:
 
 def _login_form(store: Store) -> None:
     with st.form("login", clear_on_submit=True):
-        st.markdown("**Logowanie zespołu**")
-        login = st.text_input("Login", key="login_name")
-        password = st.text_input("Hasło", type="password", key="login_password")
-        submitted = st.form_submit_button("Zaloguj", type="primary")
+        st.markdown(tr("**Logowanie zespołu**"))
+        login = st.text_input(tr("Login"), key="login_name")
+        password = st.text_input(tr("Hasło"), type="password", key="login_password")
+        submitted = st.form_submit_button(tr("Zaloguj"), type="primary")
     if not submitted:
         return
     try:
@@ -82,15 +83,23 @@ def login_panel(store: Store) -> Session | None:
     oidc = _oidc_configured()
     session = _signed_in(store) or (_oidc_session(store) if oidc else None)
     if session is None:
-        st.caption("Bez logowania widać tylko mapę publiczną i eksport publiczny.")
+        st.caption(tr("Bez logowania widać tylko mapę publiczną i eksport publiczny."))
         _login_form(store)
         if oidc and not _oidc_logged_in():
-            st.button("Zaloguj przez konto organizacji", on_click=st.login)
+            st.button(tr("Zaloguj przez konto organizacji"), on_click=st.login)
         elif oidc:
-            st.warning("Twoje konto organizacji nie ma przypisanej roli — poproś administratora.")
+            st.warning(
+                tr("Twoje konto organizacji nie ma przypisanej roli — poproś administratora.")
+            )
         return None
-    st.markdown(f"Zalogowano: **{md(session.author)}** · {ROLE_LABELS[session.role]}")
-    if st.button("Wyloguj", key="logout"):
+    st.markdown(
+        tr(
+            "Zalogowano: **{who}** · {role}",
+            who=md(session.author),
+            role=tr(ROLE_LABELS[session.role]),
+        )
+    )
+    if st.button(tr("Wyloguj"), key="logout"):
         st.session_state.pop(_SESSION, None)
         if oidc and _oidc_logged_in():
             st.logout()

@@ -21,6 +21,7 @@ from mapping.areas import district_names
 from mapping.export.interactive import FilterPanel, panel_categories
 from mapping.filters import RecordFilter, status_options
 from mapping.schema import NEEDS, RESOURCES, Audience, Field
+from mapping.ui.i18n import choice_of, label_of, tr
 from mapping.ui.shell import (
     _store_at,
     audience_layer,
@@ -228,7 +229,13 @@ class MapView:
 
 def _labelled_multiselect(label: str, f: Field, key: str) -> tuple[str, ...]:
     return tuple(
-        st.multiselect(label, f.codes, format_func=f.choice_label, key=key, placeholder=CHOOSE)
+        st.multiselect(
+            label,
+            f.codes,
+            format_func=lambda c: choice_of(f, c),
+            key=key,
+            placeholder=tr(CHOOSE),
+        )
     )
 
 
@@ -240,49 +247,51 @@ def map_sidebar(areas: gpd.GeoDataFrame) -> MapView:
     """
     statuses = status_options(RESOURCES, NEEDS)
     with st.sidebar:
-        st.markdown("#### Co pokazać")
+        st.markdown(tr("#### Co pokazać"))
         indicator = st.selectbox(
-            "Cieniowanie dzielnic",
+            tr("Cieniowanie dzielnic"),
             CHOROPLETH_INDICATORS,
             index=1,
-            format_func=lambda c: INDICATOR_LABELS[c][0],
+            format_func=lambda c: tr(INDICATOR_LABELS[c][0]),
             key="map_indicator",
-            placeholder=CHOOSE,
+            placeholder=tr(CHOOSE),
         )
         focus = st.selectbox(
-            "Dzielnica",
+            tr("Dzielnica"),
             [None, *district_names(areas)],
-            format_func=lambda d: "całe miasto" if d is None else d,
+            format_func=lambda d: tr("całe miasto") if d is None else d,
             key="map_focus",
-            placeholder=CHOOSE,
+            placeholder=tr(CHOOSE),
         )
         flt = RecordFilter(
-            kinds=_labelled_multiselect("Rodzaj zasobu", RESOURCES.field("kind"), "map_kinds"),
+            kinds=_labelled_multiselect(tr("Rodzaj zasobu"), RESOURCES.field("kind"), "map_kinds"),
             target_groups=_labelled_multiselect(
-                "Dla kogo", RESOURCES.field("target_groups"), "map_groups"
+                label_of(RESOURCES.field("target_groups")),
+                RESOURCES.field("target_groups"),
+                "map_groups",
             ),
             statuses=tuple(
                 st.multiselect(
-                    "Status",
+                    tr("Status"),
                     list(statuses),
-                    format_func=statuses.__getitem__,
+                    format_func=lambda s: tr(statuses[s]),
                     key="map_statuses",
-                    placeholder=CHOOSE,
+                    placeholder=tr(CHOOSE),
                 )
             ),
             districts=tuple(
                 st.multiselect(
-                    "Tylko dzielnice",
+                    tr("Tylko dzielnice"),
                     district_names(areas),
                     key="map_districts",
-                    placeholder=CHOOSE,
+                    placeholder=tr(CHOOSE),
                 )
             ),
         )
         tiles = st.radio(
-            "Podkład",
+            tr("Podkład"),
             list(TILES),
-            format_func=tile_label,
+            format_func=lambda t: tr(tile_label(t)),
             horizontal=True,
             key="map_tiles",
         )

@@ -10,6 +10,7 @@ meeting's menu open from that bar (``st.popover``) over the map.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -36,6 +37,7 @@ from mapping.meeting import (
     start_meeting,
 )
 from mapping.schema import NEEDS, AreaKind, Audience
+from mapping.ui.i18n import choice_of, tr
 from mapping.ui.maps import fresh_map, picked_geometry
 from mapping.ui.shell import AUTHOR_KEY, Context, _store_at, get_store, run_action
 from mapping.ui.text import CHOOSE, escape, md
@@ -157,9 +159,9 @@ def _author_prompt(ctx: Context, suggested: str = "") -> None:
     if _AUTHOR_PROMPT not in st.session_state and suggested:
         st.session_state[_AUTHOR_PROMPT] = suggested
     st.text_input(
-        "Kto prowadzi spotkanie? (zapisywane w historii zmian)",
+        tr("Kto prowadzi spotkanie? (zapisywane w historii zmian)"),
         key=_AUTHOR_PROMPT,
-        placeholder="np. Anna z MOPS",
+        placeholder=tr("np. Anna z MOPS"),
         on_change=_take_author,
     )
 
@@ -172,15 +174,16 @@ def start_screen(ctx: Context) -> None:
     store = get_store()
     if closed := st.session_state.pop("meet_closed", None):
         st.success(
-            f"Spotkanie „{md(closed)}” zakończone i zapisane.", icon=":material/check_circle:"
+            tr("Spotkanie „{title}” zakończone i zapisane.", title=md(closed)),
+            icon=":material/check_circle:",
         )
-    if st.button("Pokaż mapę (bez zapisu spotkania)", icon=":material/slideshow:"):
+    if st.button(tr("Pokaż mapę (bez zapisu spotkania)"), icon=":material/slideshow:"):
         _remember(None, present=True)
         st.rerun()
     _author_prompt(ctx)
     running = open_meetings(store, ctx.city)
     if not running.empty:
-        st.markdown("### Trwające spotkania")
+        st.markdown(tr("### Trwające spotkania"))
         partnerships = store.read_layer("partnerships", city=ctx.city)
         names = dict(zip(partnerships["id"], partnerships["name"], strict=True))
         for row in running.to_dict("records"):
@@ -189,12 +192,17 @@ def start_screen(ctx: Context) -> None:
             if isinstance(row.get("place"), str) and row["place"].strip():
                 about.append(row["place"])
             st.markdown(
-                f"**{md(row['title'])}** · {md(' · '.join(about))} · zapisane potrzeby: {needs}"
+                tr(
+                    "**{title}** · {about} · zapisane potrzeby: {needs}",
+                    title=md(row["title"]),
+                    about=md(" · ".join(about)),
+                    needs=needs,
+                )
             )
-            if st.button("Wróć do spotkania", key=f"resume_{row['id']}", type="primary"):
+            if st.button(tr("Wróć do spotkania"), key=f"resume_{row['id']}", type="primary"):
                 _remember(row["id"])
                 st.rerun()
-    st.markdown("### Nowe spotkanie")
+    st.markdown(tr("### Nowe spotkanie"))
     _start_form(ctx)
 
 
@@ -210,20 +218,20 @@ def _start_form(ctx: Context) -> None:
     options = {row.id: row.name for row in partnerships.itertuples()}
     with st.form("start_meeting"):
         partnership = st.selectbox(
-            "Partnerstwo",
+            tr("Partnerstwo"),
             [None, *options],
             format_func=lambda i: options.get(i, "—"),
-            placeholder=CHOOSE,
+            placeholder=tr(CHOOSE),
         )
-        title = st.text_input("Temat", value="Spotkanie robocze partnerstwa")
-        day = st.date_input("Data", value=date.today(), format="DD.MM.YYYY")
-        place = st.text_input("Miejsce", placeholder="np. Filia biblioteki, ul. …")
-        submitted = st.form_submit_button("Rozpocznij spotkanie", type="primary")
+        title = st.text_input(tr("Temat"), value=tr("Spotkanie robocze partnerstwa"))
+        day = st.date_input(tr("Data"), value=date.today(), format="DD.MM.YYYY")
+        place = st.text_input(tr("Miejsce"), placeholder=tr("np. Filia biblioteki, ul. …"))
+        submitted = st.form_submit_button(tr("Rozpocznij spotkanie"), type="primary")
     if not submitted:
         return
     author = _author(ctx)
     if not author:
-        st.error("Wpisz powyżej, kto prowadzi spotkanie — to imię trafia do historii zmian.")
+        st.error(tr("Wpisz powyżej, kto prowadzi spotkanie — to imię trafia do historii zmian."))
         return
     record = run_action(
         lambda: start_meeting(
@@ -260,11 +268,11 @@ def _go(step: int) -> None:
 def slide_buttons(number: int) -> None:
     """◀ Wstecz / Dalej ▶, also on PageUp / PageDown (a presenter's remote)."""
     st.button(
-        "◀ Wstecz", shortcut="PageUp", disabled=number == 0, on_click=_go, args=(-1,),
+        tr("◀ Wstecz"), shortcut="PageUp", disabled=number == 0, on_click=_go, args=(-1,),
         key="meet_back",
     )  # fmt: skip
     st.button(
-        "Dalej ▶", shortcut="PageDown", disabled=number == len(SLIDES) - 1, on_click=_go,
+        tr("Dalej ▶"), shortcut="PageDown", disabled=number == len(SLIDES) - 1, on_click=_go,
         args=(1,), key="meet_next",
     )  # fmt: skip
 
@@ -272,10 +280,10 @@ def slide_buttons(number: int) -> None:
 def slide_heading(number: int, focus: str | None) -> None:
     """The slide's number and title, and the question to ask the room."""
     slide = SLIDES[number]
+    title = slide_title(dataclasses.replace(slide, title=tr(slide.title)), focus)
     st.markdown(
-        f"<h1 class='slide-title'>{number + 1}/{len(SLIDES)} · "
-        f"{escape(slide_title(slide, focus))}</h1>"
-        f"<p class='slide-prompt'>{escape(slide.prompt)}</p>",
+        f"<h1 class='slide-title'>{number + 1}/{len(SLIDES)} · {escape(title)}</h1>"
+        f"<p class='slide-prompt'>{escape(tr(slide.prompt))}</p>",
         unsafe_allow_html=True,
     )
 
@@ -301,9 +309,11 @@ def _new_click(map_key: str) -> None:
 def _click_label(areas: gpd.GeoDataFrame) -> str:
     clicked = st.session_state.get(_CLICK)
     if clicked is None:
-        return "punkt na mapie — najpierw kliknij mapę"
+        return tr("punkt na mapie — najpierw kliknij mapę")
     district = district_at(areas, clicked)
-    return f"punkt kliknięty na mapie ({district})" if district else "punkt kliknięty na mapie"
+    if district:
+        return tr("punkt kliknięty na mapie ({district})", district=district)
+    return tr("punkt kliknięty na mapie")
 
 
 def capture_popover(
@@ -315,31 +325,35 @@ def capture_popover(
     clicked = st.session_state.get(_CLICK)
     options = [_WHERE_CLICK, _WHERE_NONE, *districts]
     first = _WHERE_CLICK if clicked is not None else (focus or _WHERE_NONE)
-    labels = {_WHERE_CLICK: _click_label(areas), _WHERE_NONE: "bez miejsca"}
-    with st.popover("Dodaj potrzebę", icon=":material/add_location_alt:", key="meet_capture"):
+    labels = {_WHERE_CLICK: _click_label(areas), _WHERE_NONE: tr("bez miejsca")}
+    with st.popover(tr("Dodaj potrzebę"), icon=":material/add_location_alt:", key="meet_capture"):
         started_by = (room.meeting or {}).get("author") or ""
         _author_prompt(_context_of(room), suggested=str(started_by))
         with st.form("capture", clear_on_submit=True, border=False):
-            what = st.text_input("Co?", placeholder="np. miejsce spotkań dla seniorów")
+            what = st.text_input(tr("Co?"), placeholder=tr("np. miejsce spotkań dla seniorów"))
             for_whom = st.pills(
-                "Dla kogo?", groups.codes, selection_mode="multi", format_func=groups.choice_label
+                tr("Dla kogo?"),
+                groups.codes,
+                selection_mode="multi",
+                format_func=lambda c: choice_of(groups, c),
             )
             where_choice = st.selectbox(
-                "Gdzie?",
+                tr("Gdzie?"),
                 options,
                 index=options.index(first),
                 format_func=lambda o: labels.get(o, o),
                 key=f"meet_where_{st.session_state.get(_WHERE_GEN, 0)}",
-                placeholder=CHOOSE,
+                placeholder=tr(CHOOSE),
             )
             submitted = st.form_submit_button(
-                "Zapisz potrzebę", icon=":material/save:", type="primary"
+                tr("Zapisz potrzebę"), icon=":material/save:", type="primary"
             )
         if submitted:
             _save_need(room, areas, what, for_whom or [], where_choice)
         if saved := st.session_state.get("meet_saved"):
             st.success(
-                f"Zapisano „{md(saved[0])}” — {md(saved[1])}.", icon=":material/check_circle:"
+                tr("Zapisano „{title}” — {where}.", title=md(saved[0]), where=md(saved[1])),
+                icon=":material/check_circle:",
             )
 
 
@@ -352,11 +366,11 @@ def _save_need(
 ) -> None:
     author = room.author or str(st.session_state.get(_AUTHOR_PROMPT) or "").strip()
     if not author:
-        st.error("Wpisz powyżej, kto prowadzi spotkanie — to imię trafia do historii zmian.")
+        st.error(tr("Wpisz powyżej, kto prowadzi spotkanie — to imię trafia do historii zmian."))
         return
     clicked = st.session_state.get(_CLICK)
     if choice == _WHERE_CLICK and clicked is None:
-        st.error("Kliknij mapę, aby wskazać punkt, albo wybierz dzielnicę lub „bez miejsca”.")
+        st.error(tr("Kliknij mapę, aby wskazać punkt, albo wybierz dzielnicę lub „bez miejsca”."))
         return
     where: BaseGeometry | str | None
     if choice == _WHERE_CLICK:
@@ -398,28 +412,28 @@ def room_menu(room: Room) -> None:
     """The meeting's needs so far, the base map, closing the meeting, leaving."""
     store = get_store()
     raised = needs_of_meeting(store, room.meeting["id"]) if room.meeting else None
-    label = f"Potrzeby: {len(raised)}" if raised is not None else "Pokaz"
+    label = tr("Potrzeby: {count}", count=len(raised)) if raised is not None else tr("Pokaz")
     with st.popover(label, icon=":material/menu:", key="meet_menu"):
         if room.meeting is not None and raised is not None:
             st.markdown(
                 f"**{md(room.meeting['title'])}** · {md(_polish_date(room.meeting['date']))}"
             )
-            st.markdown(f"**Potrzeby z tego spotkania: {len(raised)}**")
+            st.markdown(tr("**Potrzeby z tego spotkania: {count}**", count=len(raised)))
             for need in raised.to_dict("records"):
                 st.markdown(f"- {md(need['title'])} — *{md(describe_place(need))}*")
         else:
-            st.markdown("Pokaz mapy: nic nie jest zapisywane.")
+            st.markdown(tr("Pokaz mapy: nic nie jest zapisywane."))
         st.radio(
-            "Podkład",
+            tr("Podkład"),
             LIGHT_FIRST,
             key="meet_tiles",
             horizontal=True,
-            format_func=lambda t: TILES[t].short_label,
+            format_func=lambda t: tr(TILES[t].short_label),
         )
         if room.meeting is not None:
-            with st.expander("Zakończ spotkanie"):
+            with st.expander(tr("Zakończ spotkanie")):
                 _close_form(room)
-        if st.button("Wyjdź z trybu spotkania", icon=":material/close:", key="meet_exit"):
+        if st.button(tr("Wyjdź z trybu spotkania"), icon=":material/close:", key="meet_exit"):
             _leave()
             st.switch_page("pages/mapa.py")
 
@@ -428,16 +442,18 @@ def _close_form(room: Room) -> None:
     """The meeting record: participants, decisions and task owners, plans; closing saves it."""
     current = room.meeting or {}
     with st.form("close_meeting"):
-        participants = st.number_input("Liczba uczestników", min_value=1, step=1, value=None)
-        decisions = st.text_area("Ustalenia")
-        tasks = st.text_area("Zadania i osoby odpowiedzialne", placeholder="kto — co — do kiedy")
-        plans = st.text_area("Plany na kolejne spotkanie")
-        closed = st.form_submit_button("Zakończ i zapisz spotkanie", type="primary")
+        participants = st.number_input(tr("Liczba uczestników"), min_value=1, step=1, value=None)
+        decisions = st.text_area(tr("Ustalenia"))
+        tasks = st.text_area(
+            tr("Zadania i osoby odpowiedzialne"), placeholder=tr("kto — co — do kiedy")
+        )
+        plans = st.text_area(tr("Plany na kolejne spotkanie"))
+        closed = st.form_submit_button(tr("Zakończ i zapisz spotkanie"), type="primary")
     if not closed:
         return
     author = room.author or str(st.session_state.get(_AUTHOR_PROMPT) or "").strip()
     if not author:
-        st.error("Wpisz w „Dodaj potrzebę”, kto prowadzi spotkanie.")
+        st.error(tr("Wpisz w „Dodaj potrzebę”, kto prowadzi spotkanie."))
         return
     done = run_action(
         lambda: close_meeting(

@@ -18,6 +18,7 @@ from mapping.importing.osm_tags import OSM_CREDIT
 from mapping.importing.overpass import fetch_district
 from mapping.store import Store
 from mapping.text import polish_sorted
+from mapping.ui.i18n import tr
 from mapping.ui.shell import run_action
 from mapping.ui.text import CHOOSE, md
 
@@ -50,22 +51,34 @@ def _districts_with_boundaries(store: Store, city: str) -> list[str]:
 def osm_download(store: Store, city: str) -> OsmFile | None:
     """Draw the block; return the district's places fetched on request, if any."""
     kept: OsmFile | None = st.session_state.get(_KEY)
-    with st.expander("🌍 Pobierz z OpenStreetMap (wymaga internetu)", expanded=kept is not None):
+    with st.expander(
+        tr("🌍 Pobierz z OpenStreetMap (wymaga internetu)"), expanded=kept is not None
+    ):
         names = _districts_with_boundaries(store, city)
         if not names:
             st.caption(
-                f"Miasto {md(city)} nie ma na mapie granic dzielnic — zaimportuj je, "
-                "aby pobierać miejsca z OpenStreetMap dla dzielnicy."
+                tr(
+                    "Miasto {city} nie ma na mapie granic dzielnic — zaimportuj je, "
+                    "aby pobierać miejsca z OpenStreetMap dla dzielnicy.",
+                    city=md(city),
+                )
             )
             return kept
-        district = st.selectbox("Dzielnica", names, key="imp_osm_district", placeholder=CHOOSE)
+        district = st.selectbox(
+            tr("Dzielnica"), names, key="imp_osm_district", placeholder=tr(CHOOSE)
+        )
         st.caption(
-            "Biblioteki, domy sąsiedzkie, szkoły, kluby, boiska, parafie… z serwera Overpass. "
-            f"Dane: {OSM_CREDIT} — źródło zapisze się przy każdym wpisie."
+            tr(
+                "Biblioteki, domy sąsiedzkie, szkoły, kluby, boiska, parafie… z serwera "
+                "Overpass. Dane: {credit} — źródło zapisze się przy każdym wpisie.",
+                credit=OSM_CREDIT,
+            )
         )
         left, right = st.columns(2)
-        if left.button("Pobierz miejsca dzielnicy", key="imp_osm_fetch"):
-            with st.spinner(f"Pytam OpenStreetMap o dzielnicę {md(district)}…"):
+        if left.button(tr("Pobierz miejsca dzielnicy"), key="imp_osm_fetch"):
+            with st.spinner(
+                tr("Pytam OpenStreetMap o dzielnicę {district}…", district=md(district))
+            ):
                 download = run_action(lambda: fetch_district(store, city, district))
             if download is not None:
                 stamp = datetime.now().strftime("%Y%m%d%H%M%S")
@@ -78,8 +91,14 @@ def osm_download(store: Store, city: str) -> OsmFile | None:
                 )
                 st.session_state[_KEY] = kept
         if kept is not None:
-            st.success(f"Pobrano z OpenStreetMap: {md(kept.district)}, miejsc: {kept.places}.")
-            if right.button("Zamiast tego wczytaj plik", key="imp_osm_forget"):
+            st.success(
+                tr(
+                    "Pobrano z OpenStreetMap: {district}, miejsc: {places}.",
+                    district=md(kept.district),
+                    places=kept.places,
+                )
+            )
+            if right.button(tr("Zamiast tego wczytaj plik"), key="imp_osm_forget"):
                 st.session_state.pop(_KEY, None)
                 st.rerun()
     return kept

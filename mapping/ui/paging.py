@@ -8,6 +8,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from mapping.ui.i18n import tr
+
 __all__ = ["PAGE_SIZE", "paged_dataframe"]
 
 #: Rows sent to the browser at once; a screen shows a few dozen, a page a few hundred.
@@ -35,7 +37,7 @@ def paged_dataframe(
     if pages > 1:
         page = int(
             st.number_input(
-                f"Strona (z {pages}, po {page_size} wierszy)",
+                tr("Strona (z {pages}, po {size} wierszy)", pages=pages, size=page_size),
                 min_value=1,
                 max_value=pages,
                 value=1,
@@ -46,6 +48,13 @@ def paged_dataframe(
     start = (min(page, pages) - 1) * page_size
     shown = frame.iloc[start : start + page_size]
     if pages > 1:
-        st.caption(f"Wiersze {start + 1}–{start + len(shown)} z {len(frame)}.")
+        st.caption(
+            tr(
+                "Wiersze {first}–{last} z {total}.",
+                first=start + 1,
+                last=start + len(shown),
+                total=len(frame),
+            )
+        )
     table = shown_as(shown) if shown_as is not None else shown
     return st.dataframe(table, key=f"{key}_{page}", **options), start

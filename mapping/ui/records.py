@@ -15,6 +15,7 @@ import streamlit as st
 from shapely.geometry.base import BaseGeometry
 from streamlit_folium import st_folium
 
+from mapping.ui.i18n import tr
 from mapping.ui.maps import picked_geometry
 from mapping.webmap.picker import picker_map
 
@@ -71,12 +72,18 @@ def location_picker(
         returned_objects=_PICKER_RETURNS,
     )
     if chosen is None:
-        hint = "kliknij mapę" if points else "narysuj obszar narzędziem po lewej"
-        st.caption(f"Brak lokalizacji — {hint}, aby wskazać miejsce.")
+        hint = tr("kliknij mapę") if points else tr("narysuj obszar narzędziem po lewej")
+        st.caption(tr("Brak lokalizacji — {hint}, aby wskazać miejsce.", hint=hint))
     elif chosen.geom_type == "Point":
-        st.caption(f"Lokalizacja: {chosen.y:.5f}, {chosen.x:.5f} — kliknij mapę, aby ją zmienić.")
+        st.caption(
+            tr(
+                "Lokalizacja: {lat:.5f}, {lon:.5f} — kliknij mapę, aby ją zmienić.",
+                lat=chosen.y,
+                lon=chosen.x,
+            )
+        )
     else:
-        st.caption("Obszar zaznaczony — narysuj nowy, aby go zmienić.")
+        st.caption(tr("Obszar zaznaczony — narysuj nowy, aby go zmienić."))
     return chosen
 
 

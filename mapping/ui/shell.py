@@ -26,6 +26,7 @@ from mapping.export.selection import audience_records
 from mapping.permissions import Role, audience_for, can_see_page
 from mapping.schema import Audience, Layer
 from mapping.store import Store, default_location, open_store, shown_location
+from mapping.ui.i18n import language, language_switch, tr
 from mapping.ui.login import login_panel
 from mapping.ui.text import CHOOSE, md
 from mapping.webmap.assets import static_text
@@ -252,12 +253,15 @@ def sidebar() -> Context:
     for key in ("city", AUTHOR_KEY, "audience"):
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
-    # Streamlit's own English texts (uploader, input hints) in Polish, on every page.
-    st.html(f"<style>\n{static_text(_POLISH_CSS)}</style>")
     with st.sidebar:
-        st.markdown("### Mapa zasobów i potrzeb")
+        st.markdown(tr("### Mapa zasobów i potrzeb"))
+        language_switch()
         default = cities.index(DEFAULT_CITY) if DEFAULT_CITY in cities else 0
-        city = st.selectbox("Miasto", cities, index=default, key="city", placeholder=CHOOSE)
+        city = st.selectbox(tr("Miasto"), cities, index=default, key="city", placeholder=tr(CHOOSE))
+    # Streamlit's own English texts (uploader, input hints) in Polish, on every Polish page.
+    if language() == "pl":
+        st.html(f"<style>\n{static_text(_POLISH_CSS)}</style>")
+    with st.sidebar:
         if team_mode():
             ctx = _team_context(store, city)
         else:
@@ -271,7 +275,7 @@ def _team_context(store: Store, city: str) -> Context:
     session = login_panel(store)
     role = session.role if session else Role.VISITOR
     audience = audience_for(role)
-    st.caption(f"Widoczne pola: {audience.label}")
+    st.caption(tr("Widoczne pola: {who}", who=tr(audience.label)))
     return Context(
         city=city, author=session.author if session else "", audience=audience, role=role
     )
@@ -280,19 +284,19 @@ def _team_context(store: Store, city: str) -> Context:
 def _local_context(store: Store, city: str) -> Context:
     # One person's laptop: full rights; "who is watching" only narrows what is shown.
     author = st.text_input(
-        "Twoje imię (zapisywane w historii zmian)",
+        tr("Twoje imię (zapisywane w historii zmian)"),
         key=AUTHOR_KEY,
-        placeholder="np. Anna z MOPS",
+        placeholder=tr("np. Anna z MOPS"),
     )
     audience = st.radio(
-        "Kto patrzy na mapę",
+        tr("Kto patrzy na mapę"),
         _AUDIENCES,
-        format_func=lambda a: Audience(a).label,
+        format_func=lambda a: tr(Audience(a).label),
         index=_AUDIENCES.index(Audience.PUBLIC),
         key="audience",
-        help="Publiczność widzi tylko pola publiczne; dane osobowe tylko edytor.",
+        help=tr("Publiczność widzi tylko pola publiczne; dane osobowe tylko edytor."),
     )
-    st.caption(f"Mapa: {md(shown_location(store.location))}")
+    st.caption(tr("Mapa: {where}", where=md(shown_location(store.location))))
     return Context(city=city, author=author.strip(), audience=Audience(audience), role=Role.LOCAL)
 
 
@@ -306,17 +310,22 @@ def guard_listening() -> None:
     if not team_mode():
         if not is_loopback(address):
             st.error(
-                f"Aplikacja nasłuchuje na adresie „{md(address or 'wszystkie interfejsy')}”, "
-                "a tryb zespołowy (logowanie) jest wyłączony — każdy w sieci mógłby czytać "
-                "dane osobowe i zmieniać mapę. Uruchom `make run` (tylko ten komputer, "
-                "127.0.0.1) albo `make serve` (tryb zespołowy z logowaniem, MAPA_TEAM=1)."
+                tr(
+                    "Aplikacja nasłuchuje na adresie „{address}”, a tryb zespołowy (logowanie) "
+                    "jest wyłączony — każdy w sieci mógłby czytać dane osobowe i zmieniać mapę. "
+                    "Uruchom `make run` (tylko ten komputer, 127.0.0.1) albo `make serve` "
+                    "(tryb zespołowy z logowaniem, MAPA_TEAM=1).",
+                    address=md(address) if address else tr("wszystkie interfejsy"),
+                )
             )
             st.stop()
         return
     if not has_administrator(get_store()):
         st.error(
-            "Tryb zespołowy wymaga co najmniej jednego konta administratora. Utwórz je: "
-            "`.venv/bin/python -m mapping users add LOGIN --role administrator`."
+            tr(
+                "Tryb zespołowy wymaga co najmniej jednego konta administratora. Utwórz je: "
+                "`.venv/bin/python -m mapping users add LOGIN --role administrator`."
+            )
         )
         st.stop()
 
@@ -386,7 +395,7 @@ def run_action(action: Callable[[], T], success: str | None = None) -> T | None:
     except ConflictError as exc:
         st.error(md(exc.message))
         if exc.current is not None:
-            st.caption("Aktualna wersja w bazie:")
+            st.caption(tr("Aktualna wersja w bazie:"))
             st.json(_printable(exc.current), expanded=False)
         return None
     except ValidationError as exc:
