@@ -8,9 +8,8 @@ A temporary store gets the bundled data (``python -m mapping init``) plus
 ``--n`` synthetic resources and ``--n / 10`` needs in Gdańsk, written through
 the store API in one batch.  Then the real app (``python -m mapping.launch``,
 what ``make run`` starts) on a free port over it (``MAPA_DB``) and headless
-Debian Chromium (every request
-that is not to localhost aborted, tiles answered with a blank tile) walks
-through the app as one visitor would:
+Debian Chromium (every request that is not to localhost aborted, tiles
+answered with a blank tile) walks through the app as one visitor would:
 
 * Mapa, first view on a fresh server (cold) and in a new session (warm);
 * a category filter change, then the same change once more (warm);
