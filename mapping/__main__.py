@@ -300,6 +300,14 @@ def _import(args: argparse.Namespace) -> int:
         )
     if result is not None and result.warning:
         print(f"Uwaga: {result.warning}", file=sys.stderr)
+    if report["conflicts"]:
+        # A script (or cron) running the import must notice rows left out.
+        print(
+            f"Uwaga: pominięte wiersze z konfliktem wersji: {len(report['conflicts'])} "
+            "(lista wyżej) — kod wyjścia 1.",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
@@ -519,7 +527,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; domain errors print in Polish and exit with 2."""
+    """Run the command line; domain errors print in Polish and exit with 2.
+
+    ``import`` exits with 1 when it stored what it could but left rows with a
+    version conflict out.
+    """
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:

@@ -121,11 +121,18 @@ def _target(store: GeoPackageStore, layer: str, area_id: str) -> str:
     return str(store.read_layer("resources", city=CITY)["id"].iloc[0])
 
 
-def _cli_import(store: GeoPackageStore, path: Path, layer: str, tmp_path: Path, capsys) -> dict:
+def _cli_import(
+    store: GeoPackageStore, path: Path, layer: str, tmp_path: Path, capsys, *, code: int = 0
+) -> dict:
     report = tmp_path / "raport.json"
     args = [str(path), "--layer", layer, "--city", "gdansk", "--db", str(store.path)]
-    assert main(["import", *args, "--report", str(report), "--author", "Ala"]) == 0
-    return {**json.loads(report.read_text(encoding="utf-8")), "out": capsys.readouterr().out}
+    assert main(["import", *args, "--report", str(report), "--author", "Ala"]) == code
+    captured = capsys.readouterr()
+    return {
+        **json.loads(report.read_text(encoding="utf-8")),
+        "out": captured.out,
+        "err": captured.err,
+    }
 
 
 def _api_import(store: GeoPackageStore, path: Path, layer: str) -> dict:
@@ -207,7 +214,10 @@ def test_stale_version_is_a_conflict_naming_the_row_and_the_record(
     assert f"w pliku wersja {current['version']}, w mapie {changed['version']}" in note.message
     assert not row.writes
 
-    summary = _cli_import(store, path, "resources", tmp_path, capsys)
+    summary = _cli_import(store, path, "resources", tmp_path, capsys, code=1)
+    assert (
+        "pominięte wiersze z konfliktem wersji: 1" in summary["err"]
+    )  # a script sees the row left out
     assert f"wiersz {row.row}: wpis „{current['name']}” (id {record_id})" in summary["out"]
     assert [c["row"] for c in summary["conflicts"]] == [row.row]
     kept = store.get("resources", record_id)
