@@ -118,11 +118,13 @@ def start_new_record(page: Any) -> None:
     gone, so nothing above the map shifts it under the next click (a click
     measured before the shift landed tens of metres off).
     """
-    # The user looks at the saved record before choosing the next: a choice
-    # made while the save's run is still drawing the picker can be shown in
-    # the browser yet never reach the server (Streamlit's frontend replaces
-    # the widget, whose identity follows the record shown).  What is tested
-    # here is the click-then-save, which does not wait.
+    # The user looks at the saved record before choosing the next.  Under full
+    # load, "nowy wpis" chosen while the save's run was still drawing the
+    # picker (whose identity follows the record shown) once showed in the
+    # browser while the screen kept the saved record (about 1 record in 20
+    # on a loaded CI machine; not reproduced in two instrumented runs): an
+    # open question noted in issue 11's closing note.  What is tested here is
+    # the click-then-save, which does not wait.
     wait_for_idle(page)
     with script_run(page):
         choose(page, "Wpis", "➕ nowy wpis")
