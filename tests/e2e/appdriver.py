@@ -94,9 +94,12 @@ def wait_for_drawn(page: Any, expected: dict[str, int], *, timeout: float = TIME
 
 def map_frame(page: Any) -> Any:
     """The (single) map iframe's Frame, once its Leaflet map exists."""
+    # ``map_div`` first names the map's <div> (a window global by its id), and
+    # only becomes the Leaflet map once the map's script has run.
     page.wait_for_function(
         "(s) => { const f = document.querySelectorAll(s);"
-        " return f.length === 1 && !!(f[0].contentWindow && f[0].contentWindow.map_div); }",
+        " const w = f.length === 1 && f[0].contentWindow;"
+        " return !!(w && w.L && w.map_div instanceof w.L.Map); }",
         arg=MAP_IFRAME,
         timeout=TIMEOUT_MS,
     )
