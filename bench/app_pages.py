@@ -196,7 +196,7 @@ class Server:
 def running_app(store_path: Path, log: Path) -> Iterator[Server]:
     """The app as ``make run`` starts it (``python -m mapping.launch``) on a free port
     over ``store_path``; always stopped.  The first visit comes as soon as the
-    server answers, while it may still be loading the app's modules."""
+    server answers (it imports the domain's modules before it listens)."""
     port = _free_port()
     env = {**os.environ, "MAPA_DB": str(store_path), "PYTHONPATH": str(REPO)}
     env.pop("MAPA_TEAM", None)

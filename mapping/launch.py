@@ -4,11 +4,11 @@
 with two things done in the server process:
 
 - the domain's modules and what they use (geopandas, folium, mapclassify with
-  scipy, matplotlib, altair…) are imported at start, beside the server's own
-  start: otherwise the first visitor's first page pays for them (about 4 s of
-  a cold first view here).  The Streamlit layer itself (``mapping.ui``) is
-  left to the first run: streamlit-folium declares its component at import,
-  which only works once the server runs;
+  scipy, matplotlib, altair…) are imported before the server listens, as a
+  preloading web server does: otherwise the first visitor's first page pays
+  for them (about 4 s of a cold first view here).  The Streamlit layer itself
+  (``mapping.ui``) is left to the first run: streamlit-folium declares its
+  component at import, which only works once the server runs;
 - Streamlit is told the app uses ``st.navigation``, so no session runs in its
   old "pages directory" mode (``ui.leave_pages_folder_mode`` is the same fix
   for a plain ``streamlit run app.py``).
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -47,9 +46,7 @@ PRELOADED = (
 def main(argv: Sequence[str] | None = None) -> None:
     """Start the Streamlit server on ``app.py`` with ``argv`` as its options."""
     PagesManager.uses_pages_directory = False
-    # A visitor arriving before the imports end waits on Python's import lock
-    # for what is still loading, never imports anything twice.
-    threading.Thread(target=_preload, daemon=True, name="mapa-preload").start()
+    _preload()  # before the server answers: its first visitor waits for no import
     options = list(sys.argv[1:] if argv is None else argv)
     cli.main(["run", str(APP), *options], prog_name="streamlit")
 
