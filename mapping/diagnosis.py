@@ -30,8 +30,10 @@ _DISTRICT = NEEDS.field("district").label
 
 def _in_polish_order(table: pd.DataFrame, column: str) -> pd.DataFrame:
     """Rows in Polish order of ``column`` (stable: ties keep their order), renumbered."""
-    keys = [sort_key("" if pd.isna(v) else str(v)) for v in table[column]]
-    order = sorted(range(len(table)), key=keys.__getitem__)
+    texts = ["" if pd.isna(v) else str(v) for v in table[column]]
+    # A candidates table repeats each need's title once per candidate: one key per title.
+    key_of = {text: sort_key(text) for text in set(texts)}
+    order = sorted(range(len(table)), key=lambda i: key_of[texts[i]])
     return table.iloc[order].reset_index(drop=True)
 
 
