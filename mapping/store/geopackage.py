@@ -37,7 +37,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from mapping.errors import MapError, NotFoundError
+from mapping.errors import MapError
 from mapping.frames import WGS84, column_names, records_to_frame
 from mapping.schema import LAYERS, get_layer
 from mapping.store import accounts, gpkg_triggers
@@ -55,10 +55,10 @@ from mapping.store.gpkg_schema import check_file, create_file, ensure_versioning
 from mapping.store.gpkg_writer import Writer
 from mapping.store.records import (
     HISTORY_FIELDS,
-    UNDO_NOTE_PREFIX,
     canonical_snapshot,
     snapshot_record,
 )
+from mapping.store.single_writes import BatchEntry, SingleWrites
 from mapping.text import polish_sorted
 
 __all__ = ["GeoPackageStore"]
@@ -74,7 +74,7 @@ def _after(store: GeoPackageStore, layer: str, fid: int) -> str:
     return str(text)
 
 
-class GeoPackageStore:
+class GeoPackageStore(SingleWrites):
     """The map stored in one GeoPackage file.
 
     Parameters
@@ -127,89 +127,6 @@ class GeoPackageStore:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
-
-    # -- single writes -----------------------------------------------------------
-    def create(
-        self,
-        layer: str,
-        values: Mapping[str, Any],
-        *,
-        author: str,
-        record_id: str | None = None,
-    ) -> dict[str, Any]:
-        """Create one record in its own transaction."""
-        with self.batch(author) as b:
-            return b.create(layer, values, record_id=record_id)
-
-    def update(
-        self,
-        layer: str,
-        record_id: str,
-        values: Mapping[str, Any],
-        *,
-        expected_version: int,
-        author: str,
-    ) -> dict[str, Any]:
-        """Change some fields of one record; ``ConflictError`` if it changed meanwhile."""
-        with self.batch(author) as b:
-            return b.update(layer, record_id, values, expected_version=expected_version)
-
-    def archive(
-        self, layer: str, record_id: str, *, expected_version: int, author: str
-    ) -> dict[str, Any]:
-        """Hide one record from normal use (kept in the file and its history)."""
-        with self.batch(author) as b:
-            return b.archive(layer, record_id, expected_version=expected_version)
-
-    def unarchive(
-        self, layer: str, record_id: str, *, expected_version: int, author: str
-    ) -> dict[str, Any]:
-        """Bring an archived record back."""
-        with self.batch(author) as b:
-            return b.unarchive(layer, record_id, expected_version=expected_version)
-
-    def restore(self, layer: str, record_id: str, version: int, *, author: str) -> dict[str, Any]:
-        """Make the state of an earlier ``version`` current again, as a new version."""
-        snapshot = self._snapshot_at(layer, record_id, version)
-        with self.batch(author, note=f"przywrócenie wersji {version}") as b:
-            return b.put_state(layer, record_id, snapshot, "restore")
-
-    def undo_last(self, layer: str, record_id: str, *, author: str) -> dict[str, Any]:
-        """Undo the latest change of a record (a creation is undone by archiving).
-
-        A record deleted outside the app comes back as it was before the deletion.
-        """
-        log = self.history(layer, record_id)
-        if log.empty:
-            raise NotFoundError(f"nie ma wpisu {record_id} w warstwie „{layer}”")
-        last = log.iloc[0]
-        if last["action"] == "create" and int(last["version"]) == 1:
-            return self.archive(layer, record_id, expected_version=1, author=author)
-        return self.restore(layer, record_id, int(last["version"]) - 1, author=author)
-
-    def undo_batch(self, batch_id: str, *, author: str) -> int:
-        """Undo every change of a batch, newest first, as one new batch.
-
-        Raises ``ConflictError`` (and changes nothing) if a record of the batch
-        was changed again afterwards.
-        """
-        with self._connect() as conn:
-            entries = conn.execute(
-                "SELECT layer, record_id, version, action, before FROM history "
-                "WHERE batch_id = ? ORDER BY fid DESC",
-                (batch_id,),
-            ).fetchall()
-        if not entries:
-            raise NotFoundError(f"nie ma zmian o numerze {batch_id}")
-        with self.batch(author, note=f"{UNDO_NOTE_PREFIX}{batch_id}") as b:
-            for layer, record_id, version, action, before in entries:
-                if action == "create":
-                    b.archive(layer, record_id, expected_version=version)
-                    continue
-                state = snapshot_record(get_layer(layer), before)
-                expected = None if action == "delete" else version
-                b.put_state(layer, record_id, state, "undo", expected_version=expected)
-            return len(entries)
 
     # -- reading -----------------------------------------------------------------
     def get(self, layer: str, record_id: str) -> dict[str, Any]:
@@ -357,16 +274,22 @@ class GeoPackageStore:
         with self._connect() as conn:
             return accounts.list_accounts(conn)
 
-    def _snapshot_at(self, layer: str, record_id: str, version: int) -> dict[str, Any]:
+    def _snapshot_text(self, layer: str, record_id: str, version: int) -> str | None:
         with self._connect() as conn:
             row = conn.execute(
                 "SELECT after FROM history WHERE layer = ? AND record_id = ? AND version = ? "
                 "ORDER BY fid DESC LIMIT 1",
                 (layer, record_id, version),
             ).fetchone()
-        if row is None:
-            raise NotFoundError(f"wpis {record_id} nie ma wersji {version}")
-        return snapshot_record(get_layer(layer), row[0])
+        return None if row is None else row[0]
+
+    def _batch_entries(self, batch_id: str) -> list[BatchEntry]:
+        with self._connect() as conn:
+            return conn.execute(
+                "SELECT layer, record_id, version, action, before FROM history "
+                "WHERE batch_id = ? ORDER BY fid DESC",
+                (batch_id,),
+            ).fetchall()
 
     # -- copying (python -m mapping copy) -------------------------------------------
     def dump_map(self) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:

@@ -33,7 +33,7 @@ import pandas as pd
 import psycopg
 from psycopg import errors as pg_errors
 
-from mapping.errors import MapError, NotFoundError
+from mapping.errors import MapError
 from mapping.frames import encode_list, is_list_field, records_to_frame, rows_to_frame
 from mapping.schema import LAYERS, SYSTEM_FIELDS, Layer, get_layer
 from mapping.store import postgis_accounts
@@ -41,7 +41,8 @@ from mapping.store.postgis_rows import dump_json, from_wkb, geometry_value, row_
 from mapping.store.postgis_server import connection_error, describe_server, ensure_postgis
 from mapping.store.postgis_sql import GEOM, create_statements, quote, select_columns
 from mapping.store.postgis_writer import Writer
-from mapping.store.records import HISTORY_FIELDS, UNDO_NOTE_PREFIX, snapshot_record
+from mapping.store.records import HISTORY_FIELDS, snapshot_record
+from mapping.store.single_writes import BatchEntry, SingleWrites
 from mapping.text import polish_sorted
 
 __all__ = ["PostGISStore"]
@@ -59,7 +60,7 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-class PostGISStore:
+class PostGISStore(SingleWrites):
     """The map stored in a PostgreSQL database with PostGIS.
 
     Parameters
@@ -160,89 +161,6 @@ class PostGISStore:
             )
             yield Writer(conn, batch_id, now)
 
-    # -- single writes -----------------------------------------------------------
-    def create(
-        self,
-        layer: str,
-        values: Mapping[str, Any],
-        *,
-        author: str,
-        record_id: str | None = None,
-    ) -> dict[str, Any]:
-        """Create one record in its own transaction."""
-        with self.batch(author) as b:
-            return b.create(layer, values, record_id=record_id)
-
-    def update(
-        self,
-        layer: str,
-        record_id: str,
-        values: Mapping[str, Any],
-        *,
-        expected_version: int,
-        author: str,
-    ) -> dict[str, Any]:
-        """Change some fields of one record; ``ConflictError`` if it changed meanwhile."""
-        with self.batch(author) as b:
-            return b.update(layer, record_id, values, expected_version=expected_version)
-
-    def archive(
-        self, layer: str, record_id: str, *, expected_version: int, author: str
-    ) -> dict[str, Any]:
-        """Hide one record from normal use (kept in the table and its history)."""
-        with self.batch(author) as b:
-            return b.archive(layer, record_id, expected_version=expected_version)
-
-    def unarchive(
-        self, layer: str, record_id: str, *, expected_version: int, author: str
-    ) -> dict[str, Any]:
-        """Bring an archived record back."""
-        with self.batch(author) as b:
-            return b.unarchive(layer, record_id, expected_version=expected_version)
-
-    def restore(self, layer: str, record_id: str, version: int, *, author: str) -> dict[str, Any]:
-        """Make the state of an earlier ``version`` current again, as a new version."""
-        snapshot = self._snapshot_at(layer, record_id, version)
-        with self.batch(author, note=f"przywrócenie wersji {version}") as b:
-            return b.put_state(layer, record_id, snapshot, "restore")
-
-    def undo_last(self, layer: str, record_id: str, *, author: str) -> dict[str, Any]:
-        """Undo the latest change of a record (a creation is undone by archiving).
-
-        A record deleted outside the app comes back as it was before the deletion.
-        """
-        log = self.history(layer, record_id)
-        if log.empty:
-            raise NotFoundError(f"nie ma wpisu {record_id} w warstwie „{layer}”")
-        last = log.iloc[0]
-        if last["action"] == "create" and int(last["version"]) == 1:
-            return self.archive(layer, record_id, expected_version=1, author=author)
-        return self.restore(layer, record_id, int(last["version"]) - 1, author=author)
-
-    def undo_batch(self, batch_id: str, *, author: str) -> int:
-        """Undo every change of a batch, newest first, as one new batch.
-
-        Raises ``ConflictError`` (and changes nothing) if a record of the batch
-        was changed again afterwards.
-        """
-        with self._connect() as conn:
-            entries = conn.execute(
-                "SELECT layer, record_id, version, action, before FROM history "
-                "WHERE batch_id = %s ORDER BY fid DESC",
-                (batch_id,),
-            ).fetchall()
-        if not entries:
-            raise NotFoundError(f"nie ma zmian o numerze {batch_id}")
-        with self.batch(author, note=f"{UNDO_NOTE_PREFIX}{batch_id}") as b:
-            for layer, record_id, version, action, before in entries:
-                if action == "create":
-                    b.archive(layer, record_id, expected_version=version)
-                    continue
-                state = snapshot_record(get_layer(layer), dump_json(before) or "{}")
-                expected = None if action == "delete" else version
-                b.put_state(layer, record_id, state, "undo", expected_version=expected)
-            return len(entries)
-
     # -- reading -----------------------------------------------------------------
     def get(self, layer: str, record_id: str) -> dict[str, Any]:
         """One record (archived ones included); ``NotFoundError`` if absent."""
@@ -338,16 +256,23 @@ class PostGISStore:
             ).fetchall()
         return polish_sorted(r[0] for r in rows if r[0])
 
-    def _snapshot_at(self, layer: str, record_id: str, version: int) -> dict[str, Any]:
+    def _snapshot_text(self, layer: str, record_id: str, version: int) -> str | None:
         with self._connect() as conn:
             row = conn.execute(
                 "SELECT after FROM history WHERE layer = %s AND record_id = %s AND version = %s "
                 "ORDER BY fid DESC LIMIT 1",
                 (layer, record_id, version),
             ).fetchone()
-        if row is None:
-            raise NotFoundError(f"wpis {record_id} nie ma wersji {version}")
-        return snapshot_record(get_layer(layer), dump_json(row[0]) or "{}")
+        return None if row is None else dump_json(row[0]) or "{}"
+
+    def _batch_entries(self, batch_id: str) -> list[BatchEntry]:
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT layer, record_id, version, action, before FROM history "
+                "WHERE batch_id = %s ORDER BY fid DESC",
+                (batch_id,),
+            ).fetchall()
+        return [(*row[:4], dump_json(row[4]) or "{}") for row in rows]
 
     # -- copying (python -m mapping copy) -------------------------------------------
     def is_empty(self) -> bool:
