@@ -38,12 +38,10 @@ from __future__ import annotations
 import argparse
 import base64
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -68,6 +66,7 @@ from map_render import synthetic_resources
 from mapping.frames import WGS84
 from mapping.schema import NEEDS, RESOURCES, SYSTEM_FIELDS
 from mapping.store import GeoPackageStore
+from tests.appserver import Server, app_env, running_app
 from tests.chromium import launch
 
 REPO = Path(__file__).resolve().parent.parent
@@ -168,69 +167,24 @@ def folium_fast_marker_cluster(path: Path) -> float:
 # --- the server --------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Server:
-    """The running app server."""
-
-    url: str
-    process: subprocess.Popen[bytes]
-
-    def rss_mb(self) -> tuple[float, float]:
-        """(resident, peak resident) memory of the server in MB, from /proc."""
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        kb = {
-            line.split(":")[0]: int(line.split()[1])
-            for line in status.splitlines()
-            if line.startswith(("VmRSS", "VmHWM"))
-        }
-        return kb["VmRSS"] / 1024, kb["VmHWM"] / 1024
+def rss_mb(process: subprocess.Popen[bytes]) -> tuple[float, float]:
+    """(resident, peak resident) memory of the server in MB, from /proc."""
+    status = Path(f"/proc/{process.pid}/status").read_text()
+    kb = {
+        line.split(":")[0]: int(line.split()[1])
+        for line in status.splitlines()
+        if line.startswith(("VmRSS", "VmHWM"))
+    }
+    return kb["VmRSS"] / 1024, kb["VmHWM"] / 1024
 
 
 @contextmanager
-def running_app(store_path: Path, log: Path) -> Iterator[Server]:
-    """The app as ``make run`` starts it (``python -m mapping.launch``) on a free port
-    over ``store_path``; always stopped.  The first visit comes as soon as the
-    server answers (it imports the domain's modules before it listens)."""
-    port = _free_port()
-    env = {**os.environ, "MAPA_DB": str(store_path), "PYTHONPATH": str(REPO)}
-    env.pop("MAPA_TEAM", None)
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", "mapping.launch",
-                "--server.port", str(port), "--server.headless", "true",
-                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)  # the interval between polls of /_stcore/health
-        yield Server(url, process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+def app_server(store_path: Path, log: Path) -> Iterator[Server]:
+    """The app as ``make run`` starts it (``python -m mapping.launch``) over
+    ``store_path``; the first visit comes as soon as the server answers (it
+    imports the domain's modules before it listens)."""
+    with running_app(store_path, app_env(store_path), log, launcher=True) as server:
+        yield server
 
 
 # --- the browser -------------------------------------------------------------
@@ -442,7 +396,7 @@ def run(n: int, folder: Path) -> str:
     print(f"  folium FastMarkerCluster (budowa + HTML): {fmc_s:.2f} s")
     steps: dict[str, Step] = {}
     rss: list[float] = []
-    with running_app(store_path, folder / "streamlit.log") as server, sync_playwright() as p:
+    with app_server(store_path, folder / "streamlit.log") as server, sync_playwright() as p:
         browser = launch(p)
         with new_session(browser) as first:
             steps["map_cold"] = open_map(first, server.url)
@@ -472,15 +426,15 @@ def run(n: int, folder: Path) -> str:
             steps["map_again"] = go_to(visit, "Mapa")
             steps["analiza_warm"] = go_to(visit, "Analiza")
             steps["dane_warm"] = go_to(visit, "Dane")
-        rss_all, peak = server.rss_mb()
+        rss_all, peak = rss_mb(server.process)
         rss.append(rss_all)
         for _ in range(SESSIONS):
             with new_session(browser) as visit:
                 open_map(visit, server.url)
                 go_to(visit, "Analiza")
                 go_to(visit, "Dane")
-            rss.append(server.rss_mb()[0])
-        peak = server.rss_mb()[1]
+            rss.append(rss_mb(server.process)[0])
+        peak = rss_mb(server.process)[1]
         browser.close()
     for name, step in steps.items():
         print(

@@ -13,24 +13,19 @@ interaction reran the script.
 from __future__ import annotations
 
 import base64
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.appserver import REPO, Server, app_env, init_store, running_app
+
+__all__ = ["REPO", "Server", "app_env", "init_store", "running_app"]
+
 ARTIFACTS = REPO / "test-artifacts"
 # A 1×1 transparent PNG (RGBA 0, 0, 0, 0) stands in for every map tile.
 BLANK_TILE = base64.b64decode(
@@ -40,87 +35,6 @@ TILE_HOSTS = ("tile.openstreetmap.org", "basemaps.cartocdn.com")
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    """A running `streamlit run app.py`."""
-
-    url: str
-    store_path: Path
-    process: subprocess.Popen
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)  # wait-ok: the interval between polls of /_stcore/health
-    raise RuntimeError(f"streamlit did not answer in {timeout}s:\n{log.read_text()}")
-
-
-def init_store(store_path: Path, env: dict[str, str]) -> None:
-    """Create a store from the bundled data with the command line, as `make run` does."""
-    subprocess.run(
-        [sys.executable, "-m", "mapping", "init", "--db", str(store_path)],
-        cwd=REPO,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-
-
-@contextmanager
-def running_app(
-    store_path: Path, env: dict[str, str], log: Path, *, launcher: bool = False
-) -> Iterator[Server]:
-    """`streamlit run app.py` on a free port of 127.0.0.1 over ``store_path``; always stopped.
-
-    ``launcher`` starts it as ``make run`` does (``python -m mapping.launch``).
-    """
-    port = _free_port()
-    start = ["mapping.launch"] if launcher else ["streamlit", "run", "app.py"]
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", *start,
-                "--server.port", str(port), "--server.headless", "true",
-                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-            ],
-            cwd=REPO,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://localhost:{port}"
-    try:
-        _wait_healthy(url, process, log)
-        yield Server(url, store_path, process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def app_env(store_path: Path, **extra: str) -> dict[str, str]:
-    """The environment of a test server: its own store, this checkout on the path."""
-    env = {**os.environ, "MAPA_DB": str(store_path), "PYTHONPATH": str(REPO)}
-    env.pop("MAPA_TEAM", None)  # a developer's shell may have team mode on
-    return {**env, **extra}
 
 
 @pytest.fixture(scope="module")
