@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from mapping.export import ExportRequest, export
 from mapping.store import GeoPackageStore
-from tests.e2e.appdriver import TIMEOUT_MS, choose, script_run
+from tests.e2e.appdriver import TIMEOUT_MS, choose, go_to, script_run, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -42,20 +42,20 @@ def _upload(page, path: Path) -> None:
     expect(_metric(page, "Do zapisania")).to_be_visible(timeout=TIMEOUT_MS)
 
 
+def _open_import_page(page, server) -> None:
+    """Sign in as every user does first, then open "Import" from the menu."""
+    sign_in(page, server, "Ala z importu")
+    with script_run(page):
+        go_to(page, "pages/import_danych.py")
+
+
 def test_partner_list_without_categories_is_imported_whole_and_once(
     page, server, tmp_path: Path
 ) -> None:
     path = tmp_path / f"partnerzy-{uuid.uuid4().hex[:8]}.csv"
     path.write_bytes("\r\n".join(ROWS).encode("cp1250"))
     before = len(GeoPackageStore(server.store_path).read_layer("resources", city=CITY))
-    page.goto(server.url)
-    name = page.get_by_label("Twoje imię (zapisywane w historii zmian)")
-    expect(name).to_be_visible(timeout=TIMEOUT_MS)
-    with script_run(page):
-        name.fill("Ala z importu")
-        name.press("Enter")
-    with script_run(page):
-        page.get_by_role("link", name="Import").click()
+    _open_import_page(page, server)
     _upload(page, path)
     expect(_metric(page, "Odrzucone wiersze")).to_have_text("0")
     expect(_metric(page, "Do uzupełnienia")).to_have_text("2")
@@ -102,14 +102,7 @@ def test_own_workbook_with_one_correction_updates_that_record_only(
     rows = sheet.max_row - 1
     before = store.get("resources", record_id)
 
-    page.goto(server.url)
-    name = page.get_by_label("Twoje imię (zapisywane w historii zmian)")
-    expect(name).to_be_visible(timeout=TIMEOUT_MS)
-    with script_run(page):
-        name.fill("Ala z importu")
-        name.press("Enter")
-    with script_run(page):
-        page.get_by_role("link", name="Import").click()
+    _open_import_page(page, server)
     _upload(page, path)
     expect(page.get_by_text("Arkusz pliku do wczytania")).to_be_visible()
     expect(page.get_by_text("Zasoby").first).to_be_visible()
