@@ -144,21 +144,20 @@ def reference_names(frames: Mapping[str, gpd.GeoDataFrame]) -> dict[str, dict[st
 
 
 def _named_references(
-    table: pd.DataFrame, layer: Layer, frame: gpd.GeoDataFrame, audience: Audience, names: Names
+    table: pd.DataFrame, layer: Layer, by_id: pd.DataFrame, audience: Audience, names: Names
 ) -> None:
     """References as names in their own column, their ids in a column at the end.
 
     An id whose record is not in the export (archived, another district) is
     shown as itself, so the cell never hides that a reference is there.
     """
-    refs = frame.set_index("id")
     for f in layer.visible_fields(audience):
         if f.type != FieldType.REFS or f.ref_layer is None:
             continue
         known = names.get(f.ref_layer, {})
         held = [
             list(v) if isinstance(v, list | tuple | np.ndarray) else []
-            for v in table["id"].map(refs[f.name])
+            for v in table["id"].map(by_id[f.name])
         ]
         table[f.label] = ["; ".join(known.get(i, i) for i in ids) for ids in held]
         table[f.ids_label] = [", ".join(ids) for ids in held]
@@ -196,7 +195,7 @@ def sheet_table(
     for label, values in _location_columns(layer, geometry.to_crs(WGS84)).items():
         table[label] = values
     if names is not None:
-        _named_references(table, layer, frame, audience, names)
+        _named_references(table, layer, by_id, audience, names)
         table = table[[c for c in table.columns if c != "id"] + ["id"]]
     return table
 
