@@ -5,6 +5,8 @@ Pages catch only these and show them with ``st.error``; anything else is a bug.
 
 from __future__ import annotations
 
+from mapping.language import Message, joined
+
 __all__ = ["ConflictError", "MapError", "NotFoundError", "ValidationError"]
 
 
@@ -18,13 +20,17 @@ class MapError(Exception):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        """The message prefixed with the row and field it concerns."""
-        where = []
-        if self.row is not None:
-            where.append(f"wiersz {self.row}")
-        if self.field is not None:
-            where.append(f"pole „{self.field}”")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        """The message prefixed with the row and field it concerns (a ``Message``)."""
+        row, field, message = self.row, self.field, self.message
+        if row is not None and field is not None:
+            return Message(
+                "wiersz {row}, pole „{field}”: {message}", row=row, field=field, message=message
+            )
+        if row is not None:
+            return Message("wiersz {row}: {message}", row=row, message=message)
+        if field is not None:
+            return Message("pole „{field}”: {message}", field=field, message=message)
+        return message
 
 
 class ValidationError(MapError):
@@ -41,7 +47,7 @@ class ValidationError(MapError):
 
     def describe(self) -> str:
         """Every problem, each with its row and field."""
-        return "; ".join(p.describe() for p in self.problems)
+        return joined("; ", [p.describe() for p in self.problems])
 
 
 class NotFoundError(MapError):

@@ -13,7 +13,8 @@ from datetime import date
 
 import pandas as pd
 
-from mapping.plural import Forms, with_count
+from mapping.language import Message, count, joined
+from mapping.plural import Forms
 
 __all__ = [
     "DEFAULT_STALE_DAYS",
@@ -51,23 +52,30 @@ class Freshness:
         return self.old + self.never
 
     def describe(self, forms: Forms = _RECORDS) -> str:
-        """Polish summary: "ponad 12 miesięcy od weryfikacji: 3 zasoby; bez weryfikacji: 2 zasoby".
+        """Summary: "ponad 12 miesięcy od weryfikacji: 3 zasoby; bez weryfikacji: 2 zasoby".
 
-        A label before each number keeps the grammar right for every noun and count.
+        A label before each number keeps the grammar right for every noun and
+        count.  A ``Message``: the pages say it in the reader's language.
         """
         age = (
-            "12 miesięcy"
+            Message("12 miesięcy")
             if self.max_age_days == DEFAULT_STALE_DAYS
-            else with_count(self.max_age_days, Forms("dzień", "dni", "dni"))
+            else count(self.max_age_days, Forms("dzień", "dni", "dni"))
         )
         if not self.to_check:
-            return f"zweryfikowane w ciągu {age}: {with_count(self.fresh, forms)}"
+            return Message(
+                "zweryfikowane w ciągu {age}: {records}", age=age, records=count(self.fresh, forms)
+            )
         parts = []
         if self.old:
-            parts.append(f"ponad {age} od weryfikacji: {with_count(self.old, forms)}")
+            parts.append(
+                Message(
+                    "ponad {age} od weryfikacji: {records}", age=age, records=count(self.old, forms)
+                )
+            )
         if self.never:
-            parts.append(f"bez weryfikacji: {with_count(self.never, forms)}")
-        return "; ".join(parts)
+            parts.append(Message("bez weryfikacji: {records}", records=count(self.never, forms)))
+        return joined("; ", parts)
 
 
 def verified_on(frame: pd.DataFrame) -> pd.Series:

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from mapping.errors import MapError, ValidationError
+from mapping.language import Message, joined, named
 from mapping.schema import Field, FieldType, Layer
 from mapping.text import fold
 
@@ -69,7 +70,13 @@ def _is_blank(value: Any) -> bool:
 def _as_text(value: Any, f: Field) -> str:
     text = unicodedata.normalize("NFC", str(value)).strip()
     if len(text) > f.max_length:
-        raise ValueError(f"tekst jest za długi ({len(text)} znaków, najwyżej {f.max_length})")
+        raise ValueError(
+            Message(
+                "tekst jest za długi ({length} znaków, najwyżej {limit})",
+                length=len(text),
+                limit=f.max_length,
+            )
+        )
     return text
 
 
@@ -87,8 +94,10 @@ def _as_choice(value: Any, f: Field) -> str:
     code = _choice_lookup(f).get(fold(str(value)))
     if code is not None:
         return code
-    allowed = ", ".join(c.label for c in f.choices)
-    raise ValueError(f"nieznana wartość „{value}”; dozwolone: {allowed}")
+    allowed = joined(", ", [named(c.label, c.label_en) for c in f.choices])
+    raise ValueError(
+        Message("nieznana wartość „{value}”; dozwolone: {allowed}", value=value, allowed=allowed)
+    )
 
 
 def _split(value: Any) -> list[str]:
@@ -108,7 +117,7 @@ def _as_refs(value: Any, f: Field) -> list[str]:
 
 def _as_number(value: Any) -> float:
     if isinstance(value, bool):
-        raise ValueError("oczekiwano liczby")
+        raise ValueError(Message("oczekiwano liczby"))
     if isinstance(value, int | float):
         return float(value)
     # Polish spreadsheets write "1 234,5" (space or NBSP thousands, decimal comma).
@@ -116,24 +125,28 @@ def _as_number(value: Any) -> float:
     try:
         return float(text)
     except ValueError:
-        raise ValueError(f"„{value}” nie jest liczbą") from None
+        raise ValueError(Message("„{value}” nie jest liczbą", value=value)) from None
 
 
 def _as_integer(value: Any, f: Field) -> int:
     number = _as_number(value)
     if not number.is_integer():
-        raise ValueError(f"oczekiwano liczby całkowitej, jest {value}")
+        raise ValueError(Message("oczekiwano liczby całkowitej, jest {value}", value=value))
     if f.minimum is not None and number < f.minimum:
-        raise ValueError(f"wartość nie może być mniejsza niż {f.minimum:g}")
+        raise ValueError(
+            Message("wartość nie może być mniejsza niż {minimum:g}", minimum=f.minimum)
+        )
     return int(number)
 
 
 def _as_real(value: Any, f: Field) -> float:
     number = _as_number(value)
     if math.isnan(number) or math.isinf(number):
-        raise ValueError("oczekiwano liczby")
+        raise ValueError(Message("oczekiwano liczby"))
     if f.minimum is not None and number < f.minimum:
-        raise ValueError(f"wartość nie może być mniejsza niż {f.minimum:g}")
+        raise ValueError(
+            Message("wartość nie może być mniejsza niż {minimum:g}", minimum=f.minimum)
+        )
     return number
 
 
@@ -150,20 +163,22 @@ def _as_date(value: Any, f: Field) -> str:
             return date(year, month, day).isoformat()
         return date.fromisoformat(text[:10]).isoformat()
     except ValueError:
-        raise ValueError(f"„{value}” nie jest datą (RRRR-MM-DD lub DD.MM.RRRR)") from None
+        raise ValueError(
+            Message("„{value}” nie jest datą (RRRR-MM-DD lub DD.MM.RRRR)", value=value)
+        ) from None
 
 
 def _as_email(value: Any, f: Field) -> str:
     text = _as_text(value, f)
     if not _EMAIL.match(text):
-        raise ValueError(f"„{text}” nie jest poprawnym adresem e-mail")
+        raise ValueError(Message("„{value}” nie jest poprawnym adresem e-mail", value=text))
     return text
 
 
 def _as_phone(value: Any, f: Field) -> str:
     text = _as_text(value, f)
     if not _PHONE.match(text):
-        raise ValueError(f"„{text}” nie jest numerem telefonu")
+        raise ValueError(Message("„{value}” nie jest numerem telefonu", value=text))
     return text
 
 
@@ -173,7 +188,9 @@ def _as_url(value: Any, f: Field) -> str:
         text = "https://" + text
     # Only web links: a javascript: or data: URL would run in a popup.
     if not re.match(r"^https?://[^\s<>\"']+$", text, re.IGNORECASE):
-        raise ValueError(f"„{text}” nie jest adresem strony (http:// lub https://)")
+        raise ValueError(
+            Message("„{value}” nie jest adresem strony (http:// lub https://)", value=text)
+        )
     return text
 
 
@@ -192,6 +209,17 @@ _CONVERTERS: dict[FieldType, Callable[[Any, Field], Any]] = {
 }
 
 
+def _label(f: Field) -> str:
+    """The field's label as a message (its English is the schema's ``label_en``)."""
+    return named(f.label, f.label_en)
+
+
+def _said(exc: ValueError) -> str:
+    """What a converter's error says: its ``Message``, or its text if another raised it."""
+    said = exc.args[0] if exc.args else ""
+    return said if isinstance(said, Message) else str(exc)
+
+
 def clean_value(f: Field, value: Any, *, row: int | None = None) -> Any:
     """Normalise one value of field ``f``; raise MapError naming row and field.
 
@@ -202,12 +230,12 @@ def clean_value(f: Field, value: Any, *, row: int | None = None) -> Any:
     value = _cleaned_input(value)
     if _is_blank(value):
         if f.required:
-            raise MapError("pole jest wymagane", row=row, field=f.label)
+            raise MapError(Message("pole jest wymagane"), row=row, field=_label(f))
         return [] if f.type in (FieldType.MULTICHOICE, FieldType.REFS) else None
     try:
         return _CONVERTERS[f.type](value, f)
     except ValueError as exc:
-        raise MapError(str(exc), row=row, field=f.label) from None
+        raise MapError(_said(exc), row=row, field=_label(f)) from None
 
 
 def clean_record(
@@ -246,7 +274,9 @@ def clean_record(
         except MapError as exc:
             problems.append(exc)
     if layer.geometry_required and values.get("geometry") is None:
-        problems.append(MapError("brak lokalizacji", row=row, field="lokalizacja"))
+        problems.append(
+            MapError(Message("brak lokalizacji"), row=row, field=named("lokalizacja", "location"))
+        )
     if problems:
         raise ValidationError(problems)
     if "geometry" in values:

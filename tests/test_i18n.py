@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from mapping import language
 from mapping.analysis.indicators import INDICATOR_LABELS
 from mapping.schema import LAYERS
-from mapping.ui import i18n
 from mapping.ui.i18n import catalogue, forget_misses, misses, translate
 from tests import navigation
 from tests.test_ui_text import MARKDOWN_CALLS, TEXT_KEYWORDS
@@ -47,7 +47,7 @@ def test_every_entry_has_an_english_text_with_the_same_placeholders():
         for polish, english in catalogue().items()
         if not english.strip() or _placeholders(polish) != _placeholders(english)
     ]
-    assert not wrong, "Fix these entries of mapping/ui/english.toml:\n" + "\n".join(wrong)
+    assert not wrong, "Fix these entries of mapping/english.toml:\n" + "\n".join(wrong)
 
 
 def test_translate_fills_placeholders_in_either_language():
@@ -138,9 +138,84 @@ def _source_findings(path: Path, base: Path) -> Iterator[str]:
 def test_every_literal_text_of_the_pages_has_an_english_entry():
     findings = [f for path in SOURCES for f in _source_findings(path, REPO)]
     assert not findings, (
-        "Add to mapping/ui/english.toml, or pass a literal template with "
+        "Add to mapping/english.toml, or pass a literal template with "
         "{placeholders} to tr:\n" + "\n".join(findings)
     )
+
+
+#: The domain's modules: their messages (``Message``) are said through ``tr`` too.
+DOMAIN = sorted(
+    p
+    for p in (REPO / "mapping").rglob("*.py")
+    if not p.is_relative_to(REPO / "mapping/ui")
+    and not p.is_relative_to(REPO / "mapping/databuild")
+)
+
+
+def _calls(path: Path, name: str) -> Iterator[ast.Call]:
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if called == name:
+                yield node
+
+
+def _message_findings(path: Path, base: Path) -> Iterator[str]:
+    """Message templates without an English entry, and templates made on the fly."""
+    where = path.relative_to(base).as_posix()
+    for call in _calls(path, "Message"):
+        template = call.args[0] if call.args else None
+        if isinstance(template, ast.Constant) and isinstance(template.value, str):
+            if template.value not in catalogue():
+                yield f"{where}:{call.lineno} no English for {template.value!r}"
+        elif template is not None:
+            yield f"{where}:{call.lineno} template made on the fly: {ast.unparse(template)}"
+
+
+def test_every_domain_message_has_an_english_entry():
+    findings = [f for path in DOMAIN for f in _message_findings(path, REPO)]
+    assert not findings, (
+        "Add to mapping/english.toml, or give Message a literal template with "
+        "{placeholders}:\n" + "\n".join(findings)
+    )
+
+
+def _counted_forms() -> Iterator[tuple[str, str]]:
+    """(where, noun) of the forms ``count`` may say: a layer's, and literal ``Forms`` beside it."""
+    for layer in LAYERS.values():
+        yield f"schema {layer.name}", layer.count_forms.one
+        yield f"schema {layer.name}", layer.count_forms.many
+    for path in DOMAIN:
+        if not any(isinstance(c.func, ast.Name) for c in _calls(path, "count")):
+            continue  # no mapping.language.count here (str.count is another)
+        for call in _calls(path, "Forms"):
+            words = [a.value for a in call.args if isinstance(a, ast.Constant)]
+            if len(words) == 3:
+                yield f"{path.relative_to(REPO)}:{call.lineno}", words[0]
+                yield f"{path.relative_to(REPO)}:{call.lineno}", words[2]
+
+
+def test_every_counted_noun_has_an_english_singular_and_plural():
+    missing = [f"{where}: {noun!r}" for where, noun in _counted_forms() if noun not in catalogue()]
+    assert not missing, "Add to mapping/english.toml:\n" + "\n".join(missing)
+
+
+def test_a_domain_message_is_said_in_english_with_its_values():
+    problem = clean_problem()
+    assert str(problem) == "pole „Telefon kontaktowy”: „abc” nie jest numerem telefonu"
+    assert translate(problem, "en") == 'field "Contact phone": "abc" is not a phone number'
+
+
+def clean_problem() -> str:
+    """What validation says of a phone number that is not one."""
+    from mapping.errors import ValidationError
+    from mapping.schema import RESOURCES
+    from mapping.validation import clean_record
+
+    with pytest.raises(ValidationError) as caught:
+        clean_record(RESOURCES, {"phone": "abc"}, partial=True)
+    return caught.value.describe()
 
 
 #: Keywords of Streamlit calls whose literal is shown as text, beside TEXT_KEYWORDS.
@@ -270,7 +345,7 @@ def _walk(app: AppTest, lang: str, city: str = "Gdańsk") -> Iterator[tuple[str,
 
 
 def _missing(seen: set[str]) -> str:
-    return "Polish texts shown in English without an entry in mapping/ui/english.toml:\n" + (
+    return "Polish texts shown in English without an entry in mapping/english.toml:\n" + (
         "\n".join(sorted(seen))
     )
 
@@ -320,9 +395,9 @@ def _in(sentence: str, texts: list[str]) -> bool:
 
 def test_the_english_walk_catches_a_text_without_an_entry(app, monkeypatch):
     # A throwaway page text nobody translated: the walk must name it.
-    original = i18n.catalogue()
+    original = language.catalogue()
     without = {k: v for k, v in original.items() if k != "Pokaż także zarchiwizowane"}
-    monkeypatch.setattr(i18n, "catalogue", lambda: without)
+    monkeypatch.setattr(language, "catalogue", lambda: without)
     forget_misses()
     app.session_state["lang"] = "en"
     at = app.run()

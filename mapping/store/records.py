@@ -18,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mapping.errors import ConflictError, MapError, ValidationError
 from mapping.frames import decode_list, is_list_field
+from mapping.language import Message
 from mapping.schema import Field, Layer
 from mapping.store.gpkg_binary import decode_geometry
 from mapping.validation import clean_value
@@ -227,12 +228,18 @@ def same_state(layer: Layer, before: Mapping[str, Any], after: Mapping[str, Any]
 
 
 def conflict_error(layer: Layer, current: dict[str, Any], expected: int) -> ConflictError:
-    """The Polish message for a save made from ``expected`` when ``current`` is newer."""
+    """The message for a save made from ``expected`` when ``current`` is newer."""
     return ConflictError(
-        f"Wpis „{current.get(layer.title_field) or current['id']}” został w międzyczasie "
-        f"zmieniony przez: {current['author']} ({current['updated_at']}, wersja "
-        f"{current['version']}; edytowano wersję {expected}). "
-        "Nic nie zostało nadpisane — porównaj obie wersje i zapisz ponownie.",
+        Message(
+            "Wpis „{title}” został w międzyczasie zmieniony przez: {author} ({at}, wersja "
+            "{version}; edytowano wersję {expected}). "
+            "Nic nie zostało nadpisane — porównaj obie wersje i zapisz ponownie.",
+            title=current.get(layer.title_field) or current["id"],
+            author=current["author"],
+            at=current["updated_at"],
+            version=current["version"],
+            expected=expected,
+        ),
         current=current,
         expected_version=expected,
     )

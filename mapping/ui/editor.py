@@ -474,12 +474,12 @@ class RecordEditor:
             forget_opened()
             self._notify(
                 "error",
-                tr("Nie zapisano: {why} Pokazuję wersję z bazy.", why=md(exc.message)),
+                tr("Nie zapisano: {why} Pokazuję wersję z bazy.", why=md(tr(exc.message))),
             )
         except ValidationError as exc:
-            self._notify("error", tr("Nie zapisano: {why}", why=md(exc.describe())))
+            self._notify("error", tr("Nie zapisano: {why}", why=md(tr(exc.describe()))))
         except MapError as exc:
-            self._notify("error", tr("Nie zapisano: {why}", why=md(exc.describe())))
+            self._notify("error", tr("Nie zapisano: {why}", why=md(tr(exc.describe()))))
 
     def _save(
         self,
@@ -507,7 +507,7 @@ class RecordEditor:
                     author=self.ctx.author,
                 )
         except ValidationError as exc:
-            st.session_state[errors_key] = {p.field: p.message for p in exc.problems}
+            st.session_state[errors_key] = {p.field: tr(p.message) for p in exc.problems}
             self._notify("error", tr("Nie zapisano — popraw pola zaznaczone w formularzu."))
             return
         except ConflictError as exc:

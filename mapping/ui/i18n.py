@@ -1,8 +1,10 @@
 """The app's two languages: Polish (the source and the default) and English.
 
 Every text a page shows is written in Polish and passed through ``tr``; the
-English of it comes from one catalogue, ``english.toml`` beside this module
-(Polish text → English text, ``{name}`` placeholders in both).  The schema's
+English of it comes from one catalogue, ``mapping/english.toml``
+(``mapping.language``: Polish text → English text, ``{name}`` placeholders in
+both); the domain's messages (``mapping.language.Message``) go through ``tr``
+too.  The schema's
 own words (layers, fields, choices) are not re-typed there: ``label_of`` and
 ``choice_of`` take the schema's ``label_en``.
 
@@ -14,16 +16,20 @@ the catalogue lacks is shown in Polish and noted (``misses``):
 
 from __future__ import annotations
 
-import functools
-import threading
-import tomllib
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from mapping.language import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    catalogue,
+    forget_misses,
+    misses,
+    translate,
+)
 from mapping.plural import with_count
 from mapping.schema import Choice, Field, Layer
 
@@ -46,27 +52,14 @@ __all__ = [
     "translated_columns",
 ]
 
-#: The languages offered, as the switch names them (each in its own language).
-LANGUAGES = {"pl": "Polski", "en": "English"}
-DEFAULT_LANGUAGE = "pl"
 #: The switch's session-state key and the page address's query parameter.
 LANGUAGE_KEY = "lang"
 #: The switch's label: in both languages, so either reader finds it.
 SWITCH_LABEL = "Język / Language"
 
-_CATALOGUE = Path(__file__).with_name("english.toml")
-_MISSES: set[str] = set()
-_MISSES_LOCK = threading.Lock()
 #: The language of the latest script run, for format functions Streamlit's test
 #: harness calls after the run is over (a server calls them only inside it).
 _LATEST = [DEFAULT_LANGUAGE]
-
-
-@functools.cache
-def catalogue() -> dict[str, str]:
-    """Polish text → English text, read once per process from ``english.toml``."""
-    with _CATALOGUE.open("rb") as file:
-        return dict(tomllib.load(file)["english"])
 
 
 def language() -> str:
@@ -81,36 +74,13 @@ def language() -> str:
 
 
 def tr(text: str, **values: Any) -> str:
-    """``text`` (Polish) in the language of this run, its ``{name}`` placeholders filled.
+    """``text`` (Polish, or a domain ``Message``) in the language of this run, placeholders filled.
 
     In English a text the catalogue lacks stays Polish and is noted in ``misses``.
-    Values are put in as given: user text must already be ``md``/``escape``d.
+    Values are put in as given: user text must already be ``md``/``escape``d.  A
+    ``Message`` comes back as plain text, not escaped: ``md(tr(exc.message))``.
     """
     return translate(text, language(), **values)
-
-
-def translate(text: str, lang: str, **values: Any) -> str:
-    """``text`` (Polish) in ``lang``, its placeholders filled (``tr`` for a given language)."""
-    if lang != DEFAULT_LANGUAGE and text:
-        english = catalogue().get(text)
-        if english is None:
-            with _MISSES_LOCK:
-                _MISSES.add(text)
-        else:
-            text = english
-    return text.format(**values) if values else text
-
-
-def misses() -> set[str]:
-    """The Polish texts shown in English mode without an English entry (this process)."""
-    with _MISSES_LOCK:
-        return set(_MISSES)
-
-
-def forget_misses() -> None:
-    """Start noting misses afresh (a test, before its walk)."""
-    with _MISSES_LOCK:
-        _MISSES.clear()
 
 
 def label_of(item: Layer | Field | Choice) -> str:

@@ -72,7 +72,7 @@ def _login_form(store: Store) -> None:
     try:
         account = authenticate(store, login, password)
     except LoginError as exc:
-        st.error(md(exc.message))
+        st.error(md(tr(exc.message)))
         return
     st.session_state[_SESSION] = start_session(account)
     st.rerun()

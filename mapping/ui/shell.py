@@ -104,7 +104,7 @@ def get_store() -> Store:
 
 
 def _stop(exc: MapError) -> NoReturn:
-    st.error(md(exc.describe()))
+    st.error(md(tr(exc.describe())))
     st.stop()
     raise exc  # st.stop() ends the run; this only tells type checkers so
 
@@ -393,17 +393,17 @@ def run_action(action: Callable[[], T], success: str | None = None) -> T | None:
     try:
         result = action()
     except ConflictError as exc:
-        st.error(md(exc.message))
+        st.error(md(tr(exc.message)))
         if exc.current is not None:
             st.caption(tr("Aktualna wersja w bazie:"))
             st.json(_printable(exc.current), expanded=False)
         return None
     except ValidationError as exc:
         for problem in exc.problems:
-            st.error(md(problem.describe()))
+            st.error(md(tr(problem.describe())))
         return None
     except MapError as exc:
-        st.error(md(exc.describe()))
+        st.error(md(tr(exc.describe())))
         return None
     forget_opened()
     if success:
