@@ -63,13 +63,30 @@ def test_an_edit_shows_on_the_next_run_of_every_session(app, seeded_store):
     assert "pokazano 86 z 86 zasobów" in _texts(at)
 
 
+#: The Analiza tab that matches needs with resources (the only one that runs it).
+MATCHING_TAB = "🔗 Potrzeby i zasoby"
+
+
+def test_matching_runs_only_in_its_tab(app, monkeypatch):
+    matched = _counting(monkeypatch, ui_analysis, "match_needs")
+    at = app.run()
+    at.switch_page("pages/analiza.py").run()  # opens on the indicators
+    assert not at.exception
+    assert matched == []
+    at.session_state["analysis_tab"] = MATCHING_TAB
+    at.run()
+    assert len(matched) == 1
+
+
 def test_analysis_is_computed_once_per_data_version(app, seeded_store, monkeypatch):
     matched = _counting(monkeypatch, ui_analysis, "match_needs")
+    app.session_state["analysis_tab"] = MATCHING_TAB
     at = app.run()
     at.switch_page("pages/analiza.py").run()
     assert not at.exception
-    other = AppTest.from_file(APP, default_timeout=90).run()
-    other.switch_page("pages/analiza.py").run()
+    other = AppTest.from_file(APP, default_timeout=90)
+    other.session_state["analysis_tab"] = MATCHING_TAB
+    other.run().switch_page("pages/analiza.py").run()
     assert len(matched) == 1
     record = seeded_store.read_layer("needs", city="Gdańsk").iloc[0]
     seeded_store.update(

@@ -341,7 +341,23 @@ def _walk(app: AppTest, lang: str, city: str = "Gdańsk") -> Iterator[tuple[str,
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception, f"{page} ({lang}, {city}): {at.exception}"
-        yield page, _texts(at)
+        texts = _texts(at)
+        key, tabs = LAZY_TABS.get(page, (None, ()))
+        for tab in tabs[1:]:  # the first is open already
+            at.session_state[key] = translate(tab, lang)
+            at.run()
+            assert not at.exception, f"{page}, {tab} ({lang}, {city}): {at.exception}"
+            texts += _texts(at)
+        yield page, texts
+
+
+#: Pages whose tabs run only when open: page → (the tabs' key, their Polish labels).
+LAZY_TABS = {
+    "pages/analiza.py": (
+        "analysis_tab",
+        ("📊 Wskaźniki dzielnic", "🚶 Zasięg (białe plamy)", "🔗 Potrzeby i zasoby"),
+    ),
+}
 
 
 def _missing(seen: set[str]) -> str:

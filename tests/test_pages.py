@@ -230,8 +230,9 @@ def _area_tables(at: AppTest) -> list:
 
 
 def test_analysis_tables_list_districts_in_polish_order_without_the_city(app):
-    tables = _area_tables(_analysis(app))
-    assert len(tables) == 3  # indicators, change since a day, outside the reach
+    tables = _area_tables(_analysis(app))  # indicators, change since a day
+    tables += _area_tables(_analysis(app, analysis_tab=ANALYSIS_TABS[1]))  # outside the reach
+    assert len(tables) == 3
     for table in tables:
         names = list(table.index)
         assert "Gdańsk" not in names
@@ -244,16 +245,22 @@ def test_analysis_shows_the_city_total_as_one_line(app):
     assert "**Całe miasto (Gdańsk):** Liczba mieszkańców" in text
 
 
+#: The Analiza tabs; each runs only when open.
+ANALYSIS_TABS = ("📊 Wskaźniki dzielnic", "🚶 Zasięg (białe plamy)", "🔗 Potrzeby i zasoby")
+
+
 def test_analysis_headers_are_polish_with_the_unit_said_once(app):
-    at = _analysis(app)
-    headers = [str(c) for d in at.dataframe for c in d.value.columns]
-    headers += [str(d.value.index.name) for d in at.dataframe if d.value.index.name]
+    # One AppTest runs each tab in turn: take each tab's tables as it is shown.
+    per_tab = [[d.value for d in _analysis(app, analysis_tab=t).dataframe] for t in ANALYSIS_TABS]
+    frames = [frame for tab in per_tab for frame in tab]
+    headers = [str(c) for frame in frames for c in frame.columns]
+    headers += [str(frame.index.name) for frame in frames if frame.index.name]
     shown = set(headers) - {"need_id", "resource_id"}  # hidden by column_config
     assert not {"name", "distance_m"} & shown
     assert "Odległość [m]" in headers
     assert "Zasoby na 1000 mieszkańców" in headers  # not "… [na 1000 mieszkańców]"
     assert not [h for h in headers if h.count("mieszkańców") > 1]
-    indicators = _area_tables(at)[0]
+    indicators = next(f for f in per_tab[0] if f.index.name == "Obszar")
     assert indicators.loc["Brętowo", "Powierzchnia [km²]"].count(",") == 1  # decimal comma
 
 
