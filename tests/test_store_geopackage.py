@@ -105,3 +105,53 @@ def test_a_file_locked_by_another_writer_is_a_polish_message_and_nothing_is_lost
         ]
         == 2
     )
+
+
+# --- reading in columns --------------------------------------------------------------
+
+
+def _row_by_row(store: GeoPackageStore, layer: str, where: str, params: list) -> object:
+    """The layer as the rows read through sqlite3 make it (the reference for ``read_layer``)."""
+    from mapping.schema import get_layer
+    from mapping.store.gpkg_rows import blob_rows_to_frame, select_rows
+
+    schema = get_layer(layer)
+    with sqlite3.connect(store.path) as conn:
+        return blob_rows_to_frame(schema, select_rows(conn, schema, where, params))
+
+
+@pytest.mark.parametrize("layer", ["areas", "resources", "needs", "partnerships", "meetings"])
+def test_reading_in_columns_gives_the_frame_the_rows_give(seeded_store, layer):
+    import pandas.testing as pdt
+
+    from mapping.schema import LAYERS
+
+    if layer not in LAYERS:
+        pytest.skip(f"no layer {layer}")
+    for archived, city in ((True, None), (False, "Gdańsk"), (False, "Częstochowa")):
+        where = [] if archived else ["archived_at IS NULL"]
+        params = []
+        if city is not None:
+            where.append("city = ?")
+            params.append(city)
+        expected = _row_by_row(seeded_store, layer, " AND ".join(where), params)
+        got = seeded_store.read_layer(layer, city=city, include_archived=archived)
+        pdt.assert_frame_equal(got, expected, check_like=False)
+
+
+def test_reading_in_columns_keeps_odd_values_and_quotes(store):
+    import pandas.testing as pdt
+
+    city = "Gmina O'Brien „Nowa”"
+    kept = store.create(
+        "resources",
+        resource_values(city=city, target_groups=[], address="ul. Długa 1; lok. 2", geometry=None),
+        author="test",
+    )
+    store.create("resources", resource_values(city=city, email="a@b.pl"), author="test")
+    store.archive("resources", kept["id"], expected_version=1, author="test")
+    got = store.read_layer("resources", city=city, include_archived=True)
+    pdt.assert_frame_equal(got, _row_by_row(store, "resources", "city = ?", [city]))
+    assert got.loc[0, "target_groups"] == [] and got.geometry.iloc[0] is None
+    assert len(store.read_layer("resources", city=city)) == 1
+    assert store.read_layer("resources", city="x' OR '1'='1").empty  # a name, not SQL

@@ -41,6 +41,7 @@ from mapping.errors import MapError
 from mapping.frames import WGS84, column_names, records_to_frame
 from mapping.schema import LAYERS, get_layer
 from mapping.store import accounts, gpkg_triggers
+from mapping.store.gpkg_arrow import read_columns, sql_text
 from mapping.store.gpkg_binary import add_spatial_functions
 from mapping.store.gpkg_file import file_uri, polish_errors
 from mapping.store.gpkg_rows import (
@@ -140,15 +141,20 @@ class GeoPackageStore(SingleWrites):
     ) -> gpd.GeoDataFrame:
         """All records of a layer as a record frame (see ``mapping.frames``)."""
         schema = get_layer(layer)
-        where, params = [], []
+        where = []
         if not include_archived:
             where.append("archived_at IS NULL")
         if city is not None:
-            where.append("city = ?")
-            params.append(city)
+            where.append(f"city = {sql_text(city)}")
         with self._connect() as conn:
-            rows = select_rows(conn, schema, " AND ".join(where), params)
-        return blob_rows_to_frame(schema, rows)
+            # A read transaction (SHARED lock) while GDAL reads the columns: no
+            # writer commits in between (mapping.store.gpkg_arrow).
+            conn.execute("BEGIN")
+            conn.execute("SELECT 1 FROM gpkg_contents LIMIT 1").fetchall()
+            try:
+                return read_columns(self.path, schema, " AND ".join(where))
+            finally:
+                conn.execute("COMMIT")
 
     def read_layer_as_of(
         self, layer: str, when: date, *, city: str | None = None
