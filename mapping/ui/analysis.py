@@ -22,6 +22,7 @@ from mapping.analysis.matching import gaps, idle_resources, match_needs
 from mapping.schema import LAYERS, Audience
 from mapping.tables import format_value
 from mapping.text import sort_key
+from mapping.ui.i18n import tr
 from mapping.ui.maps import AppMap, rendered
 from mapping.ui.shell import (
     _store_at,
@@ -74,7 +75,7 @@ def _layers(
 
 
 @versioned
-@st.cache_resource(show_spinner="Liczę wskaźniki…", max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _indicators(
     location: str, version: int, city: str, audience: Audience, today: date
 ) -> pd.DataFrame:
@@ -85,11 +86,12 @@ def _indicators(
 def indicators_for(city: str, audience: Audience, today: date) -> pd.DataFrame:
     """District indicators over what ``audience`` sees (``district_indicators``)."""
     store = get_store()
-    return _indicators(store.location, data_version(store), city, audience, today)
+    with st.spinner(tr("Liczę wskaźniki…")):
+        return _indicators(store.location, data_version(store), city, audience, today)
 
 
 @versioned
-@st.cache_resource(show_spinner="Odtwarzam stan z historii…", max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _indicators_then(location: str, version: int, city: str, since: date) -> pd.DataFrame:
     store = _store_at(location)
     return district_indicators(
@@ -103,11 +105,12 @@ def _indicators_then(location: str, version: int, city: str, since: date) -> pd.
 def indicators_as_of(city: str, since: date) -> pd.DataFrame:
     """District indicators as the store stood at the end of ``since`` (from history)."""
     store = get_store()
-    return _indicators_then(store.location, data_version(store), city, since)
+    with st.spinner(tr("Odtwarzam stan z historii…")):
+        return _indicators_then(store.location, data_version(store), city, since)
 
 
 @versioned
-@st.cache_resource(show_spinner="Dopasowuję potrzeby do zasobów…", max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _matching(location: str, version: int, city: str, audience: Audience, today: date) -> Matching:
     _, resources, needs = _layers(location, version, city, audience)
     matches = match_needs(needs, resources, today=today)
@@ -121,11 +124,12 @@ def _matching(location: str, version: int, city: str, audience: Audience, today:
 def matching_for(city: str, audience: Audience, today: date) -> Matching:
     """Open needs matched to what ``audience`` sees, as the page's three tables."""
     store = get_store()
-    return _matching(store.location, data_version(store), city, audience, today)
+    with st.spinner(tr("Dopasowuję potrzeby do zasobów…")):
+        return _matching(store.location, data_version(store), city, audience, today)
 
 
 @versioned
-@st.cache_resource(show_spinner="Liczę zasięg…", max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _coverage(
     location: str,
     version: int,
@@ -177,16 +181,17 @@ def coverage_for(
     The map is framed on ``focus`` (a district's name) or on the whole city.
     """
     store = get_store()
-    return _coverage(
-        store.location,
-        data_version(store),
-        city,
-        audience,
-        tuple(categories),
-        tuple(groups),
-        distance,
-        focus,
-    )
+    with st.spinner(tr("Liczę zasięg…")):
+        return _coverage(
+            store.location,
+            data_version(store),
+            city,
+            audience,
+            tuple(categories),
+            tuple(groups),
+            distance,
+            focus,
+        )
 
 
 @versioned

@@ -68,7 +68,7 @@ class AppMap(CityMap):
 
 
 @versioned
-@st.cache_resource(show_spinner="Rysuję mapę…", max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _cached_city_map(
     location: str, version: int, city: str, options: tuple[tuple[str, Any], ...]
 ) -> AppMap:
@@ -101,7 +101,8 @@ def city_map_for(city: str, **options: Any) -> AppMap:
     """
     store = get_store()
     key = tuple(sorted(options.items()))
-    return _cached_city_map(store.location, data_version(store), city, key)
+    with st.spinner(tr("Rysuję mapę…")):
+        return _cached_city_map(store.location, data_version(store), city, key)
 
 
 def fresh_map(m: folium.Map) -> folium.Map:

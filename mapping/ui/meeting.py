@@ -470,7 +470,7 @@ def _close_form(room: Room) -> None:
 # --- the map ------------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner="Rysuję mapę…", max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _cached_meeting_map(
     location: str, version: int, city: str, slide_key: str, focus: str | None, tiles: TileChoice
 ) -> CityMap:
@@ -495,7 +495,10 @@ def _cached_meeting_map(
 def meeting_map_for(city: str, slide_key: str, *, focus: str | None, tiles: TileChoice) -> CityMap:
     """The slide's projector map, rebuilt only when the data or the choices change."""
     store = get_store()
-    return _cached_meeting_map(store.location, store.data_version(), city, slide_key, focus, tiles)
+    with st.spinner(tr("Rysuję mapę…")):
+        return _cached_meeting_map(
+            store.location, store.data_version(), city, slide_key, focus, tiles
+        )
 
 
 def show_clickable_map(built: CityMap, *, key: str) -> None:
