@@ -351,9 +351,13 @@ def test_large_layers_are_clustered(areas) -> None:
     )
     big = build_map(areas, {"resources": frame}, assets="inline")
     small = build_map(areas, {"resources": frame.head(10)}, assets="inline")
-    assert config(record_layers(big)[1])["cluster"] is not None
+    options = config(record_layers(big)[1])["cluster"]
     assert config(record_layers(small)[1])["cluster"] is None
-    assert "L.MarkerClusterGroup" not in render(small)
+    # Clustered up to zoom 15: the runtime's search zooms to 16, where every
+    # point stands alone (M.focus, FOCUS_ZOOM).
+    assert options["minZoom"] == 8 and options["maxZoom"] < 16
+    # supercluster comes with the clustered layer only.
+    assert "Supercluster=" in render(big) and "Supercluster=" not in render(small)
     assert len(render(big).encode()) < 400 * 1024 + 120 * n  # compact: ~100 bytes a point
 
 

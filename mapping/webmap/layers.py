@@ -29,7 +29,6 @@ from typing import Any
 import folium
 from branca.element import CssLink, Figure, JavascriptLink, MacroElement
 from folium.elements import ElementAddToElement, JSCSSMixin
-from folium.plugins import MarkerCluster
 from folium.template import Template
 
 from mapping.webmap.assets import own_links, render_once
@@ -51,7 +50,9 @@ __all__ = [
 ]
 
 #: Our files the runtime needs, in load order (after Leaflet).
-RUNTIME_JS = ("mapa_packed", "mapa_layout", "mapa_runtime")
+RUNTIME_JS = ("mapa_packed", "mapa_layout", "mapa_clusters", "mapa_runtime")
+#: What a clustered layer needs besides: supercluster (vendored).
+CLUSTER_JS = ("supercluster",)
 RUNTIME_CSS = ("mapa_runtime_css",)
 
 
@@ -113,14 +114,14 @@ class RecordLayer(JSCSSMixin, folium.GeoJson):
     bounds : ``[[south, west], [north, east]]`` of the features, or None
     name : name in the layer control
     show : whether the layer is on when the map opens
-    cluster : Leaflet.markercluster options, or None to draw every point
+    cluster : supercluster options, or None to draw every point
 
     Notes
     -----
-    When clustered, the layer control toggles a marker cluster group holding
-    the GeoJSON layer's markers; the group is filled once it is on the map
-    (filling it earlier makes markercluster check each new marker against
-    every queued one, quadratic in the number of points).
+    When clustered, the layer control toggles the runtime's cluster layer
+    (``M.ClusterLayer`` in ``static/mapa/runtime.js``): one supercluster index
+    of the points the filters keep, and after every move the clusters in view
+    drawn as count bubbles and the points standing alone as canvas markers.
 
     ``data`` holds an empty FeatureCollection: the features exist only as the
     packed text, so they are not copied into Python objects a second time.
@@ -153,8 +154,8 @@ class RecordLayer(JSCSSMixin, folium.GeoJson):
         self.config = settings_json(self.settings)
         self.bounds = bounds
         # Instance lists (never the class's): mapping.webmap.assets rewrites them.
-        self.default_js = list(MarkerCluster.default_js) if cluster else []
-        self.default_css = list(MarkerCluster.default_css) if cluster else []
+        self.default_js = own_links(CLUSTER_JS) if cluster else []
+        self.default_css = []
 
     @property
     def map_name(self) -> str:
