@@ -366,6 +366,14 @@ def test_projector_style_enlarges_text_and_lines(areas, resources) -> None:
     assert map_settings(render(m))["fontPx"] == 24  # runtime.css reads it as --mapa-font
     cfg = config(record_layers(m)[1])
     assert cfg["radius"] >= 9 and cfg["lineWeight"] >= 3
+    # The bubbles grow with the labels, and clusters are drawn further apart.
+    radius = {
+        style.name: config(
+            record_layers(build_map(areas, {"resources": resources}, style=style, cluster=True))[1]
+        )["cluster"]["radius"]
+        for style in (STANDARD, PROJECTOR)
+    }
+    assert radius["projector"] > radius["standard"]
 
 
 def test_title_is_text(areas) -> None:

@@ -382,9 +382,16 @@ def _add_records(
         settings,
         bounds=data.bounds,
         name=name,
-        cluster=_CLUSTER_OPTIONS if clustered and data.count else None,
+        cluster=_cluster_options(style) if clustered and data.count else None,
     ).add_to(m)
     return data
+
+
+def _cluster_options(style: MapStyle) -> dict[str, Any]:
+    # The bubbles' size follows the label size (runtime.css): the radius
+    # grows with it, so the projector's larger bubbles do not overlap.
+    radius = round(_CLUSTER_OPTIONS["radius"] * style.label_px / STANDARD.label_px)
+    return {**_CLUSTER_OPTIONS, "radius": radius}
 
 
 def _symbols(key: str, style: MapStyle) -> dict[str, Any]:
