@@ -424,8 +424,7 @@
     },
     // The first zoom at which every point is drawn on its own.
     separateZoom: function () { return C.separateZoom(this.cfg.cluster); },
-    // A shape added back is drawn last, above the points, and would take
-    // their clicks: keep the points on top.
+    // Keep the points drawn above shapes added back (as in M.layer).
     raisePoints: function () {
       for (var key in this._drawnRows) { this._markers[key].bringToFront(); }
     }
@@ -448,6 +447,8 @@
         function (add, remove, shown) {
           remove.forEach(function (row) { layer.removeLayer(items[row]); });
           add.forEach(function (row) { layer.addLayer(items[row]); });
+          // A shape added back is drawn last, above the markers, and would
+          // take their clicks: keep the markers on top, as when first drawn.
           if (add.some(function (row) { return row >= np; })) {
             markers.forEach(function (m, k) { if (shown[k]) { m.bringToFront(); } });
           }
