@@ -1,14 +1,17 @@
 """The map's own folium elements: the JavaScript runtime and record layers.
 
 ``MapRuntime`` loads our browser code, ``static/mapa/runtime.js`` (with the
-packed-data decoder ``packed.js``) and ``runtime.css``, the way a folium
+packed-data decoder ``packed.js``, the label layout ``layout.js`` and the
+clustering helpers ``clusters.js``) and ``runtime.css``, the way a folium
 plugin loads its ``default_js``/``default_css``: linked from Streamlit's
 static route in the app, inlined in an exported file (see
 ``mapping.webmap.assets``).  It hands the runtime the map's ``MapSettings``.
 
 ``RecordLayer`` draws a whole layer (all resources, all needs, all districts)
 as one Leaflet GeoJSON layer: points become canvas-drawn shape markers, so
-50,000 records cost one layer, not 50,000 DOM nodes.  Popups and tooltips are
+50,000 records cost one layer, not 50,000 DOM nodes.  A clustered layer
+(``cluster``) loads supercluster too and draws only what is in view: count
+bubbles and the points standing alone.  Popups and tooltips are
 bound once to the layer and built in the browser from the feature's properties
 with ``textContent`` — user text is never parsed as HTML.  The properties
 themselves are prepared by ``mapping.webmap.packing`` and hold only what the audience
