@@ -346,6 +346,8 @@
       // click on a record.
       this.records = L.featureGroup();
       this.bubbles = L.layerGroup();
+      // What the last redraw drew: bubbles, lone points, the points both
+      // stand for, at which zoom (read by tests and benches).
       this.drawn = { clusters: 0, points: 0, total: 0, zoom: null };
       this._coords = P.coordinates(packed);
       this._make = M.markerMaker(packed, cfg);
@@ -414,7 +416,6 @@
       this._drawnRows = rows;
       this._drawnBubbles = bubbles;
       this.drawn = { clusters: v.clusters.length, points: v.rows.length, total: v.total, zoom: zoom };
-      this.fire("mapadrawn", this.drawn);
     },
     // A click on a bubble: zoom in to where its cluster splits.
     zoomTo: function (cluster) {
