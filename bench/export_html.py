@@ -14,8 +14,8 @@ Measured: export time (privacy step, indicators, map and page), file size
 against the budget of the issue — 400 KB plus 120 bytes per drawn feature
 (the public file leaves out the synthetic resources of kind "osoba") —
 and in headless Chromium (the file opened from disk, every other request
-aborted): time until usable (every feature on the map or in its cluster
-group, and one frame painted), then the in-page filter: unticking one
+aborted): time until usable (every feature on the map or counted in a
+cluster, and one frame painted), then the in-page filter: unticking one
 category, and a name search (from the input event until the counts are
 redrawn, 0.12 s of it the pause the panel waits for the typing to stop).
 Not a test: timings depend on the machine.  The last lines are one summary
@@ -63,15 +63,16 @@ window.__bench = { ready: null };
 window.__benchMap = function () {
   return window.L ? Object.values(window).find(function (v) { return v instanceof L.Map; }) : null;
 };
+// Features on the map, a clustered layer's (MAPA.ClusterLayer) counted as
+// the points its bubbles and lone markers stand for.
 window.__benchCount = function (map) {
-  var groups = [], n = 0;
+  var clustered = [], n = 0;
   map.eachLayer(function (l) {
-    if (L.MarkerClusterGroup && l instanceof L.MarkerClusterGroup) { groups.push(l); }
+    if (l.mapa && l.drawn) { clustered.push(l); n += l.drawn.total; }
   });
   map.eachLayer(function (l) {
-    if (l.feature && !groups.some(function (g) { return g.hasLayer(l); })) { n++; }
+    if (l.feature && !clustered.some(function (c) { return c.records.hasLayer(l); })) { n++; }
   });
-  groups.forEach(function (g) { n += g.getLayers().length; });
   return n;
 };
 window.__benchPoll = function () {

@@ -10,6 +10,12 @@
 #   a bug-fix release with the same API.
 # - leaflet.markercluster 1.5.3: folium links 1.1.0; 1.5.3 is the current
 #   release for Leaflet 1.x, same L.markerClusterGroup API.
+# - supercluster 9.1.0: clusters the map's large point layers (runtime.js
+#   draws its clusters; markercluster stays only for folium's MarkerCluster
+#   plugins, e.g. the benchmark's FastMarkerCluster peer).  Its UMD build
+#   dist/supercluster.min.js bundles kdbush 4.1.0 (its only runtime
+#   dependency, the same code as kdbush's own index.js), so kdbush is fetched
+#   only for its licence, kept next to supercluster's.
 # - jquery 3.7.1: the version folium 0.20 links.  Only folium.Popup (HTML
 #   popups) and Map.keep_in_front use it; mapping/offline.py adds it to a page
 #   only when such an element is present.
@@ -25,6 +31,8 @@ trap 'rm -rf "$work"' EXIT
 declare -A integrity=(
   [leaflet@1.9.4]="sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA=="
   [leaflet.markercluster@1.5.3]="sha512-vPTw/Bndq7eQHjLBVlWpnGeLa3t+3zGiuM7fJwCkiMFq+nmRuG3RI3f7f4N4TDX7T4NpbAXpR2+NTRSEGfCSeA=="
+  [supercluster@9.1.0]="sha512-WMhsJPm8Tf9f5mKxJ1D0mB5tbCMOFi8wTrm/LGnsJHGg8xkeNT/TWDZuFauOGRISnclbYgnxD7g3xJAfQO3FLg=="
+  [kdbush@4.1.0]="sha512-e9vurzrXJQrFX6ckpHP3bvj5l+9CnYzkxDNnNQ1h2QTqdWsUAJgXiKdGNcOa1EY85dU8KbQ+z/FdQdB7P+9yfQ=="
   [jquery@3.7.1]="sha512-m4avr8yL8kmFN8psrbFFFmB/If14iN5o9nw/NgnnM+kybDJpRsAynV2BsfpTYrTRysYUdADVD7CkUUizgkpLfg=="
   [leaflet-draw@1.0.4]="sha512-rsQ6saQO5ST5Aj6XRFylr5zvarWgzWnrg46zQ1MEOEIHsppdC/8hnN8qMoFvACsPvTioAuysya/TVtog15tyAQ=="
 )
@@ -62,6 +70,11 @@ copy leaflet@1.9.4 leaflet LICENSE dist/leaflet.js dist/leaflet.css \
 fetch leaflet.markercluster@1.5.3
 copy leaflet.markercluster@1.5.3 leaflet.markercluster MIT-LICENCE.txt \
   dist/leaflet.markercluster.js dist/MarkerCluster.css dist/MarkerCluster.Default.css
+
+fetch supercluster@9.1.0
+copy supercluster@9.1.0 supercluster LICENSE dist/supercluster.min.js
+fetch kdbush@4.1.0
+install -D -m 0644 "$work/kdbush@4.1.0/package/LICENSE" "$dest/supercluster/kdbush-LICENSE"
 
 fetch jquery@3.7.1
 copy jquery@3.7.1 jquery LICENSE.txt dist/jquery.min.js
@@ -110,6 +123,8 @@ licence file.
 |---|---|---|---|
 | leaflet | 1.9.4 | BSD-2-Clause | ${integrity[leaflet@1.9.4]} |
 | leaflet.markercluster | 1.5.3 | MIT | ${integrity[leaflet.markercluster@1.5.3]} |
+| supercluster | 9.1.0 | ISC | ${integrity[supercluster@9.1.0]} |
+| kdbush (bundled in supercluster.min.js; licence only) | 4.1.0 | ISC | ${integrity[kdbush@4.1.0]} |
 | jquery | 3.7.1 | MIT | ${integrity[jquery@3.7.1]} |
 | leaflet-draw | 1.0.4 | MIT | ${integrity[leaflet-draw@1.0.4]} |
 

@@ -294,7 +294,8 @@ def many_page(many_frames, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_many_points_fit_the_size_budget(many_page: Path) -> None:
     size = many_page.stat().st_size
     assert size <= budget(MANY + 1), size
-    assert "L.MarkerClusterGroup" in many_page.read_text(encoding="utf-8")
+    page = many_page.read_text(encoding="utf-8")
+    assert "Supercluster=" in page and "MarkerClusterGroup" not in page
 
 
 # --- in Chromium ---------------------------------------------------------------------------
@@ -336,20 +337,21 @@ def open_file(browser: Any, path: Path) -> Opened:
 
 
 #: Features drawn, counted on the Leaflet map: layers with a feature on the
-#: map, plus what marker cluster groups hold; and per dataset, its items the
-#: map (or its cluster group) has; and what the panel says.
+#: map, plus the numbers on the bubbles of clustered layers (M.ClusterLayer:
+#: a bubble stands for the points of its cluster); and per dataset, its rows
+#: on the map (alone or in a bubble); and what the panel says.
 COUNT_JS = """() => {
   const map = Object.values(window).find(v => v instanceof L.Map);
-  const groups = [];
-  const isGroup = l => L.MarkerClusterGroup && l instanceof L.MarkerClusterGroup;
-  map.eachLayer(l => { if (isGroup(l)) groups.push(l); });
+  const bubbled = t => (t.bubbles ? t.bubbles.getLayers() : []).reduce(
+    (n, b) => n + (b._icon ? Number(b._icon.textContent.replace(/\\s/g, "")) : 0), 0);
   let features = 0;
-  map.eachLayer(l => { if (l.feature && !groups.some(g => g.hasLayer(l))) features++; });
-  groups.forEach(g => { features += g.getLayers().length; });
+  map.eachLayer(l => { if (l.feature) features++; });
   const datasets = {};
   map.mapaLayers.forEach(t => {
-    const on = i => (groups.includes(t) ? t.hasLayer(i) : map.hasLayer(i));
-    datasets[t.mapa.cfg.label] = t.mapa.items.filter(on).length;
+    let on = bubbled(t);
+    for (let i = 0; i < t.mapa.n; i++) { if (map.hasLayer(t.mapa.item(i))) on++; }
+    datasets[t.mapa.cfg.label] = on;
+    features += bubbled(t);
   });
   const panel = {};
   document.querySelectorAll(".mapa-panel-counts li").forEach(li => {
@@ -413,7 +415,8 @@ def test_public_map_works_offline_and_filters(filled, browser, tmp_path: Path) -
             """() => {
               const map = Object.values(window).find(v => v instanceof L.Map);
               const res = map.mapaLayers.find(t => t.mapa.cfg.label === "Zasoby");
-              const sample = res.mapa.items.find(m => m.feature.properties.source === "przykład");
+              const rows = [...Array(res.mapa.n).keys()].map(res.mapa.item);
+              const sample = rows.find(m => m.feature.properties.source === "przykład");
               sample.fire("click", {latlng: sample.getLatLng()}, true);
             }"""
         )
@@ -468,6 +471,134 @@ def test_clustered_layer_filters_and_counts(browser, many_page: Path) -> None:
         page.close()
 
 
+#: The largest bubble of the clustered layer: its cluster, where its centre
+#: is on the page and the zoom a click on it should go to.
+BIGGEST_BUBBLE_JS = """() => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  const layer = map.mapaLayers.find(t => t.bubbles);
+  const bubble = layer.bubbles.getLayers()
+    .sort((a, b) => b.mapaCluster.count - a.mapaCluster.count)[0];
+  const box = bubble._icon.firstChild.getBoundingClientRect();
+  return {zoom: map.getZoom(), id: bubble.mapaCluster.id, count: bubble.mapaCluster.count,
+          to: layer.index().getClusterExpansionZoom(bubble.mapaCluster.id),
+          x: box.left + box.width / 2, y: box.top + box.height / 2};
+}"""
+
+#: Where the points of cluster ``id`` are drawn now: alone, or in how many bubbles.
+SPLIT_JS = """(id) => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  const layer = map.mapaLayers.find(t => t.bubbles);
+  const index = layer.index();
+  const rows = index.getLeaves(id, Infinity).map(leaf => leaf.properties);
+  const inBubbles = new Set(), bubbles = new Set();
+  layer.bubbles.getLayers().forEach(b => {
+    index.getLeaves(b.mapaCluster.id, Infinity).forEach(leaf => {
+      if (rows.includes(leaf.properties)) { inBubbles.add(leaf.properties); bubbles.add(b); }
+    });
+  });
+  const alone = rows.filter(r => map.hasLayer(layer.mapa.item(r)));
+  return {rows: rows.length, alone: alone.length, inBubbles: inBubbles.size,
+          bubbles: bubbles.size, zoom: layer.drawn.zoom};
+}"""
+
+
+@pytest.mark.browser
+def test_cluster_click_zooms_to_where_it_splits(browser, many_page: Path) -> None:
+    opened = open_file(browser, many_page)
+    page = opened.page
+    try:
+        page.wait_for_selector(".mapa-cluster")
+        biggest = page.evaluate(BIGGEST_BUBBLE_JS)
+        assert biggest["count"] > 1 and biggest["to"] > biggest["zoom"]
+        page.mouse.click(biggest["x"], biggest["y"])
+        page.wait_for_function(
+            "(z) => Object.values(window).find(v => v instanceof L.Map)"
+            ".mapaLayers.find(t => t.bubbles).drawn.zoom === z",
+            arg=biggest["to"],
+        )
+        split = page.evaluate(SPLIT_JS, biggest["id"])
+        # Every point of the cluster is still on the map, now in several pieces.
+        assert split["alone"] + split["inBubbles"] == split["rows"] == biggest["count"]
+        assert split["alone"] + split["bubbles"] > 1
+        assert opened.errors == []
+    finally:
+        page.close()
+
+
+#: MAPA.focus on each of ``rows`` of the clustered layer: the title of the
+#: popup it opened, the record's own title, and whether it is drawn alone.
+FOCUS_JS = """(rows) => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  const layer = map.mapaLayers.find(t => t.bubbles);
+  let opened = null;
+  map.on("popupopen", e => {
+    opened = e.popup.getElement().querySelector(".mapa-popup-title").textContent;
+  });
+  return rows.map(row => {
+    opened = null;
+    MAPA.focus(map, layer, row);
+    const item = layer.mapa.item(row);
+    return [opened, item.feature.properties.name, map.hasLayer(item)];
+  });
+}"""
+
+
+@pytest.mark.browser
+def test_every_clustered_point_is_reachable_by_search(browser, many_page: Path) -> None:
+    opened = open_file(browser, many_page)
+    page = opened.page
+    try:
+        page.wait_for_selector(".mapa-cluster")
+        # "Punkt 4321" is inside a bubble at first; searching for it opens its popup.
+        hidden = page.evaluate(
+            """() => { const map = Object.values(window).find(v => v instanceof L.Map);
+              const layer = map.mapaLayers.find(t => t.bubbles);
+              const names = layer.mapa.column("name");
+              return map.hasLayer(layer.mapa.item(names.indexOf("Punkt 4321"))); }"""
+        )
+        assert hidden is False
+        search(page, "punkt 4321")
+        title = page.wait_for_selector(".leaflet-popup-content .mapa-popup-title")
+        assert title.inner_text() == "Punkt 4321"
+        assert page.evaluate("Object.values(window).find(v => v instanceof L.Map).getZoom()") >= 16
+        search(page, "")
+        # And so is any other point, wherever it lies.
+        rows = list(range(0, MANY, 97))
+        for popup_title, name, alone in page.evaluate(FOCUS_JS, rows):
+            assert popup_title == name and alone, name
+        assert opened.errors == []
+    finally:
+        page.close()
+
+
+LAYER_BOX_JS = """(label) => {
+  const input = [...document.querySelectorAll(".leaflet-control-layers-overlays label")]
+    .find(l => l.textContent.includes(label)).querySelector("input");
+  input.click();
+  return input.checked;
+}"""
+
+
+@pytest.mark.browser
+def test_clustered_layer_toggles_and_keeps_its_filter(browser, many_page: Path) -> None:
+    opened = open_file(browser, many_page)
+    page = opened.page
+    try:
+        page.wait_for_selector(".leaflet-control-layers")
+        assert page.evaluate(LAYER_BOX_JS, "Zasoby") is False
+        assert page.locator(".mapa-cluster").count() == 0
+        assert counts(page)["datasets"]["Zasoby"] == 0
+        # Filtered while off: the layer comes back indexed anew.
+        toggle(page, "Sport i rekreacja")
+        assert page.evaluate(LAYER_BOX_JS, "Zasoby") is True
+        left = MANY - len(range(1, MANY, 3))
+        assert counts(page)["datasets"]["Zasoby"] == left
+        assert counts(page)["panel"]["Zasoby"][0] == left
+        assert opened.errors == []
+    finally:
+        page.close()
+
+
 # --- hostile text ----------------------------------------------------------------------------
 
 XSS_SCRIPT = "<script>window.__xss=1</script>"
@@ -513,7 +644,7 @@ def hostile_frames() -> dict[str, gpd.GeoDataFrame]:
 POPUP_JS = """(index) => {
   const map = Object.values(window).find(v => v instanceof L.Map);
   const items = [].concat(...map.mapaLayers.filter(t => t.mapa.cfg.kind === "points")
-    .map(t => t.mapa.items));
+    .map(t => [...Array(t.mapa.n).keys()].map(t.mapa.item)));
   const item = items[index];
   map.setView(item.getLatLng(), 18, {animate: false});
   const c = map.latLngToContainerPoint(item.getLatLng());

@@ -351,9 +351,13 @@ def test_large_layers_are_clustered(areas) -> None:
     )
     big = build_map(areas, {"resources": frame}, assets="inline")
     small = build_map(areas, {"resources": frame.head(10)}, assets="inline")
-    assert config(record_layers(big)[1])["cluster"] is not None
+    options = config(record_layers(big)[1])["cluster"]
     assert config(record_layers(small)[1])["cluster"] is None
-    assert "L.MarkerClusterGroup" not in render(small)
+    # Clustered up to zoom 15: the runtime's search zooms to 16, where every
+    # point stands alone (M.focus, FOCUS_ZOOM).
+    assert options["minZoom"] == 8 and options["maxZoom"] < 16
+    # supercluster comes with the clustered layer only.
+    assert "Supercluster=" in render(big) and "Supercluster=" not in render(small)
     assert len(render(big).encode()) < 400 * 1024 + 120 * n  # compact: ~100 bytes a point
 
 
@@ -362,6 +366,14 @@ def test_projector_style_enlarges_text_and_lines(areas, resources) -> None:
     assert map_settings(render(m))["fontPx"] == 24  # runtime.css reads it as --mapa-font
     cfg = config(record_layers(m)[1])
     assert cfg["radius"] >= 9 and cfg["lineWeight"] >= 3
+    # The bubbles grow with the labels, and clusters are drawn further apart.
+    radius = {
+        style.name: config(
+            record_layers(build_map(areas, {"resources": resources}, style=style, cluster=True))[1]
+        )["cluster"]["radius"]
+        for style in (STANDARD, PROJECTOR)
+    }
+    assert radius["projector"] > radius["standard"]
 
 
 def test_title_is_text(areas) -> None:
@@ -465,3 +477,50 @@ def test_empty_geometries_count_as_unplaced(areas) -> None:
     m = build_map(areas, {"resources": frame})
     assert packed(record_layers(m)[1])["n"] == 1
     assert record_layers(m)[1].layer_name == "Zasoby (1)"
+
+
+#: In the clustered needs layer: the polygon need (row 1) on the map while
+#: shown, hidden and shown again; then each record's popup through MAPA.focus.
+CLUSTERED_SHAPES_JS = """() => {
+  const map = Object.values(window).find(v => v instanceof L.Map);
+  const layer = map.mapaLayers.find(t => t.mapa.cfg.label === "Potrzeby");
+  const polygon = layer.mapa.item(1);
+  const onMap = [map.hasLayer(polygon)];
+  MAPA.show(layer, [true, false]);
+  onMap.push(map.hasLayer(polygon));
+  MAPA.show(layer, [true, true]);
+  onMap.push(map.hasLayer(polygon));
+  let opened = null;
+  map.on("popupopen", e => {
+    opened = e.popup.getElement().querySelector(".mapa-popup-title").textContent;
+  });
+  const titles = [0, 1].map(row => {
+    opened = null;
+    MAPA.focus(map, layer, row);
+    return [opened, layer.mapa.item(row).feature.properties.title];
+  });
+  return {clustered: Boolean(layer.bubbles), onMap, titles};
+}"""
+
+
+@pytest.mark.browser
+def test_clustered_layer_keeps_its_shapes_filters_and_popups(
+    areas, needs, tmp_path: Path, browser
+) -> None:
+    page_file = tmp_path / "mapa.html"
+    m = build_map(areas, {"needs": needs}, assets="inline", tiles="none", cluster=True)
+    page_file.write_text(render(m), encoding="utf-8")
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(page_file.as_uri())
+        page.wait_for_function("window.MAPA !== undefined && window.L !== undefined")
+        found = page.evaluate(CLUSTERED_SHAPES_JS)
+        assert found["clustered"] is True
+        assert found["onMap"] == [True, False, True]
+        for opened, title in found["titles"]:
+            assert opened == title and title
+        assert errors == []
+    finally:
+        page.close()

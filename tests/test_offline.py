@@ -68,10 +68,18 @@ def test_inline_map_contains_leaflet_and_its_images() -> None:
     assert "data:image/png;base64," in html
 
 
-def test_inline_clustered_map_contains_markercluster() -> None:
+def test_inline_clustered_map_contains_supercluster_not_markercluster() -> None:
     html = small_map("inline", cluster=True).get_root().render()
-    assert "L.MarkerClusterGroup" in html
-    assert ".marker-cluster" in html
+    supercluster = (VENDOR_DIR / "supercluster" / "supercluster.min.js").read_text("utf-8")
+    assert supercluster.strip() in html  # the vendored file itself, not a link to it
+    assert ".mapa-cluster" in html  # the bubbles' styles (runtime.css)
+    assert "MarkerClusterGroup" not in html and ".marker-cluster" not in html
+    assert remote_urls(html) == set()
+
+
+def test_unclustered_map_does_without_supercluster() -> None:
+    html = small_map("inline", cluster=False).get_root().render()
+    assert "Supercluster=" not in html
     assert remote_urls(html) == set()
 
 
@@ -94,13 +102,15 @@ def test_served_map_points_at_app_static() -> None:
     html = small_map("served", cluster=True).get_root().render()
     srcs = re.findall(r'<script src="([^"]+)"', html)
     hrefs = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
-    # Leaflet first, then our runtime (the decoder before the code using it).
+    # Leaflet first, then our runtime (the pure modules before the code
+    # using them); supercluster before the layer script that indexes with it.
     assert without_hash(srcs) == [
         f"{SERVED_PREFIX}/leaflet/leaflet.js",
         "/app/static/mapa/packed.js",
         "/app/static/mapa/layout.js",
+        "/app/static/mapa/clusters.js",
         "/app/static/mapa/runtime.js",
-        f"{SERVED_PREFIX}/leaflet.markercluster/leaflet.markercluster.js",
+        f"{SERVED_PREFIX}/supercluster/supercluster.min.js",
     ]
     assert without_hash(hrefs)[:2] == [
         f"{SERVED_PREFIX}/leaflet/leaflet.css",
@@ -154,6 +164,8 @@ def test_jquery_is_kept_for_folium_popups() -> None:
 
 
 def test_make_offline_is_idempotent_and_keeps_load_order() -> None:
+    # folium's own cluster plugin (the benchmark's FastMarkerCluster peer)
+    # still finds the vendored markercluster.
     m = folium.Map(tiles=None)
     make_offline(m, "inline")
     MarkerCluster().add_to(m)
@@ -200,10 +212,15 @@ def test_vendored_files_keep_their_licences() -> None:
     for package, licence in (
         ("leaflet", "LICENSE"),
         ("leaflet.markercluster", "MIT-LICENCE.txt"),
+        ("supercluster", "LICENSE"),
+        # supercluster.min.js bundles kdbush: its licence travels with it.
+        ("supercluster", "kdbush-LICENSE"),
         ("jquery", "LICENSE.txt"),
     ):
         assert (VENDOR_DIR / package / licence).is_file()
-    assert "1.9.4" in (VENDOR_DIR / "README.md").read_text(encoding="utf-8")
+    readme = (VENDOR_DIR / "README.md").read_text(encoding="utf-8")
+    assert "| leaflet | 1.9.4 |" in readme and "| supercluster | 9.1.0 |" in readme
+    assert "kdbush" in readme
 
 
 def test_streamlit_serves_static_files() -> None:

@@ -1,7 +1,7 @@
 """The interactive map as one HTML file (export format "html").
 
 ``write_html`` draws the exported frames with ``mapping.webmap.build.build_map``
-— the map of the app — in inline mode: Leaflet, markercluster when needed,
+— the map of the app — in inline mode: Leaflet, supercluster when needed,
 the runtime, the icons and the data are all inside the page, so it opens
 from disk with no network.  The only requests it can make are for base-map
 tiles ("light" by default, "osm", or "none" for no request at all).

@@ -3,9 +3,12 @@
 A folium map links its JavaScript and CSS from public CDNs (``default_js`` and
 ``default_css`` of ``folium.Map`` and of plugins such as ``MarkerCluster``).
 Our own browser code, ``static/mapa/`` (the runtime, the filter panel and
-their styles), is linked the same way by our elements (``OWN_JS``,
-``OWN_CSS``).  ``make_offline`` rewrites those links on every element of a
-map, in one of two modes:
+their styles), and supercluster, which clusters our large point layers, are
+linked the same way by our elements (``mapping.webmap.layers``).
+Leaflet.markercluster stays vendored for folium's own cluster plugins
+(``MarkerCluster``, ``FastMarkerCluster``); our maps do not use it.
+``make_offline`` rewrites those links on every element of a map, in one of
+two modes:
 
 ``"served"``
     links point at the app's own static files, ``/app/static/vendor/...`` and
@@ -145,8 +148,10 @@ _ASSETS: dict[str, _Asset] = {
     "jquery": _Asset("vendor/jquery/jquery.min.js", "js"),
     "markerclusterjs": _Asset("vendor/leaflet.markercluster/leaflet.markercluster.js", "js"),
     "leaflet_draw_js": _Asset("vendor/leaflet-draw/leaflet.draw.js", "js"),
+    "supercluster": _Asset("vendor/supercluster/supercluster.min.js", "js"),
     "mapa_packed": _Asset("mapa/packed.js", "js"),
     "mapa_layout": _Asset("mapa/layout.js", "js"),
+    "mapa_clusters": _Asset("mapa/clusters.js", "js"),
     "mapa_runtime": _Asset("mapa/runtime.js", "js"),
     "mapa_filters": _Asset("mapa/filters.js", "js"),
     "mapa_panel": _Asset("mapa/panel.js", "js"),

@@ -9,9 +9,9 @@ files and tests (``assets="inline"``); see ``mapping.webmap.assets``.
 Performance (``bench/map_render.py``): a record costs a few packed values in
 the page (``mapping.webmap.packing``) and one canvas marker drawn in batches by style
 (``mapping.webmap.layers``); no per-record folium element exists.  Layers of
-``CLUSTER_MIN_POINTS`` points or more are clustered (Leaflet.markercluster),
-because repainting tens of thousands of markers on every zoom step is what
-stops being fast, not loading them.
+``CLUSTER_MIN_POINTS`` points or more are clustered (supercluster, drawn by
+the runtime), because repainting tens of thousands of markers on every zoom
+step is what stops being fast, not loading them.
 """
 
 from __future__ import annotations
@@ -84,22 +84,23 @@ __all__ = [
 #: A point layer with at least this many points is clustered when
 #: ``cluster=None``.  Below it every point is drawn (batched on the canvas),
 #: which is quick to load; above it drawing each point on every zoom step costs
-#: more than markercluster's one-off indexing (bench/map_render.py: 50,000
-#: canvas points take about a second to paint in software rendering, a
-#: clustered view a few dozen milliseconds).
+#: more than indexing them once (bench/map_render.py: 50,000 canvas points
+#: take about a second to paint in software rendering, a clustered view a few
+#: dozen milliseconds).
 CLUSTER_MIN_POINTS = 5_000
 
-#: Leaflet.markercluster options: no chunked loading (the group is filled
-#: in one go once it is on the map, which is faster than chunks with pauses),
-#: single points from zoom 16 (a few streets) on.  markercluster indexes every
-#: zoom level from the map's minimum to here, so both ends bound its load time.
-_CLUSTER_OPTIONS = {
-    "chunkedLoading": False,
-    "showCoverageOnHover": False,
-    "maxClusterRadius": 80,
-    "disableClusteringAtZoom": 16,
-}
 _MIN_ZOOM = 8
+#: supercluster options (static/mapa/clusters.js): an 80 px radius on
+#: Leaflet's 256 px tiles (markercluster's default ``maxClusterRadius``),
+#: clusters from the map's minimum zoom to 15, so from zoom 16 (a few
+#: streets) on every point stands alone; supercluster indexes each zoom in
+#: between, so both ends bound its load time.
+_CLUSTER_OPTIONS = {
+    "radius": 80,
+    "extent": 256,
+    "minZoom": _MIN_ZOOM,
+    "maxZoom": 15,
+}
 _FRESHNESS_FIELD = "last_verified"
 _POLAND_CENTER = (52.1, 19.4)
 _POLAND_ZOOM = _MIN_ZOOM
@@ -175,7 +176,7 @@ def build_map(  # noqa: PLR0913 - keyword options of one screen, each with a def
     m = folium.Map(location=_POLAND_CENTER, tiles=None, prefer_canvas=True, zoom_start=_MIN_ZOOM)
     # folium passes its min/max zoom to the tile layer only; these go to the map.
     # Zoom 8 shows a whole region around a city; the floor also spares
-    # markercluster from indexing country- and world-scale zoom levels.
+    # supercluster from indexing country- and world-scale zoom levels.
     m.options.update(minZoom=_MIN_ZOOM, maxZoom=19)
     if title:
         figure_of(m).title = html.escape(title)
@@ -381,9 +382,16 @@ def _add_records(
         settings,
         bounds=data.bounds,
         name=name,
-        cluster=_CLUSTER_OPTIONS if clustered and data.count else None,
+        cluster=_cluster_options(style) if clustered and data.count else None,
     ).add_to(m)
     return data
+
+
+def _cluster_options(style: MapStyle) -> dict[str, Any]:
+    # The bubbles' size follows the label size (runtime.css): the radius
+    # grows with it, so the projector's larger bubbles do not overlap.
+    radius = round(_CLUSTER_OPTIONS["radius"] * style.label_px / STANDARD.label_px)
+    return {**_CLUSTER_OPTIONS, "radius": radius}
 
 
 def _symbols(key: str, style: MapStyle) -> dict[str, Any]:

@@ -1,14 +1,17 @@
 """The map's own folium elements: the JavaScript runtime and record layers.
 
 ``MapRuntime`` loads our browser code, ``static/mapa/runtime.js`` (with the
-packed-data decoder ``packed.js``) and ``runtime.css``, the way a folium
+packed-data decoder ``packed.js``, the label layout ``layout.js`` and the
+clustering helpers ``clusters.js``) and ``runtime.css``, the way a folium
 plugin loads its ``default_js``/``default_css``: linked from Streamlit's
 static route in the app, inlined in an exported file (see
 ``mapping.webmap.assets``).  It hands the runtime the map's ``MapSettings``.
 
 ``RecordLayer`` draws a whole layer (all resources, all needs, all districts)
 as one Leaflet GeoJSON layer: points become canvas-drawn shape markers, so
-50,000 records cost one layer, not 50,000 DOM nodes.  Popups and tooltips are
+50,000 records cost one layer, not 50,000 DOM nodes.  A clustered layer
+(``cluster``) loads supercluster too and draws only what is in view: count
+bubbles and the points standing alone.  Popups and tooltips are
 bound once to the layer and built in the browser from the feature's properties
 with ``textContent`` — user text is never parsed as HTML.  The properties
 themselves are prepared by ``mapping.webmap.packing`` and hold only what the audience
@@ -29,7 +32,6 @@ from typing import Any
 import folium
 from branca.element import CssLink, Figure, JavascriptLink, MacroElement
 from folium.elements import ElementAddToElement, JSCSSMixin
-from folium.plugins import MarkerCluster
 from folium.template import Template
 
 from mapping.webmap.assets import own_links, render_once
@@ -51,7 +53,9 @@ __all__ = [
 ]
 
 #: Our files the runtime needs, in load order (after Leaflet).
-RUNTIME_JS = ("mapa_packed", "mapa_layout", "mapa_runtime")
+RUNTIME_JS = ("mapa_packed", "mapa_layout", "mapa_clusters", "mapa_runtime")
+#: What a clustered layer needs besides: supercluster (vendored).
+CLUSTER_JS = ("supercluster",)
 RUNTIME_CSS = ("mapa_runtime_css",)
 
 
@@ -113,14 +117,14 @@ class RecordLayer(JSCSSMixin, folium.GeoJson):
     bounds : ``[[south, west], [north, east]]`` of the features, or None
     name : name in the layer control
     show : whether the layer is on when the map opens
-    cluster : Leaflet.markercluster options, or None to draw every point
+    cluster : supercluster options, or None to draw every point
 
     Notes
     -----
-    When clustered, the layer control toggles a marker cluster group holding
-    the GeoJSON layer's markers; the group is filled once it is on the map
-    (filling it earlier makes markercluster check each new marker against
-    every queued one, quadratic in the number of points).
+    When clustered, the layer control toggles the runtime's cluster layer
+    (``M.ClusterLayer`` in ``static/mapa/runtime.js``): one supercluster index
+    of the points the filters keep, and after every move the clusters in view
+    drawn as count bubbles and the points standing alone as canvas markers.
 
     ``data`` holds an empty FeatureCollection: the features exist only as the
     packed text, so they are not copied into Python objects a second time.
@@ -153,8 +157,8 @@ class RecordLayer(JSCSSMixin, folium.GeoJson):
         self.config = settings_json(self.settings)
         self.bounds = bounds
         # Instance lists (never the class's): mapping.webmap.assets rewrites them.
-        self.default_js = list(MarkerCluster.default_js) if cluster else []
-        self.default_css = list(MarkerCluster.default_css) if cluster else []
+        self.default_js = own_links(CLUSTER_JS) if cluster else []
+        self.default_css = []
 
     @property
     def map_name(self) -> str:

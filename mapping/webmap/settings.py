@@ -235,7 +235,8 @@ class LayerSettings:
     area_styles : how each area kind is drawn; ``area_default`` for the others
     focus : outline of the focused area
     indicator, classes : the indicator and its class colours, or None
-    cluster : Leaflet.markercluster options, or None to draw every point
+    cluster : supercluster options (``static/mapa/clusters.js``), or None to draw
+        every point
     popups : a click opens the record's popup (the projector's areas do not:
         there a click places a need)
     """

@@ -54,6 +54,13 @@
       fn(i, y / s, (packed.x0 + packed.x[i]) / s);
     }
   }
+  // Every point's latitude and longitude, by row, decoded once (a clustered
+  // layer reads them again on every filter change and every redraw).
+  function coordinates(packed) {
+    var n = packed.x.length, lat = new Float64Array(n), lng = new Float64Array(n);
+    eachPoint(packed, function (i, y, x) { lat[i] = y; lng[i] = x; });
+    return { lat: lat, lng: lng };
+  }
   // The lines and polygons as GeoJSON features.
   function shapes(packed) {
     var table = columns(packed), np = packed.x.length;
@@ -83,6 +90,7 @@
     rowProps: rowProps,
     columnValues: columnValues,
     eachPoint: eachPoint,
+    coordinates: coordinates,
     shapes: shapes,
     unpack: unpack
   };

@@ -31,9 +31,10 @@
   Filter.prototype.texts = function (t) {
     if (!t.mapaTexts) {
       var cols = [t.mapa.cfg.title].concat(this.spec.search).map(t.mapa.column);
-      t.mapaTexts = t.mapa.items.map(function (item, i) {
-        return F.searchText(cols.map(function (c) { return c[i]; }));
-      });
+      t.mapaTexts = new Array(t.mapa.n);
+      for (var i = 0; i < t.mapa.n; i++) {
+        t.mapaTexts[i] = F.searchText(cols.map(function (c) { return c[i]; }));
+      }
     }
     return t.mapaTexts;
   };
@@ -50,7 +51,7 @@
   };
 
   // The rows the search leaves, at most ``max`` + 1 of them (enough to know
-  // there are more): {target, item, title} each.
+  // there are more): {target, row, title} each.
   Filter.prototype.hits = function (max) {
     var found = [];
     if (!this.needle) { return found; }
@@ -58,7 +59,7 @@
       var titles = t.mapaTitles || (t.mapaTitles = t.mapa.column(t.mapa.cfg.title));
       for (var i = 0; i < t.mapa.shown.length && found.length <= max; i++) {
         if (t.mapa.shown[i]) {
-          found.push({ target: t, item: t.mapa.items[i], title: titles[i] || t.mapa.cfg.label });
+          found.push({ target: t, row: i, title: titles[i] || t.mapa.cfg.label });
         }
       }
       return found.length > max;
@@ -81,9 +82,9 @@
         hits.forEach(function (hit) {
           var button = box.appendChild(el("button", null, hit.title));
           button.type = "button";
-          L.DomEvent.on(button, "click", function () { MAPA.focus(map, hit.target, hit.item); });
+          L.DomEvent.on(button, "click", function () { MAPA.focus(map, hit.target, hit.row); });
         });
-        if (searched && hits.length === 1) { MAPA.focus(map, hits[0].target, hits[0].item); }
+        if (searched && hits.length === 1) { MAPA.focus(map, hits[0].target, hits[0].row); }
       }
     };
   }

@@ -1,10 +1,11 @@
 /*
  * The map runtime: record layers, popups, tooltips, labels, legend and title.
  *
- * Loaded once per page after Leaflet and packed.js (window.MAPA_PACKED), like
- * a folium plugin's default_js: mapping/webmap/layers.py links it (the app:
- * Streamlit's static route, with a content hash) or inlines it (the one-file
- * export).
+ * Loaded once per page after Leaflet, packed.js (window.MAPA_PACKED) and
+ * clusters.js (window.MAPA_CLUSTERS; with supercluster, window.Supercluster,
+ * where a layer is clustered), like a folium plugin's default_js:
+ * mapping/webmap/layers.py links it (the app: Streamlit's static route, with
+ * a content hash) or inlines it (the one-file export).
  * Everything Python decides arrives as settings (mapping/webmap/settings.py):
  * MAPA.init(map, MapSettings) once, then MAPA.layer(map, packed,
  * LayerSettings) per dataset and MAPA.legend(map, LegendSettings).  No text
@@ -275,19 +276,20 @@
     }
     return classes[key];
   }
-  M.markers = function (packed, cfg) {
+  // A function making the marker of one row: rows sharing category, kind and
+  // freshness share a class, looked up by the dictionary codes, so most rows
+  // cost no string building at all.
+  M.markerMaker = function (packed, cfg) {
     var table = P.columns(packed), Feature = featureClass(table);
-    var markers = new Array(packed.x.length);
-    // Rows sharing category, kind and freshness share a class: look it up by
-    // the dictionary codes, so most rows cost no string building at all.
     var codeCols = ["category", "kind", "_stale"].map(function (k) {
       var col = packed.p[k];
       return col && col.i ? col.i : null;
     });
+    var coded = codeCols[0] !== null || codeCols[1] !== null || codeCols[2] !== null;
     var byCode = {};
-    P.eachPoint(packed, function (i, lat, lng) {
+    return function (i, lat, lng) {
       var Cls;
-      if (codeCols[0] !== null || codeCols[1] !== null || codeCols[2] !== null) {
+      if (coded) {
         var code = (codeCols[0] ? codeCols[0][i] : 0) + ":" + (codeCols[1] ? codeCols[1][i] : 0) +
           ":" + (codeCols[2] ? codeCols[2][i] : 0);
         Cls = byCode[code] || (byCode[code] = markerClass(cfg, table, i));
@@ -296,8 +298,12 @@
       }
       var marker = new Cls(L.latLng(lat, lng));
       marker.feature = new Feature(i);
-      markers[i] = marker;
-    });
+      return marker;
+    };
+  };
+  M.markers = function (packed, cfg) {
+    var make = M.markerMaker(packed, cfg), markers = new Array(packed.x.length);
+    P.eachPoint(packed, function (i, lat, lng) { markers[i] = make(i, lat, lng); });
     return markers;
   };
   M.shapes = P.shapes;
@@ -306,70 +312,195 @@
     layer.mapaConfig = cfg;
     return layer;
   };
-  // One dataset: a GeoJSON layer, or a cluster group holding its markers.
-  // Its items are the markers (rows 0..x.length-1) then the shapes, one per
-  // row; M.register keeps them so a page can show a subset (M.show).
+
+  // --- clustered datasets ----------------------------------------------------
+  // A large point layer is drawn from supercluster's index (clusters.js) of
+  // the rows the filters keep, rebuilt when they change.  After every move
+  // the clusters in view become count bubbles and the points standing alone
+  // canvas markers, each made the first time it is drawn: the map holds only
+  // what is in view, and nothing is done per point but indexing it.
+  var C = window.MAPA_CLUSTERS;
+  // Drawn beyond the view by this share of it on each side, so a short pan
+  // shows points and bubbles already there until ``moveend`` redraws.
+  var CLUSTER_PAD = 0.5;
+  function bubble(cluster, layer) {
+    var node = el("div", "mapa-cluster mapa-cluster-" + C.sizeClass(cluster.count));
+    node.appendChild(el("span", null, C.countText(cluster.count)));
+    // A zero-size icon at the cluster's point; the bubble centres itself on
+    // it (runtime.css), however wide its number.
+    var marker = L.marker([cluster.lat, cluster.lng], {
+      icon: L.divIcon({ className: "mapa-cluster-icon", html: node, iconSize: [0, 0] }),
+      riseOnHover: true
+    });
+    marker.mapaCluster = cluster;
+    marker.on("click", function () { layer.zoomTo(cluster); });
+    return marker;
+  }
+  M.ClusterLayer = L.Layer.extend({
+    // ``shapes``: the dataset's lines and polygons (a GeoJSON layer), drawn
+    // as they are, under the points.
+    initialize: function (packed, cfg, shapes) {
+      this.cfg = cfg;
+      // The points drawn on their own and the shapes: popups and tooltips
+      // are bound here.  The bubbles are apart, so a click on one is not a
+      // click on a record.
+      this.records = L.featureGroup();
+      this.bubbles = L.layerGroup();
+      // What the last redraw drew: bubbles, lone points, the points both
+      // stand for, at which zoom (read by tests and benches).
+      this.drawn = { clusters: 0, points: 0, total: 0, zoom: null };
+      this._coords = P.coordinates(packed);
+      this._make = M.markerMaker(packed, cfg);
+      this._markers = new Array(this._coords.lat.length);
+      this._points = null;
+      this._shown = null;
+      this._index = null;
+      this._drawnRows = {};
+      this._drawnBubbles = {};
+      if (shapes) { this.records.addLayer(shapes); }
+    },
+    // The marker of point row ``row`` (made once, the first time it is asked for).
+    marker: function (row) {
+      return this._markers[row] ||
+        (this._markers[row] = this._make(row, this._coords.lat[row], this._coords.lng[row]));
+    },
+    onAdd: function (map) {
+      map.addLayer(this.records);
+      map.addLayer(this.bubbles);
+      this.redraw();
+    },
+    onRemove: function (map) {
+      map.removeLayer(this.records);
+      map.removeLayer(this.bubbles);
+    },
+    getEvents: function () { return { moveend: this.redraw }; },
+    // The rows shown changed (``shown``: true or false by row): index anew,
+    // now if on the map, else once added.
+    filter: function (shown) {
+      this._shown = shown;
+      this._index = null;
+      if (this._map) { this.redraw(); }
+    },
+    index: function () {
+      if (!this._index) {
+        this._points = this._points || C.points(this._coords);
+        this._index = C.index(window.Supercluster, this._points, this._shown, this.cfg.cluster);
+        // Cluster ids belong to one index.
+        this.bubbles.clearLayers();
+        this._drawnBubbles = {};
+      }
+      return this._index;
+    },
+    // Draw what is in (and around) the view: only what changed is touched.
+    redraw: function () {
+      var map = this._map;
+      if (!map) { return; }
+      var b = map.getBounds(), zoom = map.getZoom();
+      var bbox = C.padded([b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], CLUSTER_PAD);
+      var v = C.view(this.index(), bbox, zoom), rows = {}, bubbles = {}, k, key;
+      for (k = 0; k < v.rows.length; k++) {
+        rows[v.rows[k]] = true;
+        if (!this._drawnRows[v.rows[k]]) { this.records.addLayer(this.marker(v.rows[k])); }
+      }
+      for (key in this._drawnRows) {
+        if (!rows[key]) { this.records.removeLayer(this._markers[key]); }
+      }
+      for (k = 0; k < v.clusters.length; k++) {
+        var c = v.clusters[k], drawn = this._drawnBubbles[c.id];
+        if (!drawn) { this.bubbles.addLayer(drawn = bubble(c, this)); }
+        bubbles[c.id] = drawn;
+      }
+      for (key in this._drawnBubbles) {
+        if (!bubbles[key]) { this.bubbles.removeLayer(this._drawnBubbles[key]); }
+      }
+      this._drawnRows = rows;
+      this._drawnBubbles = bubbles;
+      this.drawn = { clusters: v.clusters.length, points: v.rows.length, total: v.total, zoom: zoom };
+    },
+    // A click on a bubble: zoom in to where its cluster splits.
+    zoomTo: function (cluster) {
+      var map = this._map;
+      map.setView([cluster.lat, cluster.lng],
+        C.expansionZoom(this.index(), cluster.id, map.getMaxZoom()));
+    },
+    // The first zoom at which every point is drawn on its own.
+    separateZoom: function () { return C.separateZoom(this.cfg.cluster); },
+    // Keep the points drawn above shapes added back (as in M.layer).
+    raisePoints: function () {
+      for (var key in this._drawnRows) { this._markers[key].bringToFront(); }
+    }
+  });
+
+  // One dataset: a GeoJSON layer, or a cluster layer (M.ClusterLayer) drawing
+  // its points.  Its rows are the points (0..x.length-1) then the shapes;
+  // M.register keeps them so a page can show a subset (M.show).
   M.layer = function (map, packed, cfg) {
-    var layer = M.geoJson(cfg), markers = M.markers(packed, cfg), items = markers;
+    var np = packed.x.length, layer = M.geoJson(cfg), shapes = [];
     if (packed.g.length) {
       layer.addData(M.shapes(packed));
-      items = markers.concat(layer.getLayers());
+      shapes = layer.getLayers();
     }
     if (!cfg.cluster) {
+      var markers = M.markers(packed, cfg), items = markers.concat(shapes);
       for (var i = 0; i < markers.length; i++) { layer.addLayer(markers[i]); }
       M.bind(layer, layer, cfg, map);
-      return M.register(map, layer, packed, cfg, items, function (add, remove, shown) {
-        remove.forEach(function (l) { layer.removeLayer(l); });
-        add.forEach(function (l) { layer.addLayer(l); });
-        // A shape added back is drawn last, above the markers, and would
-        // take their clicks: keep the markers on top, as when first drawn.
-        if (add.some(function (l) { return !(l instanceof M.ShapeMarker); })) {
-          markers.forEach(function (m, k) { if (shown[k]) { m.bringToFront(); } });
-        }
-      });
+      return M.register(map, layer, packed, cfg, function (row) { return items[row]; },
+        function (add, remove, shown) {
+          remove.forEach(function (row) { layer.removeLayer(items[row]); });
+          add.forEach(function (row) { layer.addLayer(items[row]); });
+          // A shape added back is drawn last, above the markers, and would
+          // take their clicks: keep the markers on top, as when first drawn.
+          if (add.some(function (row) { return row >= np; })) {
+            markers.forEach(function (m, k) { if (shown[k]) { m.bringToFront(); } });
+          }
+        });
     }
-    var group = L.markerClusterGroup(cfg.cluster), filled = false;
-    // Filled once on the map: markercluster indexes layers added before that
-    // one by one against a queue (quadratic).  Until then a filter only
-    // changes which items the filling takes.
-    group.on("add", function () {
-      if (filled) { return; }
-      filled = true;
-      var shown = group.mapa.shown;
-      group.addLayers(items.filter(function (l, k) { return shown[k]; }));
-    });
-    M.bind(layer, group, cfg, map);
-    return M.register(map, group, packed, cfg, items, function (add, remove) {
-      if (!filled) { return; }
-      group.removeLayers(remove);
-      group.addLayers(add);
+    var clustered = new M.ClusterLayer(packed, cfg, shapes.length ? layer : null);
+    M.bind(layer, clustered.records, cfg, map);
+    return M.register(map, clustered, packed, cfg, function (row) {
+      return row < np ? clustered.marker(row) : shapes[row - np];
+    }, function (add, remove, shown) {
+      var points = false;
+      remove.forEach(function (row) {
+        if (row < np) { points = true; } else { layer.removeLayer(shapes[row - np]); }
+      });
+      var raise = false;
+      add.forEach(function (row) {
+        if (row < np) { points = true; } else { layer.addLayer(shapes[row - np]); raise = true; }
+      });
+      if (points) { clustered.filter(shown); }
+      if (raise) { clustered.raisePoints(); }
     });
   };
-  // What a filter in the page (panel.js) works with:
-  // ``target.mapa`` holds the config, the items by row, which are shown and
-  // a column's values by row; ``map.mapaLayers`` lists the datasets.
-  M.register = function (map, target, packed, cfg, items, apply) {
-    var table = P.columns(packed);
+  // What a filter in the page (panel.js) works with: ``target.mapa`` holds
+  // the config, the number of rows, the Leaflet layer of a row (``item``),
+  // which rows are shown and a column's values by row; ``map.mapaLayers``
+  // lists the datasets.
+  M.register = function (map, target, packed, cfg, item, apply) {
+    var table = P.columns(packed), n = packed.x.length + packed.g.length;
+    var shown = new Array(n);
+    for (var i = 0; i < n; i++) { shown[i] = true; }
     target.mapa = {
       cfg: cfg,
-      items: items,
-      shown: items.map(function () { return true; }),
+      n: n,
+      item: item,
+      shown: shown,
       apply: apply,
-      column: function (name) { return P.columnValues(table, name, items.length); }
+      column: function (name) { return P.columnValues(table, name, n); }
     };
     (map.mapaLayers || (map.mapaLayers = [])).push(target);
     return target;
   };
   // Show the rows whose ``keep`` is true and hide the rest; returns how many
-  // are shown.  Only the items that change are touched.
+  // are shown.  Only the rows that change are touched.
   M.show = function (target, keep) {
     var s = target.mapa, add = [], remove = [], n = 0;
-    for (var i = 0; i < s.items.length; i++) {
+    for (var i = 0; i < s.n; i++) {
       var k = Boolean(keep[i]);
       if (k) { n++; }
       if (k !== s.shown[i]) {
         s.shown[i] = k;
-        (k ? add : remove).push(s.items[i]);
+        (k ? add : remove).push(i);
       }
     }
     if (add.length || remove.length) { s.apply(add, remove, s.shown); }
@@ -479,21 +610,24 @@
     if (map.hasLayer(layer)) { place(); }
   };
 
-  // Show one record: zoom to it and open its popup, as a click on it does.
+  // Show one record (row ``row`` of ``target``): zoom to it and open its
+  // popup, as a click on it does.  A point of a clustered layer is zoomed to
+  // where it stands alone, and its layer is switched on.
   var FOCUS_ZOOM = 16;
-  M.focus = function (map, target, item) {
+  M.focus = function (map, target, row) {
+    var item = target.mapa.item(row);
     function open() {
       var ll = item.getLatLng ? item.getLatLng() : item.getBounds().getCenter();
       // A click on the record whose popup is open would close it.
       map.closePopup();
       item.fire("click", { latlng: ll, containerPoint: map.latLngToContainerPoint(ll) }, true);
     }
-    if (target.zoomToShowLayer && target.hasLayer(item)) {
-      target.zoomToShowLayer(item, open);
-      return;
-    }
+    if (!map.hasLayer(target)) { map.addLayer(target); }
     if (item.getLatLng) {
-      map.setView(item.getLatLng(), Math.max(map.getZoom(), FOCUS_ZOOM), { animate: false });
+      var zoom = Math.max(map.getZoom(), FOCUS_ZOOM, target.separateZoom ? target.separateZoom() : 0);
+      // Without animation the view, and with it a clustered layer, is
+      // redrawn before the click.
+      map.setView(item.getLatLng(), Math.min(zoom, map.getMaxZoom()), { animate: false });
     } else {
       map.fitBounds(item.getBounds(), { maxZoom: FOCUS_ZOOM, animate: false });
     }
@@ -581,12 +715,12 @@
         if (t.mapa.cfg.kind !== "areas") { return; }
         // The labelled areas (districts): the city's outline may take in
         // water or fields, which the legend may well cover.
-        t.mapa.items.forEach(function (item, i) {
-          var p = item.feature && item.feature.properties;
+        for (var i = 0; i < t.mapa.n; i++) {
+          var item = t.mapa.item(i), p = item.feature && item.feature.properties;
           if (t.mapa.shown[i] && map.hasLayer(item) && p && p._label) {
             rings = rings.concat(outerRings(item, map));
           }
-        });
+        }
       });
       return rings;
     }

@@ -89,3 +89,14 @@ test("shapes follow the points, their properties from the rows after them", () =
     properties: { name: "linia" },
   }]);
 });
+
+test("coordinates decodes every point's latitude and longitude by row", () => {
+  const c = P.coordinates(fixture.packed);
+  const seen = [];
+  P.eachPoint(fixture.packed, (row, lat, lng) => seen.push([lat, lng]));
+  assert.equal(c.lat.length, fixture.packed.x.length);
+  seen.forEach(([lat, lng], i) => {
+    assert.equal(c.lat[i], lat);
+    assert.equal(c.lng[i], lng);
+  });
+});
