@@ -271,7 +271,8 @@ class ImportPlan:
         """One line per row for the page: number, name, status, decision, problems, notes.
 
         The headers are Polish (the page says them through ``tr``); the cells
-        the import writes are ``Message``s, the file's own (name) plain text.
+        the import writes are ``Message``s (in object columns), the file's own
+        (name) plain text.
         """
         lines = []
         for r in self.rows:
@@ -293,7 +294,9 @@ class ImportPlan:
                     "zmiany": describe_changes(self.layer, r.changes, r.before),
                 }
             )
-        return pd.DataFrame(lines, columns=_PREVIEW_COLUMNS)
+        # Object columns: pandas' string dtype would turn the messages into plain text.
+        frame = pd.DataFrame(lines, columns=_PREVIEW_COLUMNS, dtype=object)
+        return frame.astype({"wiersz": "int64"})
 
     def describe_source(self) -> str:
         """How the file was read: "CSV, kodowanie Windows-1250, separator „;”" (a ``Message``)."""
@@ -328,7 +331,9 @@ class ImportPlan:
                     "etykieta": target_label(self.layer, target) if target else SKIP_LABEL,
                 }
                 for header, target in self.mapping.items()
-            ]
+            ],
+            columns=["kolumna", "pole", "etykieta"],
+            dtype=object,  # the labels stay messages (pandas' string dtype would not keep them)
         )
 
 

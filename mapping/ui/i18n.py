@@ -128,7 +128,10 @@ def said(value: Any) -> Any:
 
 
 def translated_cells(table: pd.DataFrame) -> pd.DataFrame:
-    """``table`` with every ``Message`` cell in this run's language; other cells untouched."""
+    """``table`` with every ``Message`` cell in this run's language; other cells untouched.
+
+    The messages must be in object columns: pandas' string dtype keeps only their text.
+    """
     if language() == DEFAULT_LANGUAGE:
         return table
     return table.map(said)
