@@ -9,6 +9,7 @@ the uploader hands the page a file as Streamlit would.
 from __future__ import annotations
 
 import ast
+import json
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,21 +55,27 @@ def _partners(seeded_store) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("cp1250")
 
 
-@pytest.fixture
-def upload(seeded_store, monkeypatch) -> _Upload:
+def _dropped(monkeypatch, seeded_store, file: _Upload) -> _Upload:
     # The page's uploader returns the file, as it does once a file is dropped on it.
-    file = _Upload("partnerzy.csv", "partnerzy-1", _partners(seeded_store))
     monkeypatch.setattr(st, "file_uploader", lambda *args, **kwargs: file)
     monkeypatch.setenv("MAPA_DB", str(seeded_store.path))
     monkeypatch.delenv("MAPA_TEAM", raising=False)
     return file
 
 
-def _run(lang: str) -> AppTest:
+@pytest.fixture
+def upload(seeded_store, monkeypatch) -> _Upload:
+    file = _Upload("partnerzy.csv", "partnerzy-1", _partners(seeded_store))
+    return _dropped(monkeypatch, seeded_store, file)
+
+
+def _run(lang: str, city: str = "Gdańsk", **state: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
     at.session_state["lang"] = lang
-    at.session_state["city"] = "Gdańsk"
+    at.session_state["city"] = city
     at.session_state["author"] = "Ala"
+    for key, value in state.items():
+        at.session_state[key] = value
     at.run()
     at.switch_page("pages/import_danych.py").run()
     assert not at.exception, at.exception
@@ -162,3 +169,51 @@ def test_the_import_preview_in_polish_reads_as_before(upload):
     warnings = _plain(" ".join(w.value for w in at.warning))
     assert "wierszy bez rozpoznanego rodzaju lub kategorii: 1 — zostaną zapisane" in warnings
     assert not misses()
+
+
+def test_a_file_that_cannot_be_read_is_refused_in_english(seeded_store, monkeypatch):
+    pdf = _Upload("partnerzy.csv", "pdf-1", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    _dropped(monkeypatch, seeded_store, pdf)
+    forget_misses()
+    at = _run("en")
+    errors = [_plain(e.value) for e in at.error]
+    assert errors == [
+        "partnerzy.csv is not a CSV text file: it is a PDF document, not a table — "
+        "export the table to CSV or XLSX"
+    ]
+    assert not misses(), _missing(misses())
+
+
+def _district_layer() -> bytes:
+    """Częstochowa's Raków and a name the city does not have, as GeoJSON."""
+
+    def square(name: str, x: float, y: float) -> dict:
+        ring = [[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]
+        return {
+            "type": "Feature",
+            "properties": {"nazwa": name},
+            "geometry": {"type": "Polygon", "coordinates": [ring]},
+        }
+
+    features = [square("Raków", 19.15, 50.78), square("Sopot Dolny", 19.10, 50.80)]
+    return json.dumps({"type": "FeatureCollection", "features": features}).encode()
+
+
+def test_district_boundaries_report_unmatched_names_in_english(seeded_store, monkeypatch):
+    layer = _Upload("dzielnice.geojson", "dzielnice-1", _district_layer())
+    _dropped(monkeypatch, seeded_store, layer)
+    forget_misses()
+    at = _run("en", "Częstochowa", imp_layer="districts")
+    assert not misses(), _missing(misses())
+    warnings = _plain(" ".join(w.value for w in at.warning))
+    assert 'not among the city\'s districts (1): "Sopot Dolny" — these rows will be skipped' in (
+        warnings
+    )
+    assert "districts that will still have no boundary after this import (19)" in warnings
+    preview = _preview(at).set_index("row")
+    assert preview.loc[3, "status"] == "rejected"
+    assert 'Częstochowa has no district "Sopot Dolny"' in preview.loc[3, "problems"]
+    assert preview.loc[2, "decision"] == "merge"
+    shown = _everything_shown(at)
+    polish = {s for s in _import_sentences() if any(s in text for text in shown)}
+    assert not polish, "Polish import messages on the English page:\n" + "\n".join(sorted(polish))

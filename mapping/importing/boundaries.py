@@ -33,6 +33,7 @@ from mapping.importing.notes import (
     error_message,
     field_label,
     notes_from_error,
+    quoted,
 )
 from mapping.importing.preview import Decision, Located, PlannedRow, RowStatus
 from mapping.importing.rows import RowsOutcome
@@ -188,7 +189,7 @@ class UnmatchedNames:
         """The file notes the import page shows (none when everything matched)."""
         notes: list[str] = []
         if self.not_in_map:
-            names = ", ".join(f"„{n}”" for n in self.not_in_map)
+            names = quoted(self.not_in_map)
             notes.append(
                 Message(
                     "nazwy z pliku, których nie ma wśród dzielnic miasta ({count}): "

@@ -25,6 +25,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mapping.importing.identity import is_own_export
 from mapping.importing.markup import html_text
+from mapping.importing.notes import counted, quoted
 from mapping.importing.source import SourceReadError, SourceTable, build_table, unique_headers
 from mapping.language import Message
 from mapping.text import fold
@@ -236,7 +237,7 @@ def _choose_folder(found: list[_Placemark], wanted: str | None, name: str) -> li
     folders = list(dict.fromkeys(p.folder for p in found if p.folder))
     chosen = [p for p in found if p.folder and fold(p.folder) == fold(wanted)]
     if not chosen:
-        listed = ", ".join(f"„{f}”" for f in folders) or Message("brak folderów")
+        listed = quoted(folders) or Message("brak folderów")
         raise SourceReadError(
             Message(
                 "w pliku {file} nie ma folderu „{folder}” (są: {listed})",
@@ -252,7 +253,7 @@ def _folder_notes(found: list[_Placemark]) -> list[str]:
     counts = Counter(p.folder for p in found if p.folder)
     if not counts:
         return []
-    listed = ", ".join(f"„{f}” ({n})" for f, n in counts.items())
+    listed = counted(counts)
     notes: list[str] = [
         Message(
             "foldery (warstwy) w pliku: {listed} — nazwa folderu jest w kolumnie "
@@ -267,7 +268,7 @@ def _folder_notes(found: list[_Placemark]) -> list[str]:
             Message(
                 "folder {folders} wygląda na listę potrzeb — możesz go zaimportować osobno "
                 "jako potrzeby (wybierz folder jako część pliku)",
-                folders=", ".join(f"„{f}”" for f in needs),
+                folders=quoted(needs),
             )
         )
     return notes

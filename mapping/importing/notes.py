@@ -9,14 +9,23 @@ report writes it so) that the page says in the reader's language.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from mapping.errors import MapError
-from mapping.language import Message, named
+from mapping.language import Message, joined, named
 from mapping.schema import Field
 
-__all__ = ["LOCATION_LABEL", "Note", "error_message", "field_label", "notes_from_error"]
+__all__ = [
+    "LOCATION_LABEL",
+    "Note",
+    "counted",
+    "error_message",
+    "field_label",
+    "notes_from_error",
+    "quoted",
+]
 
 #: The field label used for anything about a row's position on the map; the
 #: same word the store and ``clean_record`` use.
@@ -26,6 +35,16 @@ LOCATION_LABEL = named("lokalizacja", "location")
 def field_label(f: Field) -> Message:
     """A schema field's label as a message: Polish, its English the schema's ``label_en``."""
     return named(f.label, f.label_en)
+
+
+def quoted(names: Iterable[str]) -> str:
+    """Names from a file, each in quotes of the reader's language: „Stogi”, „Rudniki”."""
+    return joined(", ", [Message("„{name}”", name=name) for name in names])
+
+
+def counted(counts: Mapping[str, int]) -> str:
+    """Names with how many rows each has: „Biblioteki” (12), „Kluby” (3)."""
+    return joined(", ", [Message("„{name}” ({count})", name=n, count=c) for n, c in counts.items()])
 
 
 def error_message(exc: Exception) -> str:

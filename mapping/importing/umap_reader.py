@@ -24,6 +24,7 @@ from shapely.geometry.base import BaseGeometry
 from mapping.importing.identity import is_own_export
 from mapping.importing.kml_reader import FOLDER_COLUMN, folder_suggestion
 from mapping.importing.markup import umap_text
+from mapping.importing.notes import counted, quoted
 from mapping.importing.source import SourceReadError, SourceTable, build_table, unique_headers
 from mapping.language import Message, joined
 from mapping.text import fold
@@ -107,7 +108,7 @@ class _Layers:
         if not self.names:
             reasons.append(Message("nie ma w nim żadnej warstwy danych"))
         if self.empty:
-            reasons.append(Message("puste warstwy: {layers}", layers=_quoted(self.empty)))
+            reasons.append(Message("puste warstwy: {layers}", layers=quoted(self.empty)))
         for layer, url in self.remote:
             reasons.append(
                 Message(
@@ -125,7 +126,7 @@ class _Layers:
 
     def notes(self) -> list[str]:
         counts = Counter(self.layer_of)
-        listed = ", ".join(f"„{n}” ({c})" for n, c in counts.items())
+        listed = counted(counts)
         notes: list[str] = [
             Message(
                 "warstwy uMap: {listed} — nazwa warstwy jest w kolumnie „{column}” "
@@ -135,7 +136,7 @@ class _Layers:
             )
         ]
         if self.empty:
-            notes.append(Message("puste warstwy pominięto: {layers}", layers=_quoted(self.empty)))
+            notes.append(Message("puste warstwy pominięto: {layers}", layers=quoted(self.empty)))
         for layer, url in self.remote:
             notes.append(
                 Message(
@@ -163,10 +164,6 @@ class _Layers:
                 )
             )
         return notes
-
-
-def _quoted(names: list[str]) -> str:
-    return ", ".join(f"„{n}”" for n in names)
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -209,7 +206,7 @@ def read_umap_file(path: Path, layer: str | None = None) -> SourceTable:
     if layer is not None:
         names = [n for n in found.names if fold(n) == fold(layer)]
         if not names:
-            listed = _quoted(found.names) or Message("brak")
+            listed = quoted(found.names) or Message("brak")
             raise SourceReadError(
                 Message(
                     "w pliku {file} nie ma warstwy „{layer}” (są: {names})",
