@@ -217,3 +217,27 @@ def test_district_boundaries_report_unmatched_names_in_english(seeded_store, mon
     shown = _everything_shown(at)
     polish = {s for s in _import_sentences() if any(s in text for text in shown)}
     assert not polish, "Polish import messages on the English page:\n" + "\n".join(sorted(polish))
+
+
+def test_a_change_names_its_field_and_choices_in_either_language():
+    from shapely.geometry import Point
+
+    from mapping.importing.preview import describe_changes
+    from mapping.language import translate
+    from mapping.schema import RESOURCES
+
+    changes = {"kind": "organizacja", "name": "Nowa", "target_groups": ["seniorzy"]}
+    before = {"kind": "instytucja", "name": "Stara", "target_groups": []}
+    said = describe_changes("resources", {**changes, "geometry": Point(18.6, 54.3)}, before)
+    kind, groups = RESOURCES.field("kind"), RESOURCES.field("target_groups")
+    old, new = (kind.choice_label(c) for c in ("instytucja", "organizacja"))
+    assert said == (
+        f"Rodzaj: „{old}” → „{new}”; Nazwa: „Stara” → „Nowa”; "
+        f"Dla kogo: (puste) → „{groups.choice_label('seniorzy')}”; lokalizacja: nowa"
+    )
+    english = {c.code: c.label_en for f in (kind, groups) for c in f.choices}
+    assert translate(said, "en") == (
+        f'{kind.label_en}: "{english["instytucja"]}" → "{english["organizacja"]}"; '
+        f'Name: "Stara" → "Nowa"; {groups.label_en}: (empty) → "{english["seniorzy"]}"; '
+        "location: new"
+    )

@@ -20,6 +20,7 @@ from mapping.schema import Field
 __all__ = [
     "LOCATION_LABEL",
     "Note",
+    "choice_label",
     "counted",
     "error_message",
     "field_label",
@@ -35,6 +36,12 @@ LOCATION_LABEL = named("lokalizacja", "location")
 def field_label(f: Field) -> Message:
     """A schema field's label as a message: Polish, its English the schema's ``label_en``."""
     return named(f.label, f.label_en)
+
+
+def choice_label(f: Field, code: str) -> str:
+    """The label of choice ``code`` of ``f`` as a message (the code itself if unknown)."""
+    choice = next((c for c in f.choices if c.code == code), None)
+    return code if choice is None else named(choice.label, choice.label_en)
 
 
 def quoted(names: Iterable[str]) -> str:

@@ -21,9 +21,10 @@ import pandas as pd
 
 from mapping.errors import MapError
 from mapping.importing.duplicates import DuplicateMatch
-from mapping.importing.notes import Note, field_label
+from mapping.importing.notes import Note, choice_label, field_label
 from mapping.importing.targets import import_schema, target_label, targets
 from mapping.language import Message, joined, named
+from mapping.schema import Field, FieldType
 from mapping.tables import format_value
 
 __all__ = [
@@ -368,9 +369,23 @@ def describe_changes(
             parts.append(target_label(layer, name))
         else:
             f = schema.field(name)
-            old, new = (_shown(format_value(f, v)) for v in (before.get(name), value))
+            old, new = (_shown_value(f, v) for v in (before.get(name), value))
             parts.append(Message("{field}: {old} → {new}", field=field_label(f), old=old, new=new))
     return joined("; ", parts)
+
+
+def _shown_value(f: Field, value: Any, limit: int = 60) -> str:
+    """A value as a change names it; choices by their labels, in the reader's language."""
+    text = format_value(f, value)
+    if f.type == FieldType.CHOICE and isinstance(value, str) and value:
+        codes = [value]
+    elif f.type == FieldType.MULTICHOICE and isinstance(value, list | tuple) and value:
+        codes = [str(v) for v in value]
+    else:
+        codes = []
+    if not codes or len(text) > limit:  # a long list is cut as text
+        return _shown(text, limit)
+    return Message("„{text}”", text=joined(", ", [choice_label(f, c) for c in codes]))
 
 
 def _shown(text: str, limit: int = 60) -> str:

@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from mapping.importing.completion import FALLBACK, TO_COMPLETE_NOTE, with_note
-from mapping.importing.notes import field_label
+from mapping.importing.notes import choice_label, field_label
 from mapping.importing.source import cell_text, is_blank_cell
 from mapping.importing.targets import ADDRESS, HOUSE_NUMBER, STREET, import_schema
 from mapping.importing.vocabulary import (
@@ -40,17 +40,11 @@ from mapping.importing.vocabulary import (
     match_choice,
     parse_target_groups,
 )
-from mapping.language import Message, named
+from mapping.language import Message
 from mapping.schema import LAYERS, TO_COMPLETE, Field, FieldType, Layer
 from mapping.text import fold
 
 __all__ = ["Prepared", "collect_values", "prepare_values"]
-
-
-def _choice(f: Field, code: str) -> str:
-    """The label of choice ``code`` of ``f`` as a message (the code itself if unknown)."""
-    choice = next((c for c in f.choices if c.code == code), None)
-    return code if choice is None else named(choice.label, choice.label_en)
 
 
 def _combine(f: Field | None, parts: Sequence[Any]) -> Any:
@@ -220,7 +214,7 @@ class _Preparer:
             self._fallback(p, f, given, guess)
             return None
         p.values[name] = guessed
-        label = _choice(f, guessed)
+        label = choice_label(f, guessed)
         if own:
             message = Message("„{given}” przyjęto jako „{choice}”", given=given, choice=label)
             p.warnings.append((field_label(f), message))
@@ -249,7 +243,7 @@ class _Preparer:
             message = Message(
                 "nie da się odgadnąć z nazwy ani typu — przyjęto „{choice}”, wpis oznaczony "
                 "„do uzupełnienia” (wybierz domyślną wartość dla pliku, aby tego uniknąć)",
-                choice=_choice(f, code),
+                choice=choice_label(f, code),
             )
             p.warnings.append((field_label(f), message))
         elif given:
@@ -257,7 +251,7 @@ class _Preparer:
                 "nie rozpoznano „{given}” — przyjęto {origin} „{choice}”",
                 given=given,
                 origin=origin,
-                choice=_choice(f, code),
+                choice=choice_label(f, code),
             )
             p.warnings.append((field_label(f), message))
         p.values[f.name] = code
@@ -287,7 +281,7 @@ class _Preparer:
             p.values["status"] = LAYERS[self.layer].default_status
             p.defaulted.add("status")
             with_note(p.values, f"{f.label} w pliku: {given}")
-            label = _choice(f, str(LAYERS[self.layer].default_status))
+            label = choice_label(f, str(LAYERS[self.layer].default_status))
             message = Message(
                 "nie rozpoznano „{given}” — przyjęto „{choice}”", given=given, choice=label
             )
