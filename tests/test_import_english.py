@@ -19,6 +19,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from mapping.importing import build_report
 from mapping.language import catalogue, forget_misses, misses
 from tests.test_i18n import DOMAIN, _calls, _missing, _texts
 
@@ -118,7 +119,7 @@ def _everything_shown(at: AppTest) -> list[str]:
     return [*map(_plain, _texts(at)), *cells, *headers]
 
 
-def test_the_import_preview_says_its_notes_in_english(upload):
+def test_the_import_preview_says_its_notes_in_english(upload, seeded_store):
     forget_misses()
     at = _run("en")
     assert not misses(), _missing(misses())
@@ -153,6 +154,11 @@ def test_the_import_preview_says_its_notes_in_english(upload):
     assert not at.exception, at.exception
     assert any(s.value.startswith("Saved: 3 new") for s in at.success)
     assert not misses(), _missing(misses())
+    # The report and the team's notes are data: they stay Polish whatever the page's language.
+    report = json.dumps(build_report(at.session_state["imp_plan"]), ensure_ascii=False)
+    assert "pole jest wymagane" in report and "the field is required" not in report
+    saved = seeded_store.read_layer("resources", city="Gdańsk").set_index("name")
+    assert "Telefon kontaktowy (z importu): tel. nieczynny" in saved.loc["Punkt Porad", "notes"]
 
 
 def test_the_import_preview_in_polish_reads_as_before(upload):
