@@ -132,6 +132,11 @@ def test_the_import_preview_says_its_notes_in_english(upload, seeded_store):
     assert "rows without a recognised kind or category: 1" in warnings
     mapping = next(d.value for d in at.dataframe if len(d.value.columns) == 2)
     assert {"Name", "Contact phone", "Latitude (Y)"} <= set(mapping["etykieta"])
+    # The mapping, applied as shown in English, goes back to the same fields.
+    used = dict(at.session_state["imp_plan"].mapping)
+    next(b for b in at.button if b.label == "Apply the matching").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["imp_map"] == used
     preview = _preview(at).set_index("row")
     assert set(preview["status"]) <= {
         "accepted",
