@@ -18,6 +18,7 @@ from mapping.importing.coordinates import KNOWN_CRS, crs_label
 from mapping.importing.parts import source_parts
 from mapping.importing.preview import DECISION_LABELS, SKIP_LABEL, Decision, mapping_from_labels
 from mapping.importing.targets import IMPORT_LAYER_LABELS, store_layer
+from mapping.ui.i18n import said, translated_cells
 from mapping.ui.osm_fetch import osm_download
 
 ctx = ui.context()
@@ -92,7 +93,7 @@ else:
         part = st.selectbox(
             ui.tr("{kind} pliku do wczytania", kind=ui.tr(parts.kind).capitalize()),
             parts.options,
-            format_func=parts.label,
+            format_func=lambda name: said(parts.label(name)),
             index=parts.options.index(parts.default) if parts.default in parts.options else 0,
             help=ui.tr(
                 "Domyślnie ten nazwany jak importowana warstwa (np. „Zasoby”), inaczej pierwszy."
@@ -131,26 +132,30 @@ else:
         )
     plan = st.session_state.get("imp_plan")
     if plan is not None:
-        st.info(ui.tr("Odczytano: {source}", source=ui.md(plan.describe_source())))
+        st.info(ui.tr("Odczytano: {source}", source=ui.md(ui.tr(plan.describe_source()))))
         for note in plan.notes:
-            st.warning(ui.md(note))
+            st.warning(ui.md(ui.tr(note)))
         with st.expander(ui.tr("Dopasowanie kolumn — sprawdź i popraw"), expanded=True):
-            options = targets(layer)
+            # Fields shown in the reader's language; the choice goes back by its Polish label.
+            polish = {said(label): label for label in targets(layer).values()}
             edited = st.data_editor(
-                plan.mapping_table()[["kolumna", "etykieta"]],
+                translated_cells(plan.mapping_table()[["kolumna", "etykieta"]]),
                 column_config={
                     "kolumna": st.column_config.TextColumn(ui.tr("Kolumna w pliku"), disabled=True),
                     "etykieta": st.column_config.SelectboxColumn(
                         ui.tr("Pole mapy"),
-                        options=[SKIP_LABEL, *options.values()],
+                        options=[SKIP_LABEL, *polish],
                         help=ui.tr("„(pomiń)” = kolumna nie trafi na mapę"),
                     ),
                 },
                 hide_index=True,
-                key=f"imp_editor_{plan_key[0]}",
+                key=f"imp_editor_{plan_key[0]}_{ui.language()}",
             )
             if st.button(ui.tr("Zastosuj dopasowanie")):
-                chosen = {row.kolumna: row.etykieta for row in edited.itertuples()}
+                chosen = {
+                    row.kolumna: polish.get(row.etykieta, row.etykieta)
+                    for row in edited.itertuples()
+                }
                 st.session_state["imp_map"] = mapping_from_labels(layer, chosen)
                 st.rerun()
         report = build_report(plan)
@@ -171,10 +176,10 @@ else:
                 ui.tr(
                     "Wiersz {row}: {message}",
                     row=conflict["row"],
-                    message=ui.md(conflict["message"]),
+                    message=ui.md(ui.tr(conflict["message"])),
                 )
             )
-        preview = plan.preview()
+        preview = translated_cells(ui.translated_columns(plan.preview()))
         st.dataframe(preview, hide_index=True, width="stretch")
         choosable = [r for r in plan.rows if len(r.allowed_decisions) > 1 and r.duplicate]
         for row in choosable:
@@ -234,7 +239,7 @@ else:
                 )
             )
             if result.warning:
-                st.warning(ui.md(result.warning))
+                st.warning(ui.md(ui.tr(result.warning)))
             st.download_button(
                 ui.tr("Pobierz raport (JSON)"),
                 json.dumps(build_report(plan, result), ensure_ascii=False, indent=2),

@@ -27,18 +27,26 @@ from mapping.errors import ValidationError
 from mapping.importing.coordinates import declared_crs, parse_wkt, place_geometries
 from mapping.importing.districts import CityContext
 from mapping.importing.identity import same_place
-from mapping.importing.notes import LOCATION_LABEL, Note, notes_from_error
+from mapping.importing.notes import (
+    LOCATION_LABEL,
+    Note,
+    error_message,
+    field_label,
+    notes_from_error,
+    quoted,
+)
 from mapping.importing.preview import Decision, Located, PlannedRow, RowStatus
 from mapping.importing.rows import RowsOutcome
 from mapping.importing.source import SourceReadError, SourceTable, cell_text
 from mapping.importing.targets import WKT, target_label
+from mapping.language import Message
 from mapping.schema import AREAS, AreaKind
 from mapping.text import polish_sorted
 from mapping.validation import clean_record
 
 __all__ = ["UnmatchedNames", "plan_boundaries", "unmatched_names"]
 
-_NAME = AREAS.field("name").label
+_NAME = field_label(AREAS.field("name"))
 
 
 def _polygonal(geom: BaseGeometry | None) -> BaseGeometry | None:
@@ -77,14 +85,18 @@ def _plan_one(
     row = PlannedRow(number, name)
     problem = None
     if not name:
-        problem = Note(number, _NAME, "brak nazwy dzielnicy")
+        problem = Note(number, _NAME, Message("brak nazwy dzielnicy"))
     elif geom is None:
-        problem = Note(number, LOCATION_LABEL, "brak granicy (wielokąta) dzielnicy")
+        problem = Note(number, LOCATION_LABEL, Message("brak granicy (wielokąta) dzielnicy"))
     elif records and area_key(name) not in records:
         known = ", ".join(sorted(r["name"] for r in records.values()))
-        problem = Note(
-            number, _NAME, f"miasto {context.city} nie ma dzielnicy „{name}” (są: {known})"
+        message = Message(
+            "miasto {city} nie ma dzielnicy „{name}” (są: {known})",
+            city=context.city,
+            name=name,
+            known=known,
         )
+        problem = Note(number, _NAME, message)
     if problem is not None:
         row.status, row.decision, row.problems = RowStatus.REJECTED, Decision.SKIP, [problem]
         return row
@@ -101,12 +113,15 @@ def _plan_one(
     row.values = {"geometry": geom}
     row.decision = Decision.MERGE
     if record.get("geometry") is not None:
-        message = f"dzielnica {record['name']} ma już granicę — zostanie zastąpiona"
+        message = Message(
+            "dzielnica {district} ma już granicę — zostanie zastąpiona", district=record["name"]
+        )
         row.warnings.append(Note(number, LOCATION_LABEL, message))
     if record["name"] != name:
-        row.warnings.append(
-            Note(number, _NAME, f"„{name}” dopasowano do dzielnicy {record['name']}")
+        message = Message(
+            "„{name}” dopasowano do dzielnicy {district}", name=name, district=record["name"]
         )
+        row.warnings.append(Note(number, _NAME, message))
     row.title = record["name"]
     return row
 
@@ -125,7 +140,7 @@ def _join_repeats(rows: list[PlannedRow]) -> None:
         joined = shapely.union_all([keeper.values["geometry"], row.values["geometry"]])
         keeper.values["geometry"] = _polygonal(joined)
         row.status, row.decision = RowStatus.DUPLICATE, Decision.SKIP
-        message = f"kolejna część dzielnicy — dołączona do wiersza {keeper.row}"
+        message = Message("kolejna część dzielnicy — dołączona do wiersza {row}", row=keeper.row)
         row.warnings.append(Note(row.row, LOCATION_LABEL, message))
 
 
@@ -136,8 +151,11 @@ def _wkt_boundaries(
     column = next((h for h, t in mapping.items() if t == WKT), None)
     if column is None:
         raise SourceReadError(
-            f"plik {table.path.name} nie zawiera granic — użyj GeoJSON, GeoPackage, "
-            "Shapefile (.zip), KML albo tabeli z kolumną „geometria (WKT)”"
+            Message(
+                "plik {file} nie zawiera granic — użyj GeoJSON, GeoPackage, "
+                "Shapefile (.zip), KML albo tabeli z kolumną „geometria (WKT)”",
+                file=table.path.name,
+            )
         )
     geoms: list[BaseGeometry | None] = []
     broken: dict[int, Note] = {}
@@ -146,7 +164,7 @@ def _wkt_boundaries(
             geoms.append(parse_wkt(value))
         except ValueError as exc:
             geoms.append(None)
-            broken[i] = Note(int(number), target_label("districts", WKT), str(exc))
+            broken[i] = Note(int(number), target_label("districts", WKT), error_message(exc))
     return geoms, broken
 
 
@@ -169,18 +187,25 @@ class UnmatchedNames:
 
     def notes(self) -> list[str]:
         """The file notes the import page shows (none when everything matched)."""
-        notes = []
+        notes: list[str] = []
         if self.not_in_map:
-            names = ", ".join(f"„{n}”" for n in self.not_in_map)
+            names = quoted(self.not_in_map)
             notes.append(
-                f"nazwy z pliku, których nie ma wśród dzielnic miasta ({len(self.not_in_map)}): "
-                f"{names} — te wiersze zostaną pominięte; popraw nazwy w pliku"
+                Message(
+                    "nazwy z pliku, których nie ma wśród dzielnic miasta ({count}): "
+                    "{names} — te wiersze zostaną pominięte; popraw nazwy w pliku",
+                    count=len(self.not_in_map),
+                    names=names,
+                )
             )
         if self.without_boundary:
-            names = ", ".join(self.without_boundary)
             notes.append(
-                f"dzielnice miasta, które po tym imporcie nadal nie będą miały granicy "
-                f"({len(self.without_boundary)}): {names}"
+                Message(
+                    "dzielnice miasta, które po tym imporcie nadal nie będą miały granicy "
+                    "({count}): {names}",
+                    count=len(self.without_boundary),
+                    names=", ".join(self.without_boundary),
+                )
             )
         return notes
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from mapping.errors import MapError
 from mapping.importing.targets import import_schema, targets
+from mapping.language import Message
 from mapping.schema import FieldType
 from mapping.text import match_key
 
@@ -26,6 +27,8 @@ __all__ = [
 ]
 
 ColumnMapping = dict[str, str | None]
+#: The field a mapping error is an error of.
+_MAPPING = Message("przypisanie kolumn")
 
 
 def _split_words(table: dict[str, str]) -> dict[str, tuple[str, ...]]:
@@ -242,8 +245,12 @@ def _resolve_target(text: str, options: Mapping[str, str]) -> str | None:
     for target, label in options.items():
         if key in (header_key(target), header_key(label)):
             return target
-    allowed = ", ".join(options)
-    raise MapError(f"nieznane pole „{text}”; dostępne: {allowed}", field="przypisanie kolumn")
+    raise MapError(
+        Message(
+            "nieznane pole „{text}”; dostępne: {allowed}", text=text, allowed=", ".join(options)
+        ),
+        field=_MAPPING,
+    )
 
 
 def parse_mapping_spec(spec: str, headers: Sequence[str], layer: str) -> ColumnMapping:
@@ -258,12 +265,16 @@ def parse_mapping_spec(spec: str, headers: Sequence[str], layer: str) -> ColumnM
     for part in filter(None, (p.strip() for p in spec.split(","))):
         column, sep, target = part.partition("=")
         if not sep:
-            raise MapError(f"„{part}” — oczekiwano kolumna=pole", field="przypisanie kolumn")
+            raise MapError(Message("„{part}” — oczekiwano kolumna=pole", part=part), field=_MAPPING)
         header = by_key.get(header_key(column))
         if header is None:
             raise MapError(
-                f"w pliku nie ma kolumny „{column.strip()}”; są: {', '.join(headers)}",
-                field="przypisanie kolumn",
+                Message(
+                    "w pliku nie ma kolumny „{column}”; są: {headers}",
+                    column=column.strip(),
+                    headers=", ".join(headers),
+                ),
+                field=_MAPPING,
             )
         result[header] = _resolve_target(target.strip().strip("-"), options)
     return result
@@ -281,7 +292,10 @@ def check_mapping(
             continue
         if target is not None and target not in options:
             raise MapError(
-                f"kolumna „{header}”: nieznane pole „{target}”", field="przypisanie kolumn"
+                Message(
+                    "kolumna „{header}”: nieznane pole „{target}”", header=header, target=target
+                ),
+                field=_MAPPING,
             )
         checked[header] = target
     return checked

@@ -23,10 +23,11 @@ from mapping.importing.completion import TO_COMPLETE_NOTE
 from mapping.importing.duplicates import Candidate, find_duplicates
 from mapping.importing.identity import conflict_note, same_place, same_value
 from mapping.importing.memory import save_mapping
-from mapping.importing.notes import Note
+from mapping.importing.notes import Note, field_label
 from mapping.importing.preview import Decision, ImportPlan, Located, PlannedRow, RowStatus
 from mapping.importing.source import cell_text, is_blank_cell
 from mapping.importing.targets import import_schema, store_layer
+from mapping.language import Message
 from mapping.schema import TO_COMPLETE
 from mapping.store import Batch, Store
 
@@ -219,8 +220,9 @@ def skip_added_meanwhile(plan: ImportPlan, store: Store) -> list[int]:
             continue
         row = adding[position]
         row.status, row.decision, row.duplicate = RowStatus.DUPLICATE, Decision.SKIP, match
-        message = "w międzyczasie zapisano taki wpis (równoległy import?) — pominięto"
-        row.warnings.append(Note(row.row, import_schema(plan.layer).field(title).label, message))
+        message = Message("w międzyczasie zapisano taki wpis (równoległy import?) — pominięto")
+        label = field_label(import_schema(plan.layer).field(title))
+        row.warnings.append(Note(row.row, label, message))
         skipped.append(row.row)
     return skipped
 
@@ -252,7 +254,7 @@ def commit_import(
     """
     if plan.committed:
         # A page re-run or a double click must not import the same file twice.
-        raise MapError("ten import został już zapisany — wczytaj plik ponownie")
+        raise MapError(Message("ten import został już zapisany — wczytaj plik ponownie"))
     if decisions:
         plan.decide_all(decisions)
     rows = plan.to_write
@@ -290,9 +292,9 @@ def commit_import(
         try:
             save_mapping(plan.source_key, plan.mapping, store)
         except OSError as exc:  # the rows are stored: only the remembered columns are lost
-            result.warning = (
+            result.warning = Message(
                 "Import zapisany, ale nie udało się zapamiętać dopasowania kolumn "
-                f"({exc.strerror or exc.__class__.__name__}): przy następnym imporcie "
-                "tego pliku sprawdź kolumny."
+                "({reason}): przy następnym imporcie tego pliku sprawdź kolumny.",
+                reason=exc.strerror or exc.__class__.__name__,
             )
     return result

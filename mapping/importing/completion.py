@@ -22,9 +22,11 @@ from typing import Any
 import pandas as pd
 
 from mapping.errors import MapError
+from mapping.importing.notes import field_label
 from mapping.importing.source import SourceTable, cell_text
 from mapping.importing.targets import import_schema
 from mapping.importing.vocabulary import match_choice
+from mapping.language import Message
 from mapping.schema import TO_COMPLETE, Field, FieldType, Layer
 
 __all__ = [
@@ -74,15 +76,24 @@ def check_defaults(defaults: Mapping[str, str | None] | None, layer: str) -> dic
             continue
         f = allowed.get(name) or by_label.get(str(name).casefold())
         if f is None:
-            names = ", ".join(allowed) or "brak"
+            names = ", ".join(allowed) or Message("brak")
             raise MapError(
-                f"nie można ustawić domyślnej wartości pola „{name}” (można: {names})",
+                Message(
+                    "nie można ustawić domyślnej wartości pola „{name}” (można: {names})",
+                    name=name,
+                    names=names,
+                ),
                 field=str(name),
             )
         code = match_choice(f, str(value))
         if code is None:
             options = ", ".join(c.code for c in f.choices)
-            raise MapError(f"nieznana wartość „{value}”; dozwolone: {options}", field=f.label)
+            raise MapError(
+                Message(
+                    "nieznana wartość „{value}”; dozwolone: {allowed}", value=value, allowed=options
+                ),
+                field=field_label(f),
+            )
         checked[f.name] = code
     return checked
 
@@ -93,7 +104,10 @@ def parse_defaults(specs: Iterable[str] | None, layer: str) -> dict[str, str]:
     for spec in specs or ():
         name, sep, value = str(spec).partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise MapError(f"„{spec}”: podaj pole=wartość, np. category=kultura", field="--set")
+            raise MapError(
+                Message("„{spec}”: podaj pole=wartość, np. category=kultura", spec=spec),
+                field="--set",
+            )
         pairs[name.strip()] = value.strip()
     return check_defaults(pairs, layer)
 
@@ -148,12 +162,11 @@ def salvage_values(
         if raw:
             with_note(kept.values, f"{f.label} (z importu): {raw}")
         kept.left_out.append(f.name)
-        kept.warnings.append(
-            (
-                f.label,
-                f"niepoprawna wartość „{_short(raw)}” — pominięto, zachowano w uwagach zespołu",
-            )
+        message = Message(
+            "niepoprawna wartość „{value}” — pominięto, zachowano w uwagach zespołu",
+            value=_short(raw),
         )
+        kept.warnings.append((field_label(f), message))
     if "notes" in schema.field_names:
         _cut(kept, schema.field("notes"))
     return kept
@@ -171,8 +184,12 @@ def _cut(kept: Salvage, f: Field) -> bool:
     if len(value) <= f.max_length:
         return False
     kept.values[f.name] = value[: f.max_length - 1] + "…"
-    message = f"tekst za długi ({len(value)} znaków) — obcięto do {f.max_length}"
-    kept.warnings.append((f.label, message))
+    message = Message(
+        "tekst za długi ({length} znaków) — obcięto do {limit}",
+        length=len(value),
+        limit=f.max_length,
+    )
+    kept.warnings.append((field_label(f), message))
     return True
 
 

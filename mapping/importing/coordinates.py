@@ -30,6 +30,7 @@ from mapping.errors import MapError
 from mapping.frames import METRIC_CRS, WGS84, has_location
 from mapping.importing.notes import LOCATION_LABEL, Note
 from mapping.importing.source import is_blank_cell
+from mapping.language import Message
 
 __all__ = [
     "KNOWN_CRS",
@@ -52,9 +53,12 @@ POLAND_BOUNDS = (14.0, 49.0, 24.2, 54.9)
 _OUTLINE_TOLERANCE = 0.004
 _ZONES = {f"EPSG:{2171 + z}": z for z in (5, 6, 7, 8)}
 _CRS_NAMES = {
-    WGS84: "WGS84 (stopnie GPS)",
-    METRIC_CRS: "PUWG 1992 (EPSG:2180)",
-    **{f"EPSG:{2171 + z}": f"PUWG 2000 strefa {z} (EPSG:{2171 + z})" for z in (5, 6, 7, 8)},
+    WGS84: Message("WGS84 (stopnie GPS)"),
+    METRIC_CRS: Message("PUWG 1992 (EPSG:2180)"),
+    "EPSG:2176": Message("PUWG 2000 strefa 5 (EPSG:2176)"),
+    "EPSG:2177": Message("PUWG 2000 strefa 6 (EPSG:2177)"),
+    "EPSG:2178": Message("PUWG 2000 strefa 7 (EPSG:2178)"),
+    "EPSG:2179": Message("PUWG 2000 strefa 8 (EPSG:2179)"),
 }
 #: The coordinate systems Polish files use, for a page to offer (labels: ``crs_label``).
 KNOWN_CRS: tuple[str, ...] = tuple(_CRS_NAMES)
@@ -78,13 +82,17 @@ def declared_crs(geometry: gpd.GeoSeries | None) -> tuple[str | None, str | None
     if np.isnan(bounds).all():  # no feature has a geometry: nothing contradicts it
         return declared, None
     if geometry.crs.is_geographic and np.nanmax(np.abs(bounds)) > 180:
-        return None, f"plik deklaruje {declared}, ale współrzędne są w metrach — rozpoznano układ"
+        message = Message(
+            "plik deklaruje {declared}, ale współrzędne są w metrach — rozpoznano układ",
+            declared=declared,
+        )
+        return None, message
     return declared, None
 
 
 def crs_label(crs: str | None) -> str:
-    """A Polish name of a coordinate system for messages."""
-    return _CRS_NAMES.get(crs or "", crs or "nieznany")
+    """The name of a coordinate system for messages (a ``Message`` when it is a known one)."""
+    return _CRS_NAMES.get(crs or "") or crs or Message("nieznany")
 
 
 def parse_coordinate(value: Any) -> float | None:
@@ -106,9 +114,9 @@ def parse_coordinate(value: Any) -> float | None:
     try:
         number = float(text)
     except ValueError:
-        raise ValueError(f"„{value}” nie jest współrzędną") from None
+        raise ValueError(Message("„{value}” nie jest współrzędną", value=value)) from None
     if math.isnan(number) or math.isinf(number):
-        raise ValueError(f"„{value}” nie jest współrzędną")
+        raise ValueError(Message("„{value}” nie jest współrzędną", value=value))
     return number
 
 
@@ -127,7 +135,9 @@ def parse_wkt(value: Any) -> BaseGeometry | None:
     except shapely.errors.ShapelyError:
         shown = text if len(text) <= 40 else text[:40] + "…"
         raise ValueError(
-            f"„{shown}” nie jest zapisem geometrii WKT (np. „POINT (18.64 54.35)”)"
+            Message(
+                "„{value}” nie jest zapisem geometrii WKT (np. „POINT (18.64 54.35)”)", value=shown
+            )
         ) from None
     return None if geom is None or geom.is_empty else geom
 
@@ -153,7 +163,7 @@ def split_pair(value: Any) -> tuple[str, str, bool] | None:
         match = re.match(pattern, text)
         if match:
             return match.group(1), match.group(2), False
-    raise ValueError(f"„{text}” — oczekiwano dwóch liczb, np. „50.81, 19.12”")
+    raise ValueError(Message("„{value}” — oczekiwano dwóch liczb, np. „50.81, 19.12”", value=text))
 
 
 @dataclass
@@ -177,8 +187,11 @@ def _check_crs(crs: str) -> str:
         parsed = CRS.from_user_input(crs)
     except CRSError:
         raise MapError(
-            f"nieznany układ współrzędnych „{crs}” (np. EPSG:4326, EPSG:2180, EPSG:2177)",
-            field="układ współrzędnych",
+            Message(
+                "nieznany układ współrzędnych „{crs}” (np. EPSG:4326, EPSG:2180, EPSG:2177)",
+                crs=crs,
+            ),
+            field=Message("układ współrzędnych"),
         ) from None
     code = parsed.to_epsg()
     return f"EPSG:{code}" if code else parsed.to_string()
@@ -280,7 +293,7 @@ def place_geometries(
     x, y = anchors[:, 0], anchors[:, 1]
     chosen = _choose(x, y, crs, outline)
     if chosen is None:
-        message = "nie rozpoznano układu współrzędnych; podaj go (np. EPSG:2180)"
+        message = Message("nie rozpoznano układu współrzędnych; podaj go (np. EPSG:2180)")
         for i in np.flatnonzero(present):
             placement.rejected[int(i)] = Note(rows[int(i)], LOCATION_LABEL, message)
         return placement
@@ -315,14 +328,14 @@ def _place(
     _record(placement, positions, rows, placed, score, row_swapped & (not every), outline, city)
     if crs != WGS84:
         placement.file_notes.append(
-            f"współrzędne w układzie {crs_label(crs)} — przeliczono na WGS84"
+            Message("współrzędne w układzie {crs} — przeliczono na WGS84", crs=crs_label(crs))
         )
     placement.swapped = int(row_swapped.sum())
     if every:
-        placement.file_notes.append(f"w całym pliku {_SWAPPED}")
+        placement.file_notes.append(Message("w całym pliku {swapped}", swapped=_SWAPPED))
 
 
-_SWAPPED = "współrzędne były zamienione miejscami (szerokość ↔ długość) — poprawiono"
+_SWAPPED = Message("współrzędne były zamienione miejscami (szerokość ↔ długość) — poprawiono")
 
 
 def _record(
@@ -342,7 +355,11 @@ def _record(
             placement.rejected[int(i)] = Note(
                 row,
                 LOCATION_LABEL,
-                f"punkt ({lat:.5f}, {lon:.5f}) leży poza Polską — sprawdź współrzędne",
+                Message(
+                    "punkt ({lat:.5f}, {lon:.5f}) leży poza Polską — sprawdź współrzędne",
+                    lat=lat,
+                    lon=lon,
+                ),
             )
             continue
         placement.geometries[int(i)] = placed[k]
@@ -350,7 +367,8 @@ def _record(
         if swapped[k]:
             notes.append(Note(row, LOCATION_LABEL, _SWAPPED))
         if outline is not None and score[k] == 1:
-            notes.append(Note(row, LOCATION_LABEL, f"punkt leży poza granicami miasta {city}"))
+            message = Message("punkt leży poza granicami miasta {city}", city=city)
+            notes.append(Note(row, LOCATION_LABEL, message))
         if notes:
             placement.warnings[int(i)] = notes
 

@@ -24,6 +24,7 @@ from mapping.importing.source import (
     find_header_row,
     unique_headers,
 )
+from mapping.language import Message
 
 __all__ = ["DELIMITERS", "decode_text", "read_csv_file", "sniff_delimiter"]
 
@@ -81,12 +82,16 @@ def read_csv_file(path: Path) -> SourceTable:
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise SourceReadError(f"plik {path.name} nie jest poprawnym plikiem CSV: {exc}") from None
+        raise SourceReadError(
+            Message(
+                "plik {file} nie jest poprawnym plikiem CSV: {error}", file=path.name, error=exc
+            )
+        ) from None
     # The app's own CSV puts an apostrophe before text Excel would run as a formula.
     records = [[restore_neutralised(c) if c[:1] == "'" else c for c in r] for r in records]
     header_index = find_header_row(records)
     if header_index is None:
-        raise SourceReadError(f"plik {path.name} jest pusty")
+        raise SourceReadError(Message("plik {file} jest pusty", file=path.name))
     width = max(len(r) for r in records)
     headers = unique_headers(records[header_index] + [""] * (width - len(records[header_index])))
     rows = records[header_index + 1 :]

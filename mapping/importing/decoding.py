@@ -23,6 +23,7 @@ import codecs
 from dataclasses import dataclass, field
 
 from mapping.importing.source import SourceReadError
+from mapping.language import Message
 
 __all__ = ["Decoded", "decode_table_bytes"]
 
@@ -32,9 +33,12 @@ _SUSPECT = set("±¶¬¦ˇ¡¼¹¥Ľľšťž") | {chr(c) for c in range(0x80, 0x
 _LEGACY = ("cp1250", "iso-8859-2")
 _NAMES = {"utf-8": "UTF-8", "cp1250": "Windows-1250", "iso-8859-2": "ISO-8859-2"}
 _MAGIC = (
-    (b"PK\x03\x04", "to arkusz Excela (.xlsx) lub archiwum ZIP — zmień rozszerzenie na .xlsx"),
-    (b"\xd0\xcf\x11\xe0", "to stary arkusz Excela (.xls) — zapisz go jako .xlsx lub CSV"),
-    (b"%PDF", "to dokument PDF, nie tabela — wyeksportuj tabelę do CSV lub XLSX"),
+    (
+        b"PK\x03\x04",
+        Message("to arkusz Excela (.xlsx) lub archiwum ZIP — zmień rozszerzenie na .xlsx"),
+    ),
+    (b"\xd0\xcf\x11\xe0", Message("to stary arkusz Excela (.xls) — zapisz go jako .xlsx lub CSV")),
+    (b"%PDF", Message("to dokument PDF, nie tabela — wyeksportuj tabelę do CSV lub XLSX")),
 )
 _MAX_LISTED = 10
 
@@ -50,23 +54,33 @@ class Decoded:
 
 def _listed(lines: list[int]) -> str:
     shown = ", ".join(map(str, lines[:_MAX_LISTED]))
-    return shown + (f" i {len(lines) - _MAX_LISTED} innych" if len(lines) > _MAX_LISTED else "")
+    if len(lines) <= _MAX_LISTED:
+        return shown
+    return Message("{lines} i {more} innych", lines=shown, more=len(lines) - _MAX_LISTED)
 
 
 def _refuse_binary(data: bytes, name: str) -> None:
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            raise SourceReadError(f"{name} nie jest plikiem tekstowym CSV: {what}")
+            raise SourceReadError(
+                Message("{file} nie jest plikiem tekstowym CSV: {what}", file=name, what=what)
+            )
     sample = data[:4096]
     start = sample.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith((b"<!doctype html", b"<html", b"<?xml", b"<table")):
         raise SourceReadError(
-            f"{name} to strona internetowa (HTML/XML), nie tabela CSV — otwórz ją w Excelu "
-            "i zapisz jako .xlsx lub „CSV UTF-8”"
+            Message(
+                "{file} to strona internetowa (HTML/XML), nie tabela CSV — otwórz ją w Excelu "
+                "i zapisz jako .xlsx lub „CSV UTF-8”",
+                file=name,
+            )
         )
     if sample and sample.count(0) > len(sample) // 3:
         raise SourceReadError(
-            f"{name} nie jest plikiem tekstowym CSV (same bajty zerowe lub plik binarny)"
+            Message(
+                "{file} nie jest plikiem tekstowym CSV (same bajty zerowe lub plik binarny)",
+                file=name,
+            )
         )
 
 
@@ -86,7 +100,9 @@ def _strip_nul(data: bytes, notes: list[str]) -> bytes:
     if b"\x00" not in data:
         return data
     lines = [n for n, line in enumerate(data.split(b"\n"), start=1) if b"\x00" in line]
-    notes.append(f"usunięto bajty zerowe (NUL) z linii pliku: {_listed(lines)}")
+    notes.append(
+        Message("usunięto bajty zerowe (NUL) z linii pliku: {lines}", lines=_listed(lines))
+    )
     return data.replace(b"\x00", b"")
 
 
@@ -120,7 +136,7 @@ def decode_table_bytes(data: bytes, name: str = "plik") -> Decoded:
     if bom:
         data = data[len(codecs.BOM_UTF8) :]
     try:
-        return Decoded(data.decode("utf-8"), "UTF-8 (z BOM)" if bom else "UTF-8", notes)
+        return Decoded(data.decode("utf-8"), Message("UTF-8 (z BOM)") if bom else "UTF-8", notes)
     except UnicodeDecodeError:
         pass
     raw_lines = data.split(b"\n")
@@ -141,15 +157,23 @@ def decode_table_bytes(data: bytes, name: str = "plik") -> Decoded:
     ]
     encoding = _NAMES[legacy]
     if utf8_non_ascii:
-        encoding = f"mieszane (UTF-8 i {_NAMES[legacy]})"
+        encoding = Message("mieszane (UTF-8 i {encoding})", encoding=_NAMES[legacy])
         notes.append(
-            f"plik ma mieszane kodowanie znaków: linie {_listed(legacy_lines)} odczytano jako "
-            f"{_NAMES[legacy]}, pozostałe jako UTF-8 — sprawdź polskie litery w tych wierszach"
+            Message(
+                "plik ma mieszane kodowanie znaków: linie {lines} odczytano jako "
+                "{encoding}, pozostałe jako UTF-8 — sprawdź polskie litery w tych wierszach",
+                lines=_listed(legacy_lines),
+                encoding=_NAMES[legacy],
+            )
         )
     garbled = [n for n in legacy_lines if "\ufffd" in lines[n - 1]]
     if garbled:
         notes.append(
-            f"w liniach {_listed(garbled)} są bajty, które nie są literami w kodowaniu "
-            f"{_NAMES[legacy]} — zastąpiono je znakiem „�”; zapisz plik jako „CSV UTF-8”"
+            Message(
+                "w liniach {lines} są bajty, które nie są literami w kodowaniu "
+                "{encoding} — zastąpiono je znakiem „�”; zapisz plik jako „CSV UTF-8”",
+                lines=_listed(garbled),
+                encoding=_NAMES[legacy],
+            )
         )
     return Decoded("\n".join(lines), encoding, notes)

@@ -27,6 +27,7 @@ from shapely.geometry.base import BaseGeometry
 from mapping.frames import METRIC_CRS, WGS84, has_location
 from mapping.importing.geocoding import normalise_address
 from mapping.importing.source import cell_text
+from mapping.language import Message
 from mapping.text import match_key
 
 __all__ = ["RADIUS_M", "SIMILARITY", "Candidate", "DuplicateMatch", "find_duplicates"]
@@ -96,8 +97,9 @@ def _metric_points(geoms: Sequence[BaseGeometry | None]) -> np.ndarray:
 
 
 def _reason(similarity: float, distance: float) -> str:
-    what = "ta sama nazwa" if similarity == 1.0 else "podobna nazwa"
-    return f"{what}, {distance:.0f} m od siebie"
+    if similarity == 1.0:
+        return Message("ta sama nazwa, {distance:.0f} m od siebie", distance=distance)
+    return Message("podobna nazwa, {distance:.0f} m od siebie", distance=distance)
 
 
 class _Pool:
@@ -211,16 +213,17 @@ def find_duplicates(
     for q, key in enumerate(own.keys):
         p = pool.by_name_address.get((key, own.addresses[q])) if own.addresses[q] else None
         if q not in found and p is not None:
-            found[q] = _existing_match(existing[p], title_field, "ta sama nazwa i adres", None)
+            reason = Message("ta sama nazwa i adres")
+            found[q] = _existing_match(existing[p], title_field, reason, None)
         blind = not own.addresses[q] and own.points[q] is None
         if q not in found and blind and key in pool.by_name:
-            reason = "ta sama nazwa (brak adresu i lokalizacji do porównania)"
+            reason = Message("ta sama nazwa (brak adresu i lokalizacji do porównania)")
             found[q] = _existing_match(existing[pool.by_name[key]], title_field, reason, None)
     for q, (p, similarity, distance) in _best_near(own, own, earlier_only=True).items():
         if q not in found:
             found[q] = DuplicateMatch(
                 candidates[p].name,
-                "w pliku: " + _reason(similarity, distance),
+                Message("w pliku: {reason}", reason=_reason(similarity, distance)),
                 row=rows[p],
                 distance_m=distance,
             )
@@ -228,7 +231,7 @@ def find_duplicates(
         p = own.by_name_address.get((key, own.addresses[q])) if own.addresses[q] else None
         if q not in found and p is not None and p < q:
             found[q] = DuplicateMatch(
-                candidates[p].name, "w pliku: ta sama nazwa i adres", row=rows[p]
+                candidates[p].name, Message("w pliku: ta sama nazwa i adres"), row=rows[p]
             )
     return found
 

@@ -26,6 +26,7 @@ import shapely.errors
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from mapping.importing.source import SourceReadError, SourceTable, build_table
+from mapping.language import Message
 
 __all__ = ["GIS_SUFFIXES", "read_gis_file"]
 
@@ -39,12 +40,21 @@ _MOJIBAKE = re.compile("[\x80-\x9f¹³¿êæñ¥£¯]")
 
 #: GDAL's English errors, as people should read them (pattern → Polish sentence).
 _GDAL_ERRORS = (
-    ("json parsing error", "to nie jest poprawny GeoJSON (uszkodzony lub niepełny plik JSON)"),
-    ("failed to read geojson", "to nie jest poprawny GeoJSON (uszkodzony lub niepełny plik)"),
-    ("parsing kml", "to nie jest poprawny plik KML (uszkodzony XML)"),
-    ("not recognized as being in a supported", "plik jest uszkodzony albo to nie jest plik GIS"),
-    ("not a gpkg", "to nie jest GeoPackage"),
-    ("file is not a database", "to nie jest GeoPackage"),
+    (
+        "json parsing error",
+        Message("to nie jest poprawny GeoJSON (uszkodzony lub niepełny plik JSON)"),
+    ),
+    (
+        "failed to read geojson",
+        Message("to nie jest poprawny GeoJSON (uszkodzony lub niepełny plik)"),
+    ),
+    ("parsing kml", Message("to nie jest poprawny plik KML (uszkodzony XML)")),
+    (
+        "not recognized as being in a supported",
+        Message("plik jest uszkodzony albo to nie jest plik GIS"),
+    ),
+    ("not a gpkg", Message("to nie jest GeoPackage")),
+    ("file is not a database", Message("to nie jest GeoPackage")),
 )
 
 
@@ -53,11 +63,17 @@ def _unreadable(name: str, exc: Exception) -> SourceReadError:
     text = str(exc)
     for pattern, sentence in _GDAL_ERRORS:
         if pattern in text.lower():
-            return SourceReadError(f"nie można odczytać pliku {name}: {sentence}")
+            return SourceReadError(
+                Message("nie można odczytać pliku {file}: {why}", file=name, why=sentence)
+            )
     detail = re.sub(r"'?/\S*/", "", text)[:200]
     return SourceReadError(
-        f"nie można odczytać pliku {name} — jest uszkodzony lub w nieobsługiwanym formacie "
-        f"(szczegóły: {detail})"
+        Message(
+            "nie można odczytać pliku {file} — jest uszkodzony lub w nieobsługiwanym formacie "
+            "(szczegóły: {detail})",
+            file=name,
+            detail=detail,
+        )
     )
 
 
@@ -67,7 +83,10 @@ def _zip_member(path: Path, wanted: str | None) -> str:
             names = [n for n in archive.namelist() if not n.endswith("/")]
     except (zipfile.BadZipFile, OSError):
         raise SourceReadError(
-            f"nie można otworzyć archiwum {path.name}: plik ZIP jest uszkodzony lub niepełny"
+            Message(
+                "nie można otworzyć archiwum {file}: plik ZIP jest uszkodzony lub niepełny",
+                file=path.name,
+            )
         ) from None
     for suffix in _INSIDE_ZIP:  # a Shapefile first: that is what zips are for
         found = [n for n in names if n.lower().endswith(suffix)]
@@ -76,7 +95,10 @@ def _zip_member(path: Path, wanted: str | None) -> str:
         if found:
             return found[0]
     raise SourceReadError(
-        f"w archiwum {path.name} nie ma pliku Shapefile (.shp), GeoJSON ani GeoPackage"
+        Message(
+            "w archiwum {file} nie ma pliku Shapefile (.shp), GeoJSON ani GeoPackage",
+            file=path.name,
+        )
     )
 
 
@@ -96,11 +118,16 @@ def _pick_layer(
     except (DataSourceError, DataLayerError) as exc:
         raise _unreadable(name, exc) from None
     if not layers:
-        raise SourceReadError(f"plik {name} nie zawiera żadnej warstwy")
+        raise SourceReadError(Message("plik {file} nie zawiera żadnej warstwy", file=name))
     if wanted is not None:
         if wanted not in layers:
             raise SourceReadError(
-                f"w pliku {name} nie ma warstwy „{wanted}” (są: {', '.join(layers)})"
+                Message(
+                    "w pliku {file} nie ma warstwy „{layer}” (są: {names})",
+                    file=name,
+                    layer=wanted,
+                    names=", ".join(layers),
+                )
             )
         return wanted, layers
     if prefer in layers:
@@ -183,10 +210,12 @@ def _parse_geometries(wkb: np.ndarray | None, count: int) -> tuple[np.ndarray, d
         except shapely.errors.GEOSException:
             fixed = None
         if fixed is None or fixed.is_empty:
-            broken[int(i)] = "geometria uszkodzona — nie da się jej odczytać"
+            broken[int(i)] = Message("geometria uszkodzona — nie da się jej odczytać")
         else:
             geoms[i] = fixed
-            broken[int(i)] = "geometria uszkodzona (np. niezamknięty pierścień) — naprawiono"
+            broken[int(i)] = Message(
+                "geometria uszkodzona (np. niezamknięty pierścień) — naprawiono"
+            )
     return geoms, broken
 
 
@@ -209,13 +238,19 @@ def read_gis_file(
     inner = Path(member).suffix.lower() if member else suffix
     layer, layers = _pick_layer(source, path.name, None if member else source_layer, prefer_layer)
     read = _read(source, path.name, layer, None)
-    notes = []
+    notes: list[str] = []
     if len(layers) > 1:
         others = ", ".join(n for n in layers if n != layer)
-        notes.append(f"wczytano warstwę „{layer}”; pominięte warstwy: {others}")
+        notes.append(
+            Message(
+                "wczytano warstwę „{layer}”; pominięte warstwy: {others}",
+                layer=layer,
+                others=others,
+            )
+        )
     if inner == ".shp" and not _has_cpg(path, member) and _looks_misdecoded(read.frame):
         read = _read(source, path.name, layer, "cp1250")
-        notes.append("plik bez .cpg — tekst odczytano jako Windows-1250")
+        notes.append(Message("plik bez .cpg — tekst odczytano jako Windows-1250"))
     attributes, geometry = read.frame, read.geometry
     headers = [str(c) for c in attributes.columns]
     rows = attributes.astype(object).where(attributes.notna(), None).values.tolist()

@@ -48,6 +48,7 @@ from mapping.importing.targets import (
     import_schema,
     target_label,
 )
+from mapping.language import Message
 from mapping.schema import TO_COMPLETE
 
 __all__ = [
@@ -197,17 +198,22 @@ def conflict_note(
 ) -> Note:
     """Why a row matched by id is not applied: its record changed since the file's version."""
     title = cell_text(record.get(import_schema(layer).title_field))
-    what = f"wpis „{title}” (id {record['id']})"
     if not is_blank_cell(record.get("archived_at")):
-        message = (
-            f"{what} jest w archiwum — wiersza nie zastosowano; przywróć wpis na stronie "
-            "„Aktualizacja” albo usuń identyfikator z wiersza, by dodać go jako nowy"
+        message = Message(
+            "wpis „{title}” (id {id}) jest w archiwum — wiersza nie zastosowano; przywróć wpis "
+            "na stronie „Aktualizacja” albo usuń identyfikator z wiersza, by dodać go jako nowy",
+            title=title,
+            id=record["id"],
         )
     else:
-        message = (
-            f"{what} zmieniono w mapie po eksporcie (w pliku wersja {file_version}, "
-            f"w mapie {int(record['version'])}) — wiersza nie zastosowano, by nie cofnąć "
-            "tamtej zmiany; wyeksportuj dane ponownie i nanieś poprawkę jeszcze raz"
+        message = Message(
+            "wpis „{title}” (id {id}) zmieniono w mapie po eksporcie (w pliku wersja "
+            "{file_version}, w mapie {version}) — wiersza nie zastosowano, by nie cofnąć "
+            "tamtej zmiany; wyeksportuj dane ponownie i nanieś poprawkę jeszcze raz",
+            title=title,
+            id=record["id"],
+            file_version=file_version,
+            version=int(record["version"]),
         )
     return Note(row.row, target_label(layer, RECORD_VERSION), message)
 
@@ -222,7 +228,10 @@ def _file_version(row: PlannedRow, raw: Mapping[str, Any], layer: str) -> int | 
         number = math.nan
     if not number.is_integer() or number < 1:
         label = target_label(layer, RECORD_VERSION)
-        message = f"„{cell_text(value)}” nie jest numerem wersji — zmiany bez sprawdzenia wersji"
+        message = Message(
+            "„{value}” nie jest numerem wersji — zmiany bez sprawdzenia wersji",
+            value=cell_text(value),
+        )
         row.warnings.append(Note(row.row, label, message))
         return None
     return int(number)
@@ -284,9 +293,10 @@ def match_records(
             unknown += 1
             continue
         if record_id in claimed:
-            message = (
-                f"identyfikator „{record_id}” ma już wiersz {claimed[record_id]} — "
-                "ten wiersz potraktowano jako nowy wpis"
+            message = Message(
+                "identyfikator „{id}” ma już wiersz {row} — ten wiersz potraktowano jako nowy wpis",
+                id=record_id,
+                row=claimed[record_id],
             )
             row.warnings.append(Note(row.row, target_label(layer, RECORD_ID), message))
             continue
@@ -295,6 +305,9 @@ def match_records(
     if not unknown:
         return []
     return [
-        f"wierszy z identyfikatorem, którego nie ma wśród wpisów tego miasta: {unknown} — "
-        "zostaną dodane jako nowe wpisy (po sprawdzeniu duplikatów)"
+        Message(
+            "wierszy z identyfikatorem, którego nie ma wśród wpisów tego miasta: {count} — "
+            "zostaną dodane jako nowe wpisy (po sprawdzeniu duplikatów)",
+            count=unknown,
+        )
     ]

@@ -25,7 +25,9 @@ from shapely.geometry.base import BaseGeometry
 
 from mapping.importing.identity import is_own_export
 from mapping.importing.markup import html_text
+from mapping.importing.notes import counted, quoted
 from mapping.importing.source import SourceReadError, SourceTable, build_table, unique_headers
+from mapping.language import Message
 from mapping.text import fold
 
 __all__ = ["FOLDER_COLUMN", "KML_SUFFIXES", "folder_suggestion", "read_kml_file"]
@@ -163,7 +165,9 @@ def _placemark(element: ET.Element, folder: str | None) -> _Placemark:
         try:
             found.geometry = _geometry(shape)
         except (ValueError, shapely.errors.GEOSException):
-            found.broken = "współrzędne w pliku KML są uszkodzone — nie da się ich odczytać"
+            found.broken = Message(
+                "współrzędne w pliku KML są uszkodzone — nie da się ich odczytać"
+            )
     return found
 
 
@@ -186,28 +190,39 @@ def _kml_bytes(path: Path) -> bytes:
         with zipfile.ZipFile(path) as archive:
             names = [n for n in archive.namelist() if n.lower().endswith(".kml")]
             if not names:
-                raise SourceReadError(f"w archiwum {path.name} nie ma pliku KML")
+                raise SourceReadError(Message("w archiwum {file} nie ma pliku KML", file=path.name))
             names.sort(key=lambda n: (Path(n).name.lower() != "doc.kml", n.count("/"), n))
             return archive.read(names[0])
     except (zipfile.BadZipFile, OSError):
         raise SourceReadError(
-            f"nie można otworzyć pliku {path.name}: KMZ (archiwum ZIP) jest uszkodzony lub niepełny"
+            Message(
+                "nie można otworzyć pliku {file}: KMZ (archiwum ZIP) jest uszkodzony lub niepełny",
+                file=path.name,
+            )
         ) from None
 
 
 def _parse(path: Path) -> ET.Element:
     data = _kml_bytes(path)
     if re.search(rb"<!ENTITY", data[:4096]):  # entity tricks have no place in a map
-        raise SourceReadError(f"plik {path.name} zawiera definicje encji XML — nie wczytano")
+        raise SourceReadError(
+            Message("plik {file} zawiera definicje encji XML — nie wczytano", file=path.name)
+        )
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
         raise SourceReadError(
-            f"nie można odczytać pliku {path.name}: to nie jest poprawny plik KML "
-            f"(uszkodzony XML, {exc})"
+            Message(
+                "nie można odczytać pliku {file}: to nie jest poprawny plik KML "
+                "(uszkodzony XML, {error})",
+                file=path.name,
+                error=exc,
+            )
         ) from None
     if _local(root.tag) not in ("kml", *_CONTAINERS):
-        raise SourceReadError(f"plik {path.name} nie jest plikiem KML (brak elementu <kml>)")
+        raise SourceReadError(
+            Message("plik {file} nie jest plikiem KML (brak elementu <kml>)", file=path.name)
+        )
     return root
 
 
@@ -222,8 +237,15 @@ def _choose_folder(found: list[_Placemark], wanted: str | None, name: str) -> li
     folders = list(dict.fromkeys(p.folder for p in found if p.folder))
     chosen = [p for p in found if p.folder and fold(p.folder) == fold(wanted)]
     if not chosen:
-        listed = ", ".join(f"„{f}”" for f in folders) or "brak folderów"
-        raise SourceReadError(f"w pliku {name} nie ma folderu „{wanted}” (są: {listed})")
+        listed = quoted(folders) or Message("brak folderów")
+        raise SourceReadError(
+            Message(
+                "w pliku {file} nie ma folderu „{folder}” (są: {listed})",
+                file=name,
+                folder=wanted,
+                listed=listed,
+            )
+        )
     return chosen
 
 
@@ -231,17 +253,23 @@ def _folder_notes(found: list[_Placemark]) -> list[str]:
     counts = Counter(p.folder for p in found if p.folder)
     if not counts:
         return []
-    listed = ", ".join(f"„{f}” ({n})" for f, n in counts.items())
-    notes = [
-        f"foldery (warstwy) w pliku: {listed} — nazwa folderu jest w kolumnie "
-        f"„{FOLDER_COLUMN}” i podpowiada kategorię; możesz zmienić jej przypisanie"
+    listed = counted(counts)
+    notes: list[str] = [
+        Message(
+            "foldery (warstwy) w pliku: {listed} — nazwa folderu jest w kolumnie "
+            "„{column}” i podpowiada kategorię; możesz zmienić jej przypisanie",
+            listed=listed,
+            column=FOLDER_COLUMN,
+        )
     ]
     needs = [f for f in counts if re.search(r"potrzeb", fold(f))]
     if needs:
-        named = ", ".join(f"„{f}”" for f in needs)
         notes.append(
-            f"folder {named} wygląda na listę potrzeb — możesz go zaimportować osobno "
-            f"jako potrzeby (wybierz folder jako część pliku)"
+            Message(
+                "folder {folders} wygląda na listę potrzeb — możesz go zaimportować osobno "
+                "jako potrzeby (wybierz folder jako część pliku)",
+                folders=quoted(needs),
+            )
         )
     return notes
 
@@ -250,13 +278,14 @@ def _why_empty(root: ET.Element, name: str) -> str:
     """Why a KML has no placemarks: most often My Maps' "network link" export."""
     link = next((e for e in root.iter() if _local(e.tag) == "NetworkLink"), None)
     if link is None:
-        return f"plik {name} nie zawiera żadnych miejsc (znaczników KML)"
+        return Message("plik {file} nie zawiera żadnych miejsc (znaczników KML)", file=name)
     href = next((e.text for e in link.iter() if _local(e.tag) == "href" and e.text), None)
-    where = f" ({href.strip()})" if href else ""
-    return (
-        f"plik {name} nie zawiera miejsc, tylko łącze do danych w sieci{where} — w Google "
+    return Message(
+        "plik {file} nie zawiera miejsc, tylko łącze do danych w sieci{where} — w Google "
         "My Maps wyeksportuj mapę do KML/KMZ bez opcji łącza sieciowego (aktualizacji "
-        "danych online) i wczytaj nowy plik"
+        "danych online) i wczytaj nowy plik",
+        file=name,
+        where=f" ({href.strip()})" if href else "",
     )
 
 

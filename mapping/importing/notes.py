@@ -1,22 +1,63 @@
 """Notes about one row of an imported file: a rejection reason or a warning.
 
 Every note names the spreadsheet row (header row = 1, first data row = 2, as
-Excel shows it) and the Polish label of the field it concerns, so the import
+Excel shows it) and the label of the field it concerns, so the import
 preview and the JSON report read the same way as validation errors in forms.
+Labels and messages are ``mapping.language.Message``s: Polish text (the JSON
+report writes it so) that the page says in the reader's language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from mapping.errors import MapError
+from mapping.language import Message, joined, named
+from mapping.schema import Field
 
-__all__ = ["LOCATION_LABEL", "Note", "notes_from_error"]
+__all__ = [
+    "LOCATION_LABEL",
+    "Note",
+    "choice_label",
+    "counted",
+    "error_message",
+    "field_label",
+    "notes_from_error",
+    "quoted",
+]
 
 #: The field label used for anything about a row's position on the map; the
 #: same word the store and ``clean_record`` use.
-LOCATION_LABEL = "lokalizacja"
+LOCATION_LABEL = named("lokalizacja", "location")
+
+
+def field_label(f: Field) -> Message:
+    """A schema field's label as a message: Polish, its English the schema's ``label_en``."""
+    return named(f.label, f.label_en)
+
+
+def choice_label(f: Field, code: str) -> str:
+    """The label of choice ``code`` of ``f`` as a message (the code itself if unknown)."""
+    choice = next((c for c in f.choices if c.code == code), None)
+    return code if choice is None else named(choice.label, choice.label_en)
+
+
+def quoted(names: Iterable[str]) -> str:
+    """Names from a file, each in quotes of the reader's language: „Stogi”, „Rudniki”."""
+    return joined(", ", [Message("„{name}”", name=name) for name in names])
+
+
+def counted(counts: Mapping[str, int]) -> str:
+    """Names with how many rows each has: „Biblioteki” (12), „Kluby” (3)."""
+    return joined(", ", [Message("„{name}” ({count})", name=n, count=c) for n, c in counts.items()])
+
+
+def error_message(exc: Exception) -> str:
+    """What an error says: the ``Message`` it was raised with, else its text."""
+    said = exc.args[0] if exc.args else ""
+    return said if isinstance(said, Message) else str(exc)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from mapping.importing.osm_tags import (
     classify,
 )
 from mapping.importing.source import SourceReadError, SourceTable, build_table
+from mapping.language import Message
 from mapping.schema import RESOURCES
 
 __all__ = ["OSM_MARK", "osm_hours", "osm_values", "read_osm_file"]
@@ -212,15 +213,23 @@ def _geojson_places(data: Mapping[str, Any]) -> Iterator[_Place]:
 
 
 def _notes(places: list[_Place], rows: list[dict[str, str | None]]) -> list[str]:
-    notes = [
-        f"dane z OpenStreetMap: {len(places)} obiektów; przy każdym wpisie zapisano źródło "
-        f"„{OSM_CREDIT}” z adresem obiektu (licencja ODbL wymaga podania autorów)"
+    notes: list[str] = [
+        Message(
+            "dane z OpenStreetMap: {count} obiektów; przy każdym wpisie zapisano źródło "
+            "„{credit}” z adresem obiektu (licencja ODbL wymaga podania autorów)",
+            count=len(places),
+            credit=OSM_CREDIT,
+        )
     ]
     unnamed = sum(1 for r in rows if _UNNAMED in (r["name"] or ""))
     if unnamed:
         notes.append(
-            f"obiektów bez nazwy w OSM: {unnamed} — nazwano je rodzajem miejsca "
-            f"z dopiskiem „{_UNNAMED}”; popraw nazwy w podglądzie lub po imporcie"
+            Message(
+                "obiektów bez nazwy w OSM: {count} — nazwano je rodzajem miejsca "
+                "z dopiskiem „{suffix}”; popraw nazwy w podglądzie lub po imporcie",
+                count=unnamed,
+                suffix=_UNNAMED,
+            )
         )
     unknown = Counter(
         next((f"{k}={v}" for k, v in tags.items() if k in ("amenity", "leisure", "shop")), "inne")
@@ -230,8 +239,11 @@ def _notes(places: list[_Place], rows: list[dict[str, str | None]]) -> list[str]
     if unknown:
         listed = ", ".join(f"{tag} ({n})" for tag, n in unknown.most_common(5))
         notes.append(
-            f"znaczniki OSM spoza tabeli rodzajów: {listed} — rodzaj i kategoria "
-            "z nazwy albo „do uzupełnienia”"
+            Message(
+                "znaczniki OSM spoza tabeli rodzajów: {tags} — rodzaj i kategoria "
+                "z nazwy albo „do uzupełnienia”",
+                tags=listed,
+            )
         )
     return notes
 
@@ -256,17 +268,32 @@ def read_osm_file(path: Path, data: Mapping[str, Any] | None = None) -> SourceTa
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError):
             raise SourceReadError(
-                f"nie można odczytać pliku {path.name}: to nie jest poprawny JSON z OpenStreetMap"
+                Message(
+                    "nie można odczytać pliku {file}: to nie jest poprawny JSON z OpenStreetMap",
+                    file=path.name,
+                )
             ) from None
     if not isinstance(data, dict):
-        raise SourceReadError(f"plik {path.name} nie zawiera danych OpenStreetMap")
+        raise SourceReadError(
+            Message("plik {file} nie zawiera danych OpenStreetMap", file=path.name)
+        )
     overpass = "elements" in data
     places = list(_overpass_places(data) if overpass else _geojson_places(data))
     remark = str(data.get("remark") or "")
     if not places:
-        why = f" (serwer Overpass: {remark[:200]})" if remark else ""
+        if remark:
+            raise SourceReadError(
+                Message(
+                    "plik {file} nie zawiera żadnych obiektów OpenStreetMap z opisem "
+                    "(serwer Overpass: {remark})",
+                    file=path.name,
+                    remark=remark[:200],
+                )
+            )
         raise SourceReadError(
-            f"plik {path.name} nie zawiera żadnych obiektów OpenStreetMap z opisem{why}"
+            Message(
+                "plik {file} nie zawiera żadnych obiektów OpenStreetMap z opisem", file=path.name
+            )
         )
     rows = [osm_values(tags, osm_id) for tags, osm_id, _ in places]
     headers = [*_HEADERS, _TAG_COLUMN, _ID_COLUMN]
@@ -277,7 +304,11 @@ def read_osm_file(path: Path, data: Mapping[str, Any] | None = None) -> SourceTa
     numbers = list(range(2, 2 + len(cells)))
     notes = _notes(places, rows)
     if remark:
-        notes.append(f"uwaga serwera Overpass: {remark[:200]} — dane mogą być niepełne")
+        notes.append(
+            Message(
+                "uwaga serwera Overpass: {remark} — dane mogą być niepełne", remark=remark[:200]
+            )
+        )
     table = build_table(
         path, "overpass" if overpass else "osm-geojson", headers, cells, numbers, notes=notes
     )

@@ -27,6 +27,7 @@ from mapping.areas import find_area
 from mapping.errors import MapError
 from mapping.frames import has_location
 from mapping.importing.osm_tags import query_filters
+from mapping.language import Message
 from mapping.schema import AreaKind
 from mapping.store import Store
 from mapping.text import fold
@@ -54,14 +55,12 @@ MAX_CORNERS = 120
 #: A district's places are a few MB at most; more means a wrong answer.
 MAX_BYTES = 50 * 1024 * 1024
 _AGENT = "mapa-zasobow-i-potrzeb (import danych OpenStreetMap)"
-_OFFLINE = (
-    "Nie udało się połączyć z OpenStreetMap (serwer Overpass {host}) — sprawdź połączenie "
-    "z internetem albo spróbuj później. Bez sieci możesz wczytać plik GeoJSON pobrany wcześniej."
-)
+#: The field an unknown or unbounded district is an error of.
+_DISTRICT = Message("dzielnica")
 _HTTP_MESSAGES = {
-    400: "serwer Overpass nie przyjął zapytania (błąd 400)",
-    429: "serwer Overpass ma teraz za dużo zapytań (błąd 429) — spróbuj za kilka minut",
-    504: "serwer Overpass jest przeciążony (błąd 504) — spróbuj za kilka minut",
+    400: Message("serwer Overpass nie przyjął zapytania (błąd 400)"),
+    429: Message("serwer Overpass ma teraz za dużo zapytań (błąd 429) — spróbuj za kilka minut"),
+    504: Message("serwer Overpass jest przeciążony (błąd 504) — spróbuj za kilka minut"),
 }
 
 
@@ -95,13 +94,19 @@ def district_area(store: Store, city: str, district: str) -> tuple[str, BaseGeom
     areas = store.read_layer("areas", city=city)
     found = find_area(areas, district, [AreaKind.DISTRICT])
     if found is None:
-        raise MapError(f"nie ma dzielnicy „{district}” w mieście {city}", field="dzielnica")
+        raise MapError(
+            Message("nie ma dzielnicy „{district}” w mieście {city}", district=district, city=city),
+            field=_DISTRICT,
+        )
     geometry = found.get("geometry")
     if geometry is None or not has_location([geometry])[0]:
         raise MapError(
-            f"dzielnica {found['name']} nie ma granic na mapie — zaimportuj najpierw granice "
-            "dzielnic, aby pobrać jej miejsca z OpenStreetMap",
-            field="dzielnica",
+            Message(
+                "dzielnica {district} nie ma granic na mapie — zaimportuj najpierw granice "
+                "dzielnic, aby pobrać jej miejsca z OpenStreetMap",
+                district=found["name"],
+            ),
+            field=_DISTRICT,
         )
     return str(found["name"]), geometry
 
@@ -133,7 +138,7 @@ def build_query(area: BaseGeometry, *, timeout: int = QUERY_TIMEOUT) -> str:
     """The Overpass QL asking for the tag table's places inside ``area``."""
     rings = _rings(area)
     if not rings:
-        raise MapError("granica dzielnicy nie jest wielokątem", field="dzielnica")
+        raise MapError(Message("granica dzielnicy nie jest wielokątem"), field=_DISTRICT)
     statements = [
         f'  nwr{_tag_filter(key, values)}(poly:"{ring}");'
         for ring in rings
@@ -147,9 +152,20 @@ def build_query(area: BaseGeometry, *, timeout: int = QUERY_TIMEOUT) -> str:
 
 
 def _slow(host: str, timeout: float) -> str:
-    return (
-        f"Serwer Overpass {host} nie odpowiedział w ciągu {timeout:g} s — "
-        "spróbuj później albo wybierz mniejszą dzielnicę."
+    return Message(
+        "Serwer Overpass {host} nie odpowiedział w ciągu {timeout:g} s — "
+        "spróbuj później albo wybierz mniejszą dzielnicę.",
+        host=host,
+        timeout=timeout,
+    )
+
+
+def _offline(host: str) -> str:
+    return Message(
+        "Nie udało się połączyć z OpenStreetMap (serwer Overpass {host}) — sprawdź połączenie "
+        "z internetem albo spróbuj później. Bez sieci możesz wczytać plik GeoJSON pobrany "
+        "wcześniej.",
+        host=host,
     )
 
 
@@ -161,18 +177,22 @@ def _post(url: str, query: str, timeout: float) -> bytes:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
             content = answer.read(MAX_BYTES + 1)
     except urllib.error.HTTPError as exc:
-        message = _HTTP_MESSAGES.get(exc.code, f"serwer Overpass odpowiedział błędem {exc.code}")
-        raise OverpassError(f"Nie pobrano danych: {message}.") from None
+        message = _HTTP_MESSAGES.get(exc.code) or Message(
+            "serwer Overpass odpowiedział błędem {code}", code=exc.code
+        )
+        raise OverpassError(Message("Nie pobrano danych: {message}.", message=message)) from None
     except TimeoutError:
         raise OverpassError(_slow(host, timeout)) from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, TimeoutError):
             raise OverpassError(_slow(host, timeout)) from None
-        raise OverpassError(_OFFLINE.format(host=host)) from None
+        raise OverpassError(_offline(host)) from None
     except OSError:  # a connection reset half-way
-        raise OverpassError(_OFFLINE.format(host=host)) from None
+        raise OverpassError(_offline(host)) from None
     if len(content) > MAX_BYTES:
-        raise OverpassError("Odpowiedź serwera Overpass jest za duża — wybierz mniejszy obszar.")
+        raise OverpassError(
+            Message("Odpowiedź serwera Overpass jest za duża — wybierz mniejszy obszar.")
+        )
     return content
 
 
@@ -182,20 +202,29 @@ def _check_answer(content: bytes, district: str) -> int:
         data = json.loads(content)
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise OverpassError(
-            "Serwer Overpass zwrócił odpowiedź, której nie da się odczytać (to nie jest JSON) — "
-            "spróbuj później."
+            Message(
+                "Serwer Overpass zwrócił odpowiedź, której nie da się odczytać (to nie jest "
+                "JSON) — spróbuj później."
+            )
         ) from None
     elements = data.get("elements") if isinstance(data, dict) else None
     if not isinstance(elements, list):
-        raise OverpassError("Serwer Overpass zwrócił odpowiedź bez danych (brak „elements”).")
+        raise OverpassError(
+            Message("Serwer Overpass zwrócił odpowiedź bez danych (brak „elements”).")
+        )
     places = sum(1 for e in elements if isinstance(e, dict) and e.get("tags"))
     remark = str(data.get("remark") or "")
     if not places and remark:
-        raise OverpassError(f"Serwer Overpass nie zwrócił danych: {remark[:200]}")
+        raise OverpassError(
+            Message("Serwer Overpass nie zwrócił danych: {remark}", remark=remark[:200])
+        )
     if not places:
         raise OverpassError(
-            f"W OpenStreetMap nie ma w dzielnicy {district} miejsc żadnego z rodzajów, "
-            "które umiemy zaimportować."
+            Message(
+                "W OpenStreetMap nie ma w dzielnicy {district} miejsc żadnego z rodzajów, "
+                "które umiemy zaimportować.",
+                district=district,
+            )
         )
     return places
 

@@ -21,6 +21,7 @@ from pyogrio.errors import DataLayerError, DataSourceError
 from mapping.importing.gis_reader import GIS_SUFFIXES
 from mapping.importing.kml_reader import KML_SUFFIXES
 from mapping.importing.xlsx_reader import layer_sheet
+from mapping.language import Message, named
 from mapping.schema import LAYERS
 
 __all__ = ["SourceParts", "source_parts"]
@@ -47,10 +48,17 @@ class SourceParts:
         return (None, *self.names) if self.whole else self.names
 
     def label(self, name: str | None) -> str:
-        """How to show a part: the app's own layers by their Polish names, "Zasoby (resources)"."""
+        """How to show a part: the app's own layers by their names, "Zasoby (resources)".
+
+        A ``Message`` where the app names it (the page says it in the reader's
+        language); the file's own part names as they are.
+        """
         if name is None:
             return self.whole or ""
-        return f"{LAYERS[name].label} ({name})" if name in LAYERS else name
+        if name not in LAYERS:
+            return name
+        layer = LAYERS[name]
+        return Message("{layer} ({name})", layer=named(layer.label, layer.label_en), name=name)
 
     @property
     def choosable(self) -> bool:
@@ -79,7 +87,7 @@ def _folders(path: Path) -> SourceParts:
         names = tuple(str(row[0]) for row in pyogrio.list_layers(path))
     except (DataSourceError, DataLayerError):
         names = ()
-    return SourceParts(names, None, "folder", whole="wszystkie foldery")
+    return SourceParts(names, None, "folder", whole=Message("wszystkie foldery"))
 
 
 def _layers(path: Path, prefer_layer: str | None) -> SourceParts:

@@ -29,6 +29,7 @@ from mapping.importing.targets import (
     store_layer,
     target_label,
 )
+from mapping.language import Message
 from mapping.store import Store
 
 __all__ = ["plan_import", "resolve_mapping"]
@@ -71,11 +72,15 @@ def resolve_mapping(
 def _check_arguments(layer: str, city: str) -> None:
     if layer not in IMPORT_LAYERS:
         raise MapError(
-            f"nieznana warstwa importu „{layer}”; dostępne: {', '.join(IMPORT_LAYERS)}",
-            field="warstwa",
+            Message(
+                "nieznana warstwa importu „{layer}”; dostępne: {layers}",
+                layer=layer,
+                layers=", ".join(IMPORT_LAYERS),
+            ),
+            field=Message("warstwa"),
         )
     if not str(city).strip():
-        raise MapError("podaj miasto, do którego trafią dane", field="miasto")
+        raise MapError(Message("podaj miasto, do którego trafią dane"), field=Message("miasto"))
 
 
 def plan_import(  # noqa: PLR0913 — the one entry point; all but four are keywords
@@ -128,10 +133,19 @@ def plan_import(  # noqa: PLR0913 — the one entry point; all but four are keyw
     title = import_schema(layer).title_field
     notes = list(table.notes)
     if table.frame.empty:
-        notes.append(f"plik {table.path.name} nie zawiera żadnych wierszy danych (tylko nagłówek)")
+        notes.append(
+            Message(
+                "plik {file} nie zawiera żadnych wierszy danych (tylko nagłówek)",
+                file=table.path.name,
+            )
+        )
     elif title not in used.values():
-        label = target_label(layer, title)
-        notes.append(f"żadna kolumna nie jest przypisana do pola „{label}” — przypisz ją")
+        notes.append(
+            Message(
+                "żadna kolumna nie jest przypisana do pola „{field}” — przypisz ją",
+                field=target_label(layer, title),
+            )
+        )
     notes += outcome.notes
     details = {
         "format": table.format,
@@ -166,7 +180,10 @@ def _note_incomplete(plan: ImportPlan) -> None:
     count = len(plan.incomplete)
     if count:
         plan.notes.append(
-            f"wierszy bez rozpoznanego rodzaju lub kategorii: {count} — zostaną zapisane "
-            "ze statusem „do uzupełnienia” (lista na stronie „Aktualizacja”); "
-            "możesz wybrać domyślną wartość dla całego pliku"
+            Message(
+                "wierszy bez rozpoznanego rodzaju lub kategorii: {count} — zostaną zapisane "
+                "ze statusem „do uzupełnienia” (lista na stronie „Aktualizacja”); "
+                "możesz wybrać domyślną wartość dla całego pliku",
+                count=count,
+            )
         )

@@ -3,6 +3,10 @@
 ``plan_import`` builds an ``ImportPlan``; the page shows ``plan.preview()``,
 lets the user change decisions (``plan.decide``), and hands the plan to
 ``commit_import``.  Nothing is written to the map before that.
+
+What the preview says (statuses, decisions, notes, the source's description)
+is made of ``mapping.language.Message``s: Polish text, said by the page in
+the reader's language; the file's own values stay as they are.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ import pandas as pd
 
 from mapping.errors import MapError
 from mapping.importing.duplicates import DuplicateMatch
-from mapping.importing.notes import Note
+from mapping.importing.notes import Note, choice_label, field_label
 from mapping.importing.targets import import_schema, target_label, targets
+from mapping.language import Message, joined, named
+from mapping.schema import Field, FieldType
 from mapping.tables import format_value
 
 __all__ = [
@@ -56,14 +62,18 @@ class Decision(StrEnum):
     MERGE = "merge"
 
 
-DECISION_LABELS = {Decision.ADD: "dodaj", Decision.SKIP: "pomiń", Decision.MERGE: "scal"}
+DECISION_LABELS = {
+    Decision.ADD: Message("dodaj"),
+    Decision.SKIP: Message("pomiń"),
+    Decision.MERGE: Message("scal"),
+}
 _STATUS_LABELS = {
-    RowStatus.ACCEPTED: "przyjęty",
-    RowStatus.REJECTED: "odrzucony",
-    RowStatus.DUPLICATE: "możliwy duplikat",
-    RowStatus.UPDATE: "zmiana wpisu",
-    RowStatus.UNCHANGED: "bez zmian",
-    RowStatus.CONFLICT: "konflikt wersji",
+    RowStatus.ACCEPTED: Message("przyjęty"),
+    RowStatus.REJECTED: Message("odrzucony"),
+    RowStatus.DUPLICATE: Message("możliwy duplikat"),
+    RowStatus.UPDATE: Message("zmiana wpisu"),
+    RowStatus.UNCHANGED: Message("bez zmian"),
+    RowStatus.CONFLICT: Message("konflikt wersji"),
 }
 
 
@@ -73,6 +83,14 @@ class Located(StrEnum):
     FILE = "plik"  # coordinates or geometry in the file
     ADDRESS = "adres"  # an address the map already knows (offline)
     SERVICE = "usługa"  # the optional online geocoder hook
+
+
+#: How the preview names where a location came from (the values stay the report's codes).
+_LOCATED_LABELS = {
+    Located.FILE: Message("plik"),
+    Located.ADDRESS: Message("adres"),
+    Located.SERVICE: Message("usługa"),
+}
 
 
 @dataclass
@@ -220,7 +238,9 @@ class ImportPlan:
         try:
             return self._by_row[number]
         except KeyError:
-            raise MapError(f"w pliku nie ma wiersza {number}", row=number) from None
+            raise MapError(
+                Message("w pliku nie ma wiersza {number}", number=number), row=number
+            ) from None
 
     def decide(self, number: int, decision: Decision | str) -> None:
         """Set the decision for row ``number``; MapError if not allowed for it."""
@@ -229,11 +249,14 @@ class ImportPlan:
             chosen = Decision(decision)
         except ValueError:
             raise MapError(
-                f"nieznana decyzja „{decision}” (add, skip, merge)", row=number
+                Message("nieznana decyzja „{decision}” (add, skip, merge)", decision=decision),
+                row=number,
             ) from None
         if chosen not in planned.allowed_decisions:
-            allowed = ", ".join(DECISION_LABELS[d] for d in planned.allowed_decisions)
-            raise MapError(f"dla tego wiersza można wybrać: {allowed}", row=number)
+            allowed = joined(", ", [DECISION_LABELS[d] for d in planned.allowed_decisions])
+            raise MapError(
+                Message("dla tego wiersza można wybrać: {allowed}", allowed=allowed), row=number
+            )
         planned.decision = chosen
 
     def decide_all(self, decisions: Mapping[int, Decision | str]) -> None:
@@ -246,46 +269,54 @@ class ImportPlan:
         return {r.row: r.decision for r in self.rows}
 
     def preview(self) -> pd.DataFrame:
-        """One line per row for the page: number, name, status, decision, problems, notes."""
+        """One line per row for the page: number, name, status, decision, problems, notes.
+
+        The headers are Polish (the page says them through ``tr``); the cells
+        the import writes are ``Message``s (in object columns), the file's own
+        (name) plain text.
+        """
         lines = []
         for r in self.rows:
-            duplicate = ""
-            if r.duplicate is not None:
-                what = f"wiersz {r.duplicate.row}" if r.duplicate.row else f"„{r.duplicate.name}”"
-                duplicate = f"{what} ({r.duplicate.reason})"
+            status = _STATUS_LABELS[r.status]
             lines.append(
                 {
                     "wiersz": r.row,
                     "nazwa": r.title,
-                    "stan": _STATUS_LABELS[r.status]
-                    + (" (do uzupełnienia)" if r.to_complete else ""),
+                    "stan": Message("{status} (do uzupełnienia)", status=status)
+                    if r.to_complete
+                    else status,
                     "decyzja": DECISION_LABELS[r.decision],
-                    "problemy": "; ".join(f"{n.field}: {n.message}" for n in r.problems),
-                    "duplikat": duplicate,
-                    "lokalizacja": r.located.value if r.located else "bez lokalizacji",
-                    "uwagi": "; ".join(f"{n.field}: {n.message}" for n in r.warnings),
+                    "problemy": _said(r.problems),
+                    "duplikat": _duplicate(r.duplicate),
+                    "lokalizacja": _LOCATED_LABELS[r.located]
+                    if r.located
+                    else Message("bez lokalizacji"),
+                    "uwagi": _said(r.warnings),
                     "zmiany": describe_changes(self.layer, r.changes, r.before),
                 }
             )
-        return pd.DataFrame(lines, columns=_PREVIEW_COLUMNS)
+        # Object columns: pandas' string dtype would turn the messages into plain text.
+        frame = pd.DataFrame(lines, columns=_PREVIEW_COLUMNS, dtype=object)
+        return frame.astype({"wiersz": "int64"})
 
     def describe_source(self) -> str:
-        """How the file was read, in Polish: "CSV, kodowanie Windows-1250, separator „;”"."""
+        """How the file was read: "CSV, kodowanie Windows-1250, separator „;”" (a ``Message``)."""
         d = self.details
-        parts = [str(d.get("format", "")).upper()]
+        fmt = str(d.get("format", "")).upper()
+        parts: list[str] = [named(fmt, fmt)]  # "CSV", "XLSX": the same in either language
         if d.get("encoding"):
-            parts.append(f"kodowanie {d['encoding']}")
-        if d.get("delimiter"):
-            parts.append(
-                "separator " + ("tabulator" if d["delimiter"] == "\t" else f"„{d['delimiter']}”")
-            )
+            parts.append(Message("kodowanie {encoding}", encoding=d["encoding"]))
+        if d.get("delimiter") == "\t":
+            parts.append(Message("separator tabulator"))
+        elif d.get("delimiter"):
+            parts.append(Message("separator „{delimiter}”", delimiter=d["delimiter"]))
         if d.get("sheet"):
-            parts.append(f"arkusz „{d['sheet']}”")
+            parts.append(Message("arkusz „{sheet}”", sheet=d["sheet"]))
         if d.get("layer"):
-            parts.append(f"warstwa „{d['layer']}”")
+            parts.append(Message("warstwa „{layer}”", layer=d["layer"]))
         if d.get("crs_label"):
-            parts.append(f"współrzędne: {d['crs_label']}")
-        return ", ".join(parts)
+            parts.append(Message("współrzędne: {crs}", crs=d["crs_label"]))
+        return joined(", ", parts)
 
     def mapping_table(self) -> pd.DataFrame:
         """Column → field code and its Polish label, for showing and confirming the mapping.
@@ -301,7 +332,9 @@ class ImportPlan:
                     "etykieta": target_label(self.layer, target) if target else SKIP_LABEL,
                 }
                 for header, target in self.mapping.items()
-            ]
+            ],
+            columns=["kolumna", "pole", "etykieta"],
+            dtype=object,  # the labels stay messages (pandas' string dtype would not keep them)
         )
 
 
@@ -321,29 +354,64 @@ def mapping_from_labels(layer: str, chosen: Mapping[str, str | None]) -> dict[st
 def describe_changes(
     layer: str, changes: Mapping[str, Any] | None, before: Mapping[str, Any] | None = None
 ) -> str:
-    """What a row changes, in Polish: "Nazwa: „Stara” → „Nowa”; lokalizacja: przesunięta"."""
+    """What a row changes: "Nazwa: „Stara” → „Nowa”; lokalizacja: przesunięta" (a ``Message``)."""
     if not changes:
         return ""
     schema = import_schema(layer)
-    parts = []
+    parts: list[str] = []
     for name, value in changes.items():
         if name == "geometry":
             moved = before is not None and before.get("geometry") is not None
-            parts.append(f"lokalizacja: {'przesunięta' if moved else 'nowa'}")
+            parts.append(
+                Message("lokalizacja: przesunięta") if moved else Message("lokalizacja: nowa")
+            )
         elif before is None or name not in schema.field_names:
             parts.append(target_label(layer, name))
         else:
             f = schema.field(name)
-            old, new = (_shown(format_value(f, v)) for v in (before.get(name), value))
-            parts.append(f"{f.label}: {old} → {new}")
-    return "; ".join(parts)
+            old, new = (_shown_value(f, v) for v in (before.get(name), value))
+            parts.append(Message("{field}: {old} → {new}", field=field_label(f), old=old, new=new))
+    return joined("; ", parts)
+
+
+def _shown_value(f: Field, value: Any, limit: int = 60) -> str:
+    """A value as a change names it; choices by their labels, in the reader's language."""
+    text = format_value(f, value)
+    if f.type == FieldType.CHOICE and isinstance(value, str) and value:
+        codes = [value]
+    elif f.type == FieldType.MULTICHOICE and isinstance(value, list | tuple) and value:
+        codes = [str(v) for v in value]
+    else:
+        codes = []
+    if not codes or len(text) > limit:  # a long list is cut as text
+        return _shown(text, limit)
+    return Message("„{text}”", text=joined(", ", [choice_label(f, c) for c in codes]))
 
 
 def _shown(text: str, limit: int = 60) -> str:
     if not text:
-        return "(puste)"
+        return Message("(puste)")
     text = " ".join(text.split())
-    return f"„{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+    return Message("„{text}”", text=text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def _said(notes: list[Note]) -> str:
+    """A row's problems or warnings in one cell: "Nazwa: pole jest wymagane; …"."""
+    return joined(
+        "; ", [Message("{field}: {message}", field=n.field, message=n.message) for n in notes]
+    )
+
+
+def _duplicate(match: DuplicateMatch | None) -> str:
+    """What a row may duplicate, and why: "wiersz 4 (ta sama nazwa i adres)"."""
+    if match is None:
+        return ""
+    what = (
+        Message("wiersz {row}", row=match.row)
+        if match.row
+        else Message("„{name}”", name=match.name)
+    )
+    return Message("{what} ({reason})", what=what, reason=match.reason)
 
 
 #: What the mapping shows for a column that goes nowhere.

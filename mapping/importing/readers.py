@@ -12,6 +12,7 @@ from mapping.importing.osm import OSM_MARK, read_osm_file
 from mapping.importing.source import SourceReadError, SourceTable
 from mapping.importing.umap_reader import UMAP_SUFFIX, read_umap_file
 from mapping.importing.xlsx_reader import read_xlsx_file
+from mapping.language import Message
 
 __all__ = ["SUPPORTED_SUFFIXES", "read_source"]
 
@@ -55,7 +56,7 @@ def read_source(
     """
     path = Path(path)
     if not path.is_file():
-        raise SourceReadError(f"nie ma pliku {path}")
+        raise SourceReadError(Message("nie ma pliku {path}", path=path))
     suffix = path.suffix.lower()
     if suffix in _TEXT_SUFFIXES:
         return read_csv_file(path)
@@ -72,8 +73,16 @@ def read_source(
         return read_gis_file(path, source_layer, prefer_layer)
     if suffix == ".xls":
         raise SourceReadError(
-            f"stary format Excela (.xls) nie jest obsługiwany — "
-            f"zapisz {path.name} jako .xlsx lub CSV"
+            Message(
+                "stary format Excela (.xls) nie jest obsługiwany — "
+                "zapisz {file} jako .xlsx lub CSV",
+                file=path.name,
+            )
         )
-    allowed = ", ".join(SUPPORTED_SUFFIXES)
-    raise SourceReadError(f"nieobsługiwany rodzaj pliku {path.name}; obsługiwane: {allowed}")
+    raise SourceReadError(
+        Message(
+            "nieobsługiwany rodzaj pliku {file}; obsługiwane: {allowed}",
+            file=path.name,
+            allowed=", ".join(SUPPORTED_SUFFIXES),
+        )
+    )

@@ -32,7 +32,13 @@ from mapping.importing.districts import CityContext
 from mapping.importing.duplicates import Candidate, find_duplicates
 from mapping.importing.geocoding import AddressIndex, Geocoder
 from mapping.importing.identity import match_records
-from mapping.importing.notes import LOCATION_LABEL, Note, notes_from_error
+from mapping.importing.notes import (
+    LOCATION_LABEL,
+    Note,
+    error_message,
+    field_label,
+    notes_from_error,
+)
 from mapping.importing.preview import Decision, Located, PlannedRow, RowStatus
 from mapping.importing.source import SourceTable, cell_text, is_blank_cell
 from mapping.importing.targets import (
@@ -46,6 +52,7 @@ from mapping.importing.targets import (
     target_label,
 )
 from mapping.importing.values import Prepared, collect_values, prepare_values
+from mapping.language import Message
 from mapping.schema import Layer
 from mapping.store import Store
 from mapping.validation import clean_record
@@ -107,7 +114,7 @@ def _column_point(raw: dict[str, Any], layer: str) -> tuple[float, float] | None
     x = _labelled(parse_coordinate, lon, target_label(layer, LON))
     if x is None or y is None:
         missing = target_label(layer, LAT if y is None else LON)
-        raise _CoordinateError(missing, "brak drugiej współrzędnej")
+        raise _CoordinateError(missing, Message("brak drugiej współrzędnej"))
     return x, y
 
 
@@ -121,7 +128,7 @@ def _labelled(parse: Callable[[Any], float | None], value: Any, label: str) -> f
     try:
         return parse(value)
     except ValueError as exc:
-        raise _CoordinateError(label, str(exc)) from None
+        raise _CoordinateError(label, error_message(exc)) from None
 
 
 def _source_geometries(work: _Work) -> list[BaseGeometry | None]:
@@ -142,11 +149,11 @@ def _source_geometries(work: _Work) -> list[BaseGeometry | None]:
         try:
             xy = _column_point(raw, work.layer)
         except _CoordinateError as exc:
-            work.problems[i].append(Note(work.numbers[i], exc.label, str(exc)))
+            work.problems[i].append(Note(work.numbers[i], exc.label, error_message(exc)))
             continue
         except ValueError as exc:
             work.problems[i].append(
-                Note(work.numbers[i], target_label(work.layer, COORDINATES), str(exc))
+                Note(work.numbers[i], target_label(work.layer, COORDINATES), error_message(exc))
             )
             continue
         if xy is not None:
@@ -158,7 +165,8 @@ def _wkt_geometry(work: _Work, i: int, value: Any) -> BaseGeometry | None:
     try:
         geom = parse_wkt(value)
     except ValueError as exc:
-        work.problems[i].append(Note(work.numbers[i], target_label(work.layer, WKT), str(exc)))
+        label = target_label(work.layer, WKT)
+        work.problems[i].append(Note(work.numbers[i], label, error_message(exc)))
         return None
     if geom is not None and not geom.is_valid:
         return _repaired(work, i, geom)
@@ -170,9 +178,10 @@ def _repaired(work: _Work, i: int, geom: BaseGeometry) -> BaseGeometry | None:
     repaired = shapely.make_valid(geom)
     number = work.numbers[i]
     if repaired.is_empty:
-        work.problems[i].append(Note(number, LOCATION_LABEL, "geometria nieprawidłowa i pusta"))
+        message = Message("geometria nieprawidłowa i pusta")
+        work.problems[i].append(Note(number, LOCATION_LABEL, message))
         return None
-    message = "geometria nieprawidłowa (np. przecinające się krawędzie) — naprawiono"
+    message = Message("geometria nieprawidłowa (np. przecinające się krawędzie) — naprawiono")
     work.warnings[i].append(Note(number, LOCATION_LABEL, message))
     return repaired
 
@@ -195,7 +204,9 @@ def _fall_back_to_addresses(work: _Work) -> None:
         if not problems or not cell_text(work.raws[i].get(ADDRESS)):
             continue
         for note in problems:
-            message = f"{note.message} — pominięto współrzędne, lokalizacja z adresu"
+            message = Message(
+                "{message} — pominięto współrzędne, lokalizacja z adresu", message=note.message
+            )
             work.warnings[i].append(Note(note.row, note.field, message))
         work.problems[i] = []
         work.geoms[i], work.located[i] = None, None
@@ -252,24 +263,28 @@ def _geocode(work: _Work, store: Store, geocoder: Geocoder | None) -> None:
         found = index.lookup(address)
         if found is not None:
             work.geoms[i], work.located[i] = found[0], Located.ADDRESS
-            message = f"lokalizację ustalono ze znanego już adresu „{found[1]}”"
+            message = Message(
+                "lokalizację ustalono ze znanego już adresu „{address}”", address=found[1]
+            )
             work.warnings[i].append(Note(work.numbers[i], LOCATION_LABEL, message))
         elif geocoder is not None:
             point = geocoder(address, work.context.city)
             if point is not None and not point.is_empty and _in_poland(point):
                 work.geoms[i], work.located[i] = point, Located.SERVICE
-                message = "lokalizację ustalono z adresu przez usługę geokodowania — sprawdź"
+                message = Message(
+                    "lokalizację ustalono z adresu przez usługę geokodowania — sprawdź"
+                )
                 work.warnings[i].append(Note(work.numbers[i], LOCATION_LABEL, message))
 
 
 #: Geometry types as the preview names them.
 _SHAPE_NAMES = {
-    "Polygon": "obszar (wielokąt)",
-    "MultiPolygon": "obszar (wielokąt)",
-    "LineString": "linię",
-    "MultiLineString": "linię",
-    "MultiPoint": "kilka punktów",
-    "GeometryCollection": "zbiór kształtów",
+    "Polygon": Message("obszar (wielokąt)"),
+    "MultiPolygon": Message("obszar (wielokąt)"),
+    "LineString": Message("linię"),
+    "MultiLineString": Message("linię"),
+    "MultiPoint": Message("kilka punktów"),
+    "GeometryCollection": Message("zbiór kształtów"),
 }
 
 
@@ -285,7 +300,7 @@ def _as_points(work: _Work) -> None:
             continue
         work.geoms[i] = geom.representative_point()
         shape = _SHAPE_NAMES.get(geom.geom_type, geom.geom_type)
-        message = f"{shape} zamieniono na punkt wewnątrz (zasoby są punktami)"
+        message = Message("{shape} zamieniono na punkt wewnątrz (zasoby są punktami)", shape=shape)
         work.warnings[i].append(Note(work.numbers[i], LOCATION_LABEL, message))
 
 
@@ -297,8 +312,10 @@ def _district(work: _Work, i: int, assigned: str | None, label: str) -> str | No
     context = work.context
     if assigned:
         if given and area_key(given) != area_key(assigned):
-            message = (
-                f"w pliku „{given}”, a punkt leży w dzielnicy {assigned} — przyjęto {assigned}"
+            message = Message(
+                "w pliku „{given}”, a punkt leży w dzielnicy {district} — przyjęto {district}",
+                given=given,
+                district=assigned,
             )
             work.warnings[i].append(Note(work.numbers[i], label, message))
         return assigned
@@ -308,14 +325,18 @@ def _district(work: _Work, i: int, assigned: str | None, label: str) -> str | No
     if official:
         return official
     if context.district_names:
-        message = f"nieznana dzielnica „{given}” — nie ma jej wśród dzielnic miasta {context.city}"
+        message = Message(
+            "nieznana dzielnica „{given}” — nie ma jej wśród dzielnic miasta {city}",
+            given=given,
+            city=context.city,
+        )
         work.warnings[i].append(Note(work.numbers[i], label, message))
     return given
 
 
 def _districts(work: _Work) -> list[str | None]:
     assigned = work.context.assign(work.geoms)
-    label = import_schema(work.layer).field("district").label
+    label = field_label(import_schema(work.layer).field("district"))
     return [_district(work, i, assigned[i], label) for i in range(len(work.raws))]
 
 
@@ -367,12 +388,14 @@ def _clean_keeping_row(
     return cleaned
 
 
-_UNLOCATED = "bez lokalizacji — wpis zostanie dodany bez punktu na mapie"
+_UNLOCATED = Message("bez lokalizacji — wpis zostanie dodany bez punktu na mapie")
 
 
 def _with_hint(note: Note, hints: dict[str, str]) -> Note:
     hint = hints.get(note.field or "")
-    return Note(note.row, note.field, f"{note.message}; {hint}") if hint else note
+    if not hint:
+        return note
+    return Note(note.row, note.field, Message("{message}; {hint}", message=note.message, hint=hint))
 
 
 def _mark_duplicates(work: _Work, planned: list[PlannedRow], frame: pd.DataFrame) -> frozenset[str]:

@@ -50,8 +50,10 @@ class SourceTable:
     skipped_empty : how many empty rows were left out
     encoding, delimiter : how a CSV file was decoded and split
     sheet, layer_name : which XLSX sheet or GIS layer was read
-    notes : remarks about the whole file (Polish), e.g. other layers ignored
-    geometry_notes : row number → what was wrong with its geometry (repaired or dropped)
+    notes : remarks about the whole file, e.g. other layers ignored (``mapping.language.Message``s:
+        Polish text the page says in the reader's language)
+    geometry_notes : row number → what was wrong with its geometry (repaired or dropped;
+        a ``Message`` too)
     line_notes : remarks about single rows found while reading (row number → Polish text)
     """
 

@@ -3,11 +3,16 @@
 Besides the fields declared in ``mapping.schema``, spreadsheets carry values
 that are not fields themselves but make one: latitude and longitude (or one
 "współrzędne" cell) make the location, "ulica" and "numer" make the address.
-These helper targets are named here once, with their Polish labels.
+These helper targets are named here once, with their Polish labels.  The
+labels are ``mapping.language.Message``s (a field's English is its ``label_en``),
+so the notes that name them are said in the reader's language.
 """
 
 from __future__ import annotations
 
+import functools
+
+from mapping.language import Message, named
 from mapping.schema import AREAS, NEEDS, RESOURCES, Layer
 
 __all__ = [
@@ -51,16 +56,16 @@ IMPORT_LAYER_LABELS: dict[str, str] = {
 }
 
 _HELPERS: dict[str, str] = {
-    LAT: "Szerokość geograficzna (Y)",
-    LON: "Długość geograficzna (X)",
-    COORDINATES: "Współrzędne (szerokość, długość)",
-    STREET: "Ulica",
-    HOUSE_NUMBER: "Numer domu",
-    WKT: "Geometria (WKT)",
-    RECORD_ID: "Identyfikator wpisu (z eksportu)",
-    RECORD_VERSION: "Wersja wpisu (z eksportu)",
+    LAT: Message("Szerokość geograficzna (Y)"),
+    LON: Message("Długość geograficzna (X)"),
+    COORDINATES: Message("Współrzędne (szerokość, długość)"),
+    STREET: Message("Ulica"),
+    HOUSE_NUMBER: Message("Numer domu"),
+    WKT: Message("Geometria (WKT)"),
+    RECORD_ID: Message("Identyfikator wpisu (z eksportu)"),
+    RECORD_VERSION: Message("Wersja wpisu (z eksportu)"),
 }
-_NEED_ADDRESS_LABEL = "Adres (tylko do ustalenia lokalizacji)"
+_NEED_ADDRESS_LABEL = Message("Adres (tylko do ustalenia lokalizacji)")
 #: Fields of an area a district-boundaries file can fill or be matched on.
 _DISTRICT_FIELDS = ("name", "teryt")
 
@@ -84,18 +89,29 @@ def store_layer(layer: str) -> str:
 
 
 def targets(layer: str) -> dict[str, str]:
-    """Every target a column of an ``layer`` import may map to → its Polish label."""
+    """Every target a column of an ``layer`` import may map to → its label (a ``Message``)."""
+    return dict(_targets(layer))
+
+
+@functools.cache
+def _targets(layer: str) -> dict[str, str]:
+    # Cached: labels are looked up per row and per note (ten thousand rows, many notes).
     schema = import_schema(layer)
     if layer == "districts":
-        fields = {name: schema.field(name).label for name in _DISTRICT_FIELDS}
+        fields = {name: _label(schema, name) for name in _DISTRICT_FIELDS}
         return {**fields, WKT: _HELPERS[WKT]}  # a boundary from CSV/XLSX
-    options = {f.name: f.label for f in schema.fields}
+    options = {f.name: _label(schema, f.name) for f in schema.fields}
     options.update(_HELPERS)
     if "address" not in schema.field_names:
         options[ADDRESS] = _NEED_ADDRESS_LABEL
     return options
 
 
+def _label(schema: Layer, name: str) -> str:
+    f = schema.field(name)
+    return named(f.label, f.label_en)
+
+
 def target_label(layer: str, target: str) -> str:
     """The Polish label of a target (the target itself if unknown)."""
-    return targets(layer).get(target, target)
+    return _targets(layer).get(target, target)

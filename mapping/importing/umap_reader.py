@@ -24,7 +24,9 @@ from shapely.geometry.base import BaseGeometry
 from mapping.importing.identity import is_own_export
 from mapping.importing.kml_reader import FOLDER_COLUMN, folder_suggestion
 from mapping.importing.markup import umap_text
+from mapping.importing.notes import counted, quoted
 from mapping.importing.source import SourceReadError, SourceTable, build_table, unique_headers
+from mapping.language import Message, joined
 from mapping.text import fold
 
 __all__ = ["UMAP_SUFFIX", "read_umap_file"]
@@ -97,45 +99,69 @@ class _Layers:
         self.layer_of.append(layer)
         geometry, broken = _shape(feature.get("geometry"))
         if broken:
-            self.broken[len(self.rows)] = "geometria w pliku uMap jest uszkodzona"
+            self.broken[len(self.rows)] = Message("geometria w pliku uMap jest uszkodzona")
         self.rows.append(row)
         self.geometries.append(geometry)
 
     def why_empty(self, name: str) -> str:
-        reasons = []
+        reasons: list[str] = []
         if not self.names:
-            reasons.append("nie ma w nim żadnej warstwy danych")
+            reasons.append(Message("nie ma w nim żadnej warstwy danych"))
         if self.empty:
-            reasons.append("puste warstwy: " + ", ".join(f"„{n}”" for n in self.empty))
+            reasons.append(Message("puste warstwy: {layers}", layers=quoted(self.empty)))
         for layer, url in self.remote:
             reasons.append(
-                f"warstwa „{layer}” pokazuje dane pobierane z adresu {url} — nie ma ich w pliku; "
-                "pobierz je stamtąd (np. jako GeoJSON) i zaimportuj ten plik"
+                Message(
+                    "warstwa „{layer}” pokazuje dane pobierane z adresu {url} — nie ma ich w "
+                    "pliku; pobierz je stamtąd (np. jako GeoJSON) i zaimportuj ten plik",
+                    layer=layer,
+                    url=url,
+                )
             )
-        return f"plik {name} nie zawiera żadnych obiektów do importu: " + "; ".join(reasons)
+        return Message(
+            "plik {file} nie zawiera żadnych obiektów do importu: {reasons}",
+            file=name,
+            reasons=joined("; ", reasons),
+        )
 
     def notes(self) -> list[str]:
         counts = Counter(self.layer_of)
-        listed = ", ".join(f"„{n}” ({c})" for n, c in counts.items())
-        notes = [
-            f"warstwy uMap: {listed} — nazwa warstwy jest w kolumnie „{FOLDER_COLUMN}” "
-            "i podpowiada kategorię; możesz zmienić jej przypisanie"
+        listed = counted(counts)
+        notes: list[str] = [
+            Message(
+                "warstwy uMap: {listed} — nazwa warstwy jest w kolumnie „{column}” "
+                "i podpowiada kategorię; możesz zmienić jej przypisanie",
+                listed=listed,
+                column=FOLDER_COLUMN,
+            )
         ]
         if self.empty:
-            notes.append("puste warstwy pominięto: " + ", ".join(f"„{n}”" for n in self.empty))
+            notes.append(Message("puste warstwy pominięto: {layers}", layers=quoted(self.empty)))
         for layer, url in self.remote:
-            notes.append(f"warstwa „{layer}” ma dane pod adresem {url} — nie ma ich w pliku")
+            notes.append(
+                Message(
+                    "warstwa „{layer}” ma dane pod adresem {url} — nie ma ich w pliku",
+                    layer=layer,
+                    url=url,
+                )
+            )
         shapes = sum(g is not None and g.geom_type != "Point" for g in self.geometries)
         if shapes:
             notes.append(
-                f"linie lub obszary w pliku: {shapes} — jako zasoby (punkty) każdy stanie się "
-                "punktem wewnątrz swojego kształtu, z uwagą przy wierszu"
+                Message(
+                    "linie lub obszary w pliku: {count} — jako zasoby (punkty) każdy stanie się "
+                    "punktem wewnątrz swojego kształtu, z uwagą przy wierszu",
+                    count=shapes,
+                )
             )
         unnamed = sum(not str(r.get(_NAME) or "").strip() for r in self.rows)
         if unnamed:
             notes.append(
-                f"obiektów bez nazwy: {unnamed} — uMap pokazuje je bez tytułu; bez nazwy nie "
-                "zostaną zapisane (przypisz nazwę albo inną kolumnę do pola „Nazwa”)"
+                Message(
+                    "obiektów bez nazwy: {count} — uMap pokazuje je bez tytułu; bez nazwy nie "
+                    "zostaną zapisane (przypisz nazwę albo inną kolumnę do pola „Nazwa”)",
+                    count=unnamed,
+                )
             )
         return notes
 
@@ -145,13 +171,19 @@ def _load(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise SourceReadError(
-            f"nie można odczytać pliku {path.name}: to nie jest poprawny plik uMap "
-            "(uszkodzony lub niepełny JSON)"
+            Message(
+                "nie można odczytać pliku {file}: to nie jest poprawny plik uMap "
+                "(uszkodzony lub niepełny JSON)",
+                file=path.name,
+            )
         ) from None
     if not isinstance(data, dict) or not (data.get("type") == "umap" or "layers" in data):
         raise SourceReadError(
-            f"plik {path.name} nie jest eksportem uMap (brak „layers”); "
-            "w uMap wybierz „Eksportuj pełne dane mapy” albo zapisz warstwę jako GeoJSON"
+            Message(
+                "plik {file} nie jest eksportem uMap (brak „layers”); "
+                "w uMap wybierz „Eksportuj pełne dane mapy” albo zapisz warstwę jako GeoJSON",
+                file=path.name,
+            )
         )
     return data
 
@@ -174,8 +206,15 @@ def read_umap_file(path: Path, layer: str | None = None) -> SourceTable:
     if layer is not None:
         names = [n for n in found.names if fold(n) == fold(layer)]
         if not names:
-            listed = ", ".join(f"„{n}”" for n in found.names) or "brak"
-            raise SourceReadError(f"w pliku {path.name} nie ma warstwy „{layer}” (są: {listed})")
+            listed = quoted(found.names) or Message("brak")
+            raise SourceReadError(
+                Message(
+                    "w pliku {file} nie ma warstwy „{layer}” (są: {names})",
+                    file=path.name,
+                    layer=layer,
+                    names=listed,
+                )
+            )
         keep = [i for i, name in enumerate(found.layer_of) if name == names[0]]
         found.rows = [found.rows[i] for i in keep]
         found.geometries = [found.geometries[i] for i in keep]

@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from mapping.importing.completion import FALLBACK, TO_COMPLETE_NOTE, with_note
+from mapping.importing.notes import choice_label, field_label
 from mapping.importing.source import cell_text, is_blank_cell
 from mapping.importing.targets import ADDRESS, HOUSE_NUMBER, STREET, import_schema
 from mapping.importing.vocabulary import (
@@ -39,15 +40,11 @@ from mapping.importing.vocabulary import (
     match_choice,
     parse_target_groups,
 )
+from mapping.language import Message
 from mapping.schema import LAYERS, TO_COMPLETE, Field, FieldType, Layer
 from mapping.text import fold
 
 __all__ = ["Prepared", "collect_values", "prepare_values"]
-
-_TO_COMPLETE_WARNING = (
-    "nie da się odgadnąć z nazwy ani typu — przyjęto „{}”, wpis oznaczony "
-    "„do uzupełnienia” (wybierz domyślną wartość dla pliku, aby tego uniknąć)"
-)
 
 
 def _combine(f: Field | None, parts: Sequence[Any]) -> Any:
@@ -185,8 +182,11 @@ class _Preparer:
     def _city(self, p: Prepared) -> None:
         given = cell_text(p.values.get("city"))
         if given and fold(given) != fold(self.city):
-            label = self.fields["city"].label
-            p.warnings.append((label, f"w pliku „{given}” — przyjęto miasto importu {self.city}"))
+            label = field_label(self.fields["city"])
+            message = Message(
+                "w pliku „{given}” — przyjęto miasto importu {city}", given=given, city=self.city
+            )
+            p.warnings.append((label, message))
         p.values["city"] = self.city
 
     def _defaults(self, p: Prepared) -> None:
@@ -214,11 +214,15 @@ class _Preparer:
             self._fallback(p, f, given, guess)
             return None
         p.values[name] = guessed
-        label = f.choice_label(guessed)
+        label = choice_label(f, guessed)
         if own:
-            p.warnings.append((f.label, f"„{given}” przyjęto jako „{label}”"))
+            message = Message("„{given}” przyjęto jako „{choice}”", given=given, choice=label)
+            p.warnings.append((field_label(f), message))
         elif given:
-            p.warnings.append((f.label, f"nie rozpoznano „{given}” — z nazwy przyjęto „{label}”"))
+            message = Message(
+                "nie rozpoznano „{given}” — z nazwy przyjęto „{choice}”", given=given, choice=label
+            )
+            p.warnings.append((field_label(f), message))
         else:
             p.defaulted.add(name)
         return given if own else None
@@ -230,17 +234,26 @@ class _Preparer:
         if given:  # an unknown word is kept where the team sees it
             with_note(p.values, f"{f.label} w pliku: {given}")
         code = self.defaults.get(f.name)
-        origin = "domyślną dla pliku"
+        origin = Message("domyślną dla pliku")
         if code is None and (code := guess(self.context)) is not None:
-            origin = "z nazwy arkusza lub warstwy"
+            origin = Message("z nazwy arkusza lub warstwy")
         if code is None:
             code = FALLBACK
             p.incomplete.append(f.label)
-            p.warnings.append((f.label, _TO_COMPLETE_WARNING.format(f.choice_label(code))))
-        elif given:
-            p.warnings.append(
-                (f.label, f"nie rozpoznano „{given}” — przyjęto {origin} „{f.choice_label(code)}”")
+            message = Message(
+                "nie da się odgadnąć z nazwy ani typu — przyjęto „{choice}”, wpis oznaczony "
+                "„do uzupełnienia” (wybierz domyślną wartość dla pliku, aby tego uniknąć)",
+                choice=choice_label(f, code),
             )
+            p.warnings.append((field_label(f), message))
+        elif given:
+            message = Message(
+                "nie rozpoznano „{given}” — przyjęto {origin} „{choice}”",
+                given=given,
+                origin=origin,
+                choice=choice_label(f, code),
+            )
+            p.warnings.append((field_label(f), message))
         p.values[f.name] = code
         p.defaulted.add(f.name)
 
@@ -268,8 +281,11 @@ class _Preparer:
             p.values["status"] = LAYERS[self.layer].default_status
             p.defaulted.add("status")
             with_note(p.values, f"{f.label} w pliku: {given}")
-            label = f.choice_label(str(LAYERS[self.layer].default_status))
-            p.warnings.append((f.label, f"nie rozpoznano „{given}” — przyjęto „{label}”"))
+            label = choice_label(f, str(LAYERS[self.layer].default_status))
+            message = Message(
+                "nie rozpoznano „{given}” — przyjęto „{choice}”", given=given, choice=label
+            )
+            p.warnings.append((field_label(f), message))
 
     def _groups(self, p: Prepared) -> None:
         f = self.fields["target_groups"]
@@ -279,7 +295,8 @@ class _Preparer:
         codes, unknown = parse_target_groups(cell_text(given), f)
         p.values["target_groups"] = codes
         if unknown:
-            p.warnings.append((f.label, f"pominięto nieznane grupy: {', '.join(unknown)}"))
+            message = Message("pominięto nieznane grupy: {groups}", groups=", ".join(unknown))
+            p.warnings.append((field_label(f), message))
 
 
 def prepare_values(

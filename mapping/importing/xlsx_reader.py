@@ -38,6 +38,7 @@ from mapping.importing.source import (
     is_blank_cell,
     unique_headers,
 )
+from mapping.language import Message
 from mapping.schema import LAYERS
 from mapping.text import match_key
 
@@ -70,14 +71,23 @@ def _open_sheet(path: Path, sheet: str | None, prefer_layer: str | None = None) 
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError):
         # openpyxl's own words are English and technical ("File is not a zip file").
         raise SourceReadError(
-            f"nie można otworzyć arkusza {path.name}: plik jest uszkodzony (np. pobrany "
-            "tylko w części) albo to nie jest skoroszyt .xlsx — otwórz go w Excelu "
-            "i zapisz ponownie"
+            Message(
+                "nie można otworzyć arkusza {file}: plik jest uszkodzony (np. pobrany "
+                "tylko w części) albo to nie jest skoroszyt .xlsx — otwórz go w Excelu "
+                "i zapisz ponownie",
+                file=path.name,
+            )
         ) from None
     if sheet is not None:
         if sheet not in workbook.sheetnames:
-            names = ", ".join(workbook.sheetnames)
-            raise SourceReadError(f"w pliku {path.name} nie ma arkusza „{sheet}” (są: {names})")
+            raise SourceReadError(
+                Message(
+                    "w pliku {file} nie ma arkusza „{sheet}” (są: {names})",
+                    file=path.name,
+                    sheet=sheet,
+                    names=", ".join(workbook.sheetnames),
+                )
+            )
         return workbook[sheet]
     named = layer_sheet(workbook.sheetnames, prefer_layer)
     if named is not None:
@@ -85,7 +95,7 @@ def _open_sheet(path: Path, sheet: str | None, prefer_layer: str | None = None) 
     for worksheet in workbook.worksheets:
         if worksheet.max_row > 1 or worksheet.cell(1, 1).value is not None:
             return worksheet
-    raise SourceReadError(f"plik {path.name} nie zawiera danych")
+    raise SourceReadError(Message("plik {file} nie zawiera danych", file=path.name))
 
 
 def _fill_down(grid: Grid, merges: Sequence[CellRange], first_data_row: int) -> None:
@@ -171,7 +181,11 @@ def read_xlsx_file(
     grid: Grid = [list(r) for r in worksheet.iter_rows(min_row=1, min_col=1, values_only=True)]
     header = find_header_row(grid)
     if header is None:
-        raise SourceReadError(f"arkusz „{worksheet.title}” w pliku {path.name} jest pusty")
+        raise SourceReadError(
+            Message(
+                "arkusz „{sheet}” w pliku {file} jest pusty", sheet=worksheet.title, file=path.name
+            )
+        )
     width = max(len(r) for r in grid)
     merges = list(worksheet.merged_cells.ranges)
     spans = [m for m in merges if m.min_row == header + 1 and m.max_col > m.min_col]
@@ -189,7 +203,13 @@ def read_xlsx_file(
     data = [[_cell(row, c) for c in columns] for row in rows]
     numbers = range(first_data + 1, first_data + 1 + len(rows))
     others = [n for n in worksheet.parent.sheetnames if n != worksheet.title]
-    notes = [f"wczytano arkusz „{worksheet.title}”; pozostałe arkusze: {', '.join(others)}"]
+    notes: list[str] = [
+        Message(
+            "wczytano arkusz „{sheet}”; pozostałe arkusze: {others}",
+            sheet=worksheet.title,
+            others=", ".join(others),
+        )
+    ]
     return build_table(
         path, "xlsx", headers, data, numbers, sheet=worksheet.title, notes=notes if others else []
     )

@@ -25,6 +25,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from mapping.language import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
+    Message,
     catalogue,
     forget_misses,
     misses,
@@ -47,8 +48,10 @@ __all__ = [
     "language",
     "language_switch",
     "misses",
+    "said",
     "tr",
     "translate",
+    "translated_cells",
     "translated_columns",
 ]
 
@@ -113,6 +116,25 @@ def translated_columns(table: pd.DataFrame, *, keep: tuple[str, ...] = ()) -> pd
     if language() == DEFAULT_LANGUAGE:
         return table
     return table.rename(columns={c: tr(str(c)) for c in table.columns if c not in keep})
+
+
+def said(value: Any) -> Any:
+    """A domain ``Message`` in this run's language; anything else (the user's data) as it is.
+
+    For values that may be either: a file's sheet name or the app's "wszystkie
+    foldery", a preview cell with a row's name or its status.
+    """
+    return tr(value) if isinstance(value, Message) else value
+
+
+def translated_cells(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with every ``Message`` cell in this run's language; other cells untouched.
+
+    The messages must be in object columns: pandas' string dtype keeps only their text.
+    """
+    if language() == DEFAULT_LANGUAGE:
+        return table
+    return table.map(said)
 
 
 def count_of(number: int, layer: Layer) -> str:
