@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from mapping.plural import plural_form
+from mapping.language import Message, count
 from mapping.schema import EVERYONE, LAYERS, RECORD_GENITIVE_FORMS, Layer
 from mapping.text import fold
 
@@ -84,5 +84,5 @@ def count_label(layer_name: str, shown: int, total: int) -> str:
     """ "pokazano 37 z 85 zasobów" with the right Polish noun form."""
     # Nouns after "z <liczba>" are in the genitive: "z 1 zasobu", "z 2 zasobów".
     layer = LAYERS.get(layer_name)
-    noun = plural_form(total, layer.genitive_forms if layer else RECORD_GENITIVE_FORMS)
-    return f"pokazano {shown} z {total} {noun}"
+    forms = layer.genitive_forms if layer else RECORD_GENITIVE_FORMS
+    return Message("pokazano {shown} z {records}", shown=shown, records=count(total, forms))

@@ -18,7 +18,9 @@ from __future__ import annotations
 import functools
 import threading
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,11 @@ __all__ = [
     "joined",
     "misses",
     "named",
+    "say",
+    "the_label",
     "translate",
+    "writing",
+    "written_in",
 ]
 
 #: The languages offered, as the switch names them (each in its own language).
@@ -156,6 +162,41 @@ def _english(text: str) -> str:
             _MISSES.add(text)
         return text
     return english
+
+
+#: The language a document is being written in (a map, an export): see ``writing``.
+_WRITING: ContextVar[str] = ContextVar("mapa_writing", default=DEFAULT_LANGUAGE)
+
+
+@contextmanager
+def writing(lang: str) -> Iterator[None]:
+    """Write in ``lang`` inside the block: ``say`` and ``the_label`` follow it.
+
+    For the domain's documents made in one go (a map and its legend, an
+    export), so their many helpers need no language parameter each.  The
+    setting is the caller's thread's (a ``ContextVar``): two sessions writing
+    at once do not mix.
+    """
+    token = _WRITING.set(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        _WRITING.reset(token)
+
+
+def written_in() -> str:
+    """The language of the document being written (Polish outside ``writing``)."""
+    return _WRITING.get()
+
+
+def say(text: str, **values: Any) -> str:
+    """``text`` (Polish, or a ``Message``) in the language being written."""
+    return translate(text, _WRITING.get(), **values)
+
+
+def the_label(item: Any) -> str:
+    """A schema item's label (a layer, field or choice) in the language being written."""
+    return str(item.label if _WRITING.get() == DEFAULT_LANGUAGE else item.label_en)
 
 
 def misses() -> set[str]:

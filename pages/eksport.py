@@ -79,7 +79,12 @@ if spec.printed:
     )
 if st.button(ui.tr("Przygotuj plik"), type="primary", disabled=not layers):
     request = ExportRequest(
-        ctx.city, district=district, audience=audience, layers=tuple(layers), **options
+        ctx.city,
+        district=district,
+        audience=audience,
+        layers=tuple(layers),
+        lang=ui.language(),
+        **options,
     )
     with st.spinner(ui.tr("Przygotowuję plik…")):
         st.session_state["exp_file"] = ui.run_action(

@@ -26,7 +26,7 @@ st.markdown(
     ui.tr(
         "#### {where}: {counts}",
         where=ui.md(view.focus or ctx.city),
-        counts=" · ".join(built.counts.values()),
+        counts=ui.md(" · ".join(ui.tr(c) for c in built.counts.values())),
     )
 )
 st.caption(

@@ -184,8 +184,9 @@ def test_every_domain_message_has_an_english_entry():
 def _counted_forms() -> Iterator[tuple[str, str]]:
     """(where, noun) of the forms ``count`` may say: a layer's, and literal ``Forms`` beside it."""
     for layer in LAYERS.values():
-        yield f"schema {layer.name}", layer.count_forms.one
-        yield f"schema {layer.name}", layer.count_forms.many
+        for forms in (layer.count_forms, layer.genitive_forms):
+            yield f"schema {layer.name}", forms.one
+            yield f"schema {layer.name}", forms.many
     for path in DOMAIN:
         if not any(isinstance(c.func, ast.Name) for c in _calls(path, "count")):
             continue  # no mapping.language.count here (str.count is another)
@@ -391,6 +392,7 @@ DOMAIN_POLISH = {
     # mapping/analysis/summary.py writes the analysis tables' headers and city lines
     # from these labels and their Polish units ("osób", "udział"), which pick the format.
     *(label for label, _ in INDICATOR_LABELS.values()),
+    *(unit for _, unit in INDICATOR_LABELS.values()),
 }
 
 
@@ -525,3 +527,53 @@ def test_the_export_in_english_offers_its_file(app):
     assert not at.exception
     assert any(c.value.startswith("Size: ") for c in at.caption)
     assert not misses(), _missing(misses())
+
+
+# -- the map and the exported map ------------------------------------------------------------
+
+#: The map's own Polish words (legend, panel, popups' fixed texts, layer control).
+MAP_POLISH = (
+    "Legenda",
+    "Kategorie",
+    "Szukaj i filtruj",
+    "Nazwa lub adres",
+    "granica dzielnicy",
+    "Źródła danych",
+    "Brak podkładu",
+    "brak daty weryfikacji",
+    "stan na dzień",
+)
+
+
+@pytest.mark.parametrize("city", ["Gdańsk", "Częstochowa"])
+def test_the_exported_map_in_english_says_its_own_words_in_english(seeded_store, city):
+    from mapping.export import ExportRequest, export
+
+    forget_misses()
+    page = export(seeded_store, "html", ExportRequest(city, lang="en")).data.decode("utf-8")
+    assert not misses(), _missing(misses())
+    assert '<html lang="en">' in page
+    assert "Legend" in page and "Search and filter" in page and "as of" in page
+    assert [w for w in MAP_POLISH if w in page] == []
+    # The records stay as written: a Polish name is still there.
+    assert "Gdańsk" in page or "Częstochowa" in page
+
+
+def test_the_exported_map_in_polish_is_as_before(seeded_store):
+    from mapping.export import ExportRequest, export
+
+    page = export(seeded_store, "html", ExportRequest("Gdańsk")).data.decode("utf-8")
+    assert '<html lang="pl">' in page
+    assert all(w in page for w in ("Legenda", "Kategorie", "Szukaj i filtruj", "stan na dzień"))
+    assert "Search and filter" not in page
+
+
+def test_the_app_map_is_cached_per_language(app):
+    # The same options in two languages are two maps (the key holds the language).
+    app.session_state["lang"] = "en"
+    at = app.run()
+    assert not at.exception
+    english = [c for c in at.get("component_instance")]
+    assert english, "the map page shows its map"
+    args = english[0].proto.json_args
+    assert "Search and filter" in args and "Szukaj i filtruj" not in args

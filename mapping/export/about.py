@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 
 from mapping.export.request import ExportRequest
+from mapping.language import say
 from mapping.schema import SAMPLE_SOURCE
 from mapping.text import polish_sorted
 from mapping.webmap.tiles import OSM_CREDIT
@@ -38,7 +39,7 @@ def format_day(day: date) -> str:
 def title_of(request: ExportRequest) -> str:
     """E.g. ``Mapa zasobów i potrzeb — Gdańsk, Wrzeszcz Górny``."""
     place = request.city + (f", {request.district}" if request.district else "")
-    return f"{APP_TITLE} — {place}"
+    return f"{say(APP_TITLE)} — {place}"
 
 
 def data_sources(frames: Mapping[str, pd.DataFrame]) -> list[str]:

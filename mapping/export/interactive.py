@@ -41,6 +41,7 @@ from mapping.areas import find_area, is_kind
 from mapping.export.about import SAMPLE_NOTE, data_sources, format_day, has_samples, title_of
 from mapping.export.request import ExportRequest
 from mapping.frames import has_location
+from mapping.language import say, the_label, writing
 from mapping.schema import CATEGORIES, LAYERS, SAMPLE_SOURCE, AreaKind
 from mapping.webmap.assets import make_offline, own_links, render_once
 from mapping.webmap.build import build_map
@@ -111,6 +112,7 @@ class FilterPanel(JSCSSMixin, MacroElement):
             sample=sample_note,
             search=SEARCH_FIELDS,
             position=position,
+            **PanelSettings.written_texts(),
         )
         self.spec = settings_json(self.settings)
         # Instance lists (never the class's): mapping.webmap.assets rewrites them.
@@ -139,6 +141,15 @@ def write_html(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -
     bytes
         The page in UTF-8.
     """
+    with writing(request.lang):
+        page = _page(frames, request)
+    # The page's language: screen readers read it in it, browsers hyphenate and
+    # offer no translation.
+    page = page.replace("<html>", f'<html lang="{request.lang}">', 1)
+    return page.encode("utf-8")
+
+
+def _page(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> str:
     drawn = {
         name: frames[name]
         for name in request.layers or LAYERS
@@ -153,6 +164,7 @@ def write_html(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -
         audience=request.audience,
         indicator=indicator,
         indicator_label=INDICATOR_LABELS[_INDICATOR] if indicator else None,
+        lang=request.lang,
         focus=_focus_name(areas, request.district),
         tiles=request.tiles,  # type: ignore[arg-type]
         assets="inline",
@@ -161,19 +173,19 @@ def write_html(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -
         style=STYLES[request.style],
         sources=_attributed(sources),
     )
-    day = f"stan na dzień {format_day(request.day)} · {request.audience.version_label}"
+    day = say(
+        "stan na dzień {day} · {audience}",
+        day=format_day(request.day),
+        audience=say(request.audience.version_label),
+    )
     FilterPanel(
         panel_categories(drawn),
         day=day,
         sources=sources,
-        sample_note=SAMPLE_NOTE if has_samples(drawn) else None,
+        sample_note=say(SAMPLE_NOTE) if has_samples(drawn) else None,
     ).add_to(m)
     make_offline(m, "inline")  # the panel's files too: still one self-contained file
-    page = m.get_root().render()
-    # Polish text: screen readers read it as Polish, browsers hyphenate and
-    # offer no translation.
-    page = page.replace("<html>", '<html lang="pl">', 1)
-    return page.encode("utf-8")
+    return m.get_root().render()
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -242,7 +254,7 @@ def _attributed(sources: list[str]) -> tuple[str, ...]:
     """The sources for the attribution line, or a pointer to the panel's list."""
     if sum(len(s) + 2 for s in sources) <= _ATTRIBUTION_CHARS:
         return tuple(sources)
-    return ("lista „Źródła danych” w panelu",)
+    return (say("lista „Źródła danych” w panelu"),)
 
 
 def panel_categories(drawn: Mapping[str, gpd.GeoDataFrame]) -> list[tuple[str, str, str]]:
@@ -260,9 +272,9 @@ def panel_categories(drawn: Mapping[str, gpd.GeoDataFrame]) -> list[tuple[str, s
         uncategorised |= bool(values.isna().any() | (values == _NO_CATEGORY).any())
         present |= {str(v) for v in values.dropna() if str(v) != _NO_CATEGORY}
     known = {c.code for c in CATEGORIES}
-    rows = [(c.code, c.label, CATEGORY_COLORS.get(c.code, OTHER_COLOR)) for c in CATEGORIES]
+    rows = [(c.code, the_label(c), CATEGORY_COLORS.get(c.code, OTHER_COLOR)) for c in CATEGORIES]
     rows = [row for row in rows if row[0] in present]
     rows += [(code, code, OTHER_COLOR) for code in sorted(present - known)]
     if uncategorised:
-        rows.append((_NO_CATEGORY, "bez kategorii", "#ffffff"))
+        rows.append((_NO_CATEGORY, say("bez kategorii"), "#ffffff"))
     return rows

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from mapping.language import DEFAULT_LANGUAGE, LANGUAGES
 from mapping.schema import LAYERS, Audience
 from mapping.text import fold
 from mapping.webmap.styles import STYLES
@@ -58,6 +59,8 @@ class ExportRequest:
     tiles : base map of an interactive map ("light", "osm" or "none")
     style : display style of an interactive map ("standard" or "projector",
         see ``mapping.webmap.styles.STYLES``)
+    lang : the language of the file's own words ("pl" or "en"; so far the
+        interactive map's); the records' texts stay as they were written
     """
 
     city: str
@@ -70,6 +73,7 @@ class ExportRequest:
     as_of: date | None = field(default=None)
     tiles: str = LIGHT_FIRST[0]
     style: str = "standard"
+    lang: str = DEFAULT_LANGUAGE
 
     def __post_init__(self) -> None:
         _basic_checks(self)
@@ -123,6 +127,8 @@ def _basic_checks(request: ExportRequest) -> None:
         )
     if request.tiles not in MAP_TILES:
         raise ValueError(f"Nieznany podkład {request.tiles!r}; dostępne: {', '.join(MAP_TILES)}")
+    if request.lang not in LANGUAGES:
+        raise ValueError(f"Nieznany język {request.lang!r}; dostępne: {', '.join(LANGUAGES)}")
     if request.style not in STYLES:
         raise ValueError(f"Nieznany styl {request.style!r}; dostępne: {', '.join(STYLES)}")
     low, high = _DPI_RANGE

@@ -20,8 +20,9 @@ from mapping.analysis.indicators import INDICATOR_LABELS
 from mapping.areas import district_names
 from mapping.export.interactive import FilterPanel, panel_categories
 from mapping.filters import RecordFilter, status_options
+from mapping.language import DEFAULT_LANGUAGE, say, writing
 from mapping.schema import NEEDS, RESOURCES, Audience, Field
-from mapping.ui.i18n import choice_of, label_of, tr
+from mapping.ui.i18n import choice_of, label_of, language, tr
 from mapping.ui.shell import (
     _store_at,
     audience_layer,
@@ -80,8 +81,13 @@ def _cached_city_map(
     audience = opts.get("audience", Audience.PUBLIC)
     records = {name: audience_layer(store, version, name, city, audience) for name in layers}
     built = city_map(load_shared(store, version, "areas", city), records, **opts)
-    panel_day = f"stan na dzień {date.today():%d.%m.%Y} · {audience.label}"
-    FilterPanel(panel_categories(records), day=panel_day, sources=[]).add_to(built.map)
+    with writing(opts.get("lang", DEFAULT_LANGUAGE)):
+        panel_day = say(
+            "stan na dzień {day} · {audience}",
+            day=f"{date.today():%d.%m.%Y}",
+            audience=say(audience.label),
+        )
+        FilterPanel(panel_categories(records), day=panel_day, sources=[]).add_to(built.map)
     make_offline(built.map, "served")
     return rendered(built)
 
@@ -95,12 +101,13 @@ def city_map_for(city: str, **options: Any) -> AppMap:
     """The city map, rebuilt only when the data or the options change.
 
     Options are those of ``mapping.webmap.citymap.city_map`` plus ``layers``
-    (names).  Categories and the name search are filtered in the browser by
-    the map's own panel (``static/mapa/panel.js``, as in the HTML export):
-    changing them reruns nothing and sends nothing.
+    (names); the map is written in the language of this run.  Categories and
+    the name search are filtered in the browser by the map's own panel
+    (``static/mapa/panel.js``, as in the HTML export): changing them reruns
+    nothing and sends nothing.
     """
     store = get_store()
-    key = tuple(sorted(options.items()))
+    key = tuple(sorted({**options, "lang": language()}.items()))
     with st.spinner(tr("Rysuję mapę…")):
         return _cached_city_map(store.location, data_version(store), city, key)
 

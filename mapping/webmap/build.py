@@ -31,6 +31,7 @@ from folium.map import FitBounds
 
 from mapping.analysis.matching import is_verified
 from mapping.areas import KIND_ORDER
+from mapping.language import DEFAULT_LANGUAGE, say, the_label, writing
 from mapping.schema import (
     AREAS,
     SAMPLE_SOURCE,
@@ -53,6 +54,7 @@ from mapping.webmap.settings import (
     IndicatorSpec,
     LayerSettings,
     MapSettings,
+    MapTexts,
     Outline,
 )
 from mapping.webmap.styles import (
@@ -139,6 +141,7 @@ def build_map(  # noqa: PLR0913 - keyword options of one screen, each with a def
     style: MapStyle = STANDARD,
     cluster: bool | None = None,
     sources: Sequence[str] = DATA_SOURCES,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> folium.Map:
     """Build the map of ``areas`` and record ``layers`` for ``audience``.
 
@@ -164,6 +167,8 @@ def build_map(  # noqa: PLR0913 - keyword options of one screen, each with a def
     cluster : cluster point layers; None clusters layers of at least
         ``CLUSTER_MIN_POINTS`` points
     sources : data sources named in the attribution
+    lang : the language of the map's own words (legend, popups' labels, layer
+        names): "pl" or "en"; the records' texts stay as they were written
 
     Raises
     ------
@@ -172,32 +177,39 @@ def build_map(  # noqa: PLR0913 - keyword options of one screen, each with a def
         column or an unknown ``focus`` name.
     """
     _basic_checks(areas, layers, tiles, assets, indicator, focus)
-    today = today or date.today()
-    m = folium.Map(location=_POLAND_CENTER, tiles=None, prefer_canvas=True, zoom_start=_MIN_ZOOM)
-    # folium passes its min/max zoom to the tile layer only; these go to the map.
-    # Zoom 8 shows a whole region around a city; the floor also spares
-    # supercluster from indexing country- and world-scale zoom levels.
-    m.options.update(minZoom=_MIN_ZOOM, maxZoom=19)
-    if title:
-        figure_of(m).title = html.escape(title)
-    settings = MapSettings.for_style(style, title=title, attribution=attribution_html(sources))
-    m.add_child(MapRuntime(settings))
-    _add_tiles(m, tiles)
-    legend = LegendParts()
-    bounds: list[list[list[float]]] = []
-    area_bounds = _add_areas(m, areas, audience, indicator, indicator_label, focus, style, legend)
-    bounds.extend(area_bounds.values())
-    for key, frame in layers.items():
-        stale = stale_mask(frame, stale_days, today)
-        data = _add_records(m, key, frame, stale, audience, style, cluster)
-        legend.add_records(key, frame, data, stale, stale_days)
-        if data.bounds:
-            bounds.append(data.bounds)
-    m.add_child(legend.element())
-    DeferredLayerControl(collapsed=style.name != "projector").add_to(m)
-    _fit(m, area_bounds.get("focus") or _union(bounds), focus, layers)
-    make_offline(m, assets)
-    return m
+    with writing(lang):  # the legend, popups and layer names in the map's language
+        today = today or date.today()
+        m = folium.Map(
+            location=_POLAND_CENTER, tiles=None, prefer_canvas=True, zoom_start=_MIN_ZOOM
+        )
+        # folium passes its min/max zoom to the tile layer only; these go to the map.
+        # Zoom 8 shows a whole region around a city; the floor also spares
+        # supercluster from indexing country- and world-scale zoom levels.
+        m.options.update(minZoom=_MIN_ZOOM, maxZoom=19)
+        if title:
+            figure_of(m).title = html.escape(title)
+        settings = MapSettings.for_style(
+            style, title=title, attribution=attribution_html(sources), texts=MapTexts.written()
+        )
+        m.add_child(MapRuntime(settings))
+        _add_tiles(m, tiles)
+        legend = LegendParts()
+        bounds: list[list[list[float]]] = []
+        area_bounds = _add_areas(
+            m, areas, audience, indicator, indicator_label, focus, style, legend
+        )
+        bounds.extend(area_bounds.values())
+        for key, frame in layers.items():
+            stale = stale_mask(frame, stale_days, today)
+            data = _add_records(m, key, frame, stale, audience, style, cluster)
+            legend.add_records(key, frame, data, stale, stale_days)
+            if data.bounds:
+                bounds.append(data.bounds)
+        m.add_child(legend.element())
+        DeferredLayerControl(collapsed=style.name != "projector").add_to(m)
+        _fit(m, area_bounds.get("focus") or _union(bounds), focus, layers)
+        make_offline(m, assets)
+        return m
 
 
 # --- checks ------------------------------------------------------------------
@@ -238,12 +250,12 @@ def _add_tiles(m: folium.Map, initial: str) -> None:
     for key, spec in TILES.items():
         if spec.url is None:
             # An empty base layer, so "no tiles" is a choice like the others.
-            folium.FeatureGroup(name=spec.label, overlay=False, show=key == initial).add_to(m)
+            folium.FeatureGroup(name=say(spec.label), overlay=False, show=key == initial).add_to(m)
             continue
         folium.TileLayer(
             tiles=spec.url,
             attr=spec.attribution,
-            name=spec.label,
+            name=say(spec.label),
             overlay=False,
             show=key == initial,
             max_zoom=spec.max_zoom,
@@ -269,7 +281,7 @@ def _add_areas(
     drawn = areas[placed].copy()
     if drawn.empty:
         if len(areas):
-            legend.notes.append("Obszary nie mają granic na mapie — widać tylko punkty.")
+            legend.notes.append(say("Obszary nie mają granic na mapie — widać tylko punkty."))
         return {}
     default = AreaKind.DISTRICT.value
     kinds = drawn["kind"] if "kind" in drawn else pd.Series(default, index=drawn.index)
@@ -292,7 +304,7 @@ def _add_areas(
         extra["_value"] = drawn[indicator].tolist()
         extra["_class"] = [c if c >= 0 else None for c in classes.classes.tolist()]
         shading = {
-            "indicator": IndicatorSpec(label, "%" if unit == "udział" else unit),
+            "indicator": IndicatorSpec(say(label), "%" if unit == "udział" else say(unit)),
             "classes": tuple(classes.colors),
         }
         if unit == "udział":
@@ -307,7 +319,7 @@ def _add_areas(
         focus=outline,
         **shading,
     )
-    RecordLayer(data.packed, settings, bounds=data.bounds, name="Obszary").add_to(m)
+    RecordLayer(data.packed, settings, bounds=data.bounds, name=the_label(AREAS)).add_to(m)
     legend.add_areas(kinds, style)
     if focus and bool(is_focus.any()):
         legend.areas.append(LegendItem(focus, "line", None, outline.color, outline.weight))
@@ -337,7 +349,7 @@ def _indicator_label(indicator: str | None, given: tuple[str, str] | None) -> tu
     if indicator is None:
         return ("", "")
     if indicator in AREAS.field_names:
-        return (AREAS.field(indicator).label, "")
+        return (the_label(AREAS.field(indicator)), "")
     return (indicator, "")
 
 
@@ -375,7 +387,7 @@ def _add_records(
     settings = replace(
         _base_settings("points", layer, fields, audience, style, data), **_symbols(key, style)
     )
-    name = f"{layer.label} ({format_number(data.count)})"
+    name = f"{the_label(layer)} ({format_number(data.count)})"
     clustered = cluster if cluster is not None else data.count >= CLUSTER_MIN_POINTS
     RecordLayer(
         data.packed,
@@ -419,11 +431,11 @@ def _base_settings(
     names = {f.name for f in fields}
     return LayerSettings(
         kind=kind,
-        label=layer.label,
+        label=the_label(layer),
         title=layer.title_field,
-        fields=tuple(FieldSpec(f.name, f.label, str(f.type)) for f in shown),
+        fields=tuple(FieldSpec(f.name, the_label(f), str(f.type)) for f in shown),
         choices={
-            f.name: {c.code: c.label for c in f.choices}
+            f.name: {c.code: the_label(c) for c in f.choices}
             for f in shown
             if f.type in (FieldType.CHOICE, FieldType.MULTICHOICE)
         },

@@ -22,6 +22,7 @@ from mapping.analysis.indicators import (
 from mapping.areas import districts
 from mapping.filters import RecordFilter, apply_filter, count_label
 from mapping.frames import empty_frame, has_location
+from mapping.language import DEFAULT_LANGUAGE
 from mapping.schema import LAYERS, NEEDS, RESOURCES, Audience
 from mapping.webmap.assets import AssetMode
 from mapping.webmap.build import build_map
@@ -84,6 +85,7 @@ def city_map(  # noqa: PLR0913 - keyword options of one screen, each with a defa
     style: MapStyle = STANDARD,
     title: str | None = None,
     today: date | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> CityMap:
     """Shade districts by ``indicator`` (computed over all records) and draw the
     records that pass ``flt``."""
@@ -111,6 +113,7 @@ def city_map(  # noqa: PLR0913 - keyword options of one screen, each with a defa
         title=title,
         style=style,
         sources=sources_for(_city_of(areas)),
+        lang=lang,
     )
     counts = {
         name: count_label(name, len(shown[name]), len(frame)) for name, frame in records.items()

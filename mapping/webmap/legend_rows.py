@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 
 from mapping.frames import has_location
+from mapping.language import Message, say, the_label
 from mapping.schema import CATEGORIES, Layer, get_layer
 from mapping.webmap.classes import Classification, format_number
 from mapping.webmap.legend import Legend, LegendItem, LegendSection
@@ -70,7 +71,13 @@ class LegendParts:
             self.stale, self.stale_days = True, stale_days
         if data.unplaced:
             self.notes.append(
-                f"{layer.label}: {format_number(data.unplaced)} bez lokalizacji (poza mapą)."
+                say(
+                    Message(
+                        "{layer}: {count} bez lokalizacji (poza mapą).",
+                        layer=the_label(layer),
+                        count=format_number(data.unplaced),
+                    )
+                )
             )
 
     def add_classes(self, label: str, unit: str, classes: Classification) -> None:
@@ -80,11 +87,11 @@ class LegendParts:
             for text, color in zip(classes.labels, classes.colors, strict=True)
         ]
         if classes.missing:
-            items.append(LegendItem("brak danych", "box", NO_DATA_COLOR, "#3a3a3a", 0.8))
+            items.append(LegendItem(say("brak danych"), "box", NO_DATA_COLOR, "#3a3a3a", 0.8))
         # "Zasoby na 1000 mieszkańców" already says its unit; don't repeat it.
         repeated = unit in ("", "udział", "liczba") or unit in label
-        shown_unit = "" if repeated else f" [{unit}]"
-        self.classes = LegendSection(f"{label}{shown_unit}", tuple(items))
+        shown_unit = "" if repeated else f" [{say(unit)}]"
+        self.classes = LegendSection(f"{say(label)}{shown_unit}", tuple(items))
 
     def add_areas(self, kinds: pd.Series, style: MapStyle) -> None:
         """Rows for the area kinds present (codes), drawn as on the map."""
@@ -93,7 +100,9 @@ class LegendParts:
     def element(self) -> Legend:
         """The legend control with every section collected so far."""
         categories = [
-            LegendItem(c.label, "circle", CATEGORY_COLORS.get(c.code, OTHER_COLOR), POINT_STROKE)
+            LegendItem(
+                the_label(c), "circle", CATEGORY_COLORS.get(c.code, OTHER_COLOR), POINT_STROKE
+            )
             for c in CATEGORIES
             if c.code in self.categories
         ]
@@ -101,7 +110,12 @@ class LegendParts:
         if self.stale:
             symbols.append(
                 LegendItem(
-                    f"nieaktualny (weryfikacja ponad {self.stale_days} dni temu lub brak)",
+                    say(
+                        Message(
+                            "nieaktualny (weryfikacja ponad {days} dni temu lub brak)",
+                            days=self.stale_days,
+                        )
+                    ),
                     "circle",
                     "#e0e0e0",
                     STALE_COLOR,
@@ -114,11 +128,11 @@ class LegendParts:
         # categories' colours).
         sections = [self.classes] if self.classes is not None else []
         sections += [
-            LegendSection("Kategorie", tuple(categories)),
-            LegendSection("Symbole", tuple(symbols)),
-            LegendSection("Obszary", tuple(self.areas)),
+            LegendSection(say("Kategorie"), tuple(categories)),
+            LegendSection(say("Symbole"), tuple(symbols)),
+            LegendSection(the_label(get_layer("areas")), tuple(self.areas)),
         ]
-        return Legend(sections, self.notes)
+        return Legend(sections, self.notes, title=say("Legenda"))
 
 
 def _distinct(values: pd.Series) -> set[str]:
@@ -130,16 +144,18 @@ def _layer_symbols(key: str, layer: Layer, kinds: set[str] | None) -> list[Legen
     shape = LAYER_SHAPES.get(key, "circle")
     if kinds is None:
         stroke, weight = (NEED_STROKE, 2.2) if shape == "diamond" else (POINT_STROKE, 1.2)
-        label = _SYMBOL_LABELS.get(key, layer.label.lower())
+        label = say(_SYMBOL_LABELS[key]) if key in _SYMBOL_LABELS else the_label(layer).lower()
         return [LegendItem(label, shape, "#ffffff", stroke, weight)]
     kind_field = layer.field("kind")
     by_shape: dict[str, list[str]] = {}
-    for code in kind_field.codes:
-        if code in kinds:
-            by_shape.setdefault(RESOURCE_KIND_SHAPES.get(code, "circle"), []).append(
-                kind_field.choice_label(code)
+    for choice in kind_field.choices:
+        if choice.code in kinds:
+            by_shape.setdefault(RESOURCE_KIND_SHAPES.get(choice.code, "circle"), []).append(
+                the_label(choice)
             )
     return [
-        LegendItem(f"zasób: {', '.join(labels)}", shape, "#ffffff", POINT_STROKE)
+        LegendItem(
+            say(Message("zasób: {kinds}", kinds=", ".join(labels))), shape, "#ffffff", POINT_STROKE
+        )
         for shape, labels in by_shape.items()
     ]

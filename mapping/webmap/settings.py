@@ -35,6 +35,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from mapping.language import say
 from mapping.schema import AreaKind
 
 if TYPE_CHECKING:
@@ -119,6 +120,11 @@ class MapTexts:
     stale_suffix: str = " — nieaktualne"
     record_id: str = "id: "
 
+    @classmethod
+    def written(cls) -> MapTexts:
+        """The texts in the language being written (``mapping.language.writing``)."""
+        return cls(**{f.name: say(f.default) for f in dataclasses.fields(cls)})  # type: ignore[arg-type]
+
 
 @dataclass(frozen=True)
 class MapSettings:
@@ -144,12 +150,18 @@ class MapSettings:
 
     @classmethod
     def for_style(
-        cls, style: MapStyle, *, title: str | None, attribution: list[str] | tuple[str, ...]
+        cls,
+        style: MapStyle,
+        *,
+        title: str | None,
+        attribution: list[str] | tuple[str, ...],
+        texts: MapTexts | None = None,
     ) -> MapSettings:
-        """The settings of a map drawn in ``style``."""
+        """The settings of a map drawn in ``style`` (``texts``: Polish when not given)."""
         return cls(
             title=title,
             attribution=tuple(attribution),
+            texts=texts or MapTexts(),
             font_px=style.font_px,
             small_px=style.small_px,
             label_px=style.label_px,
@@ -357,5 +369,18 @@ class PanelSettings:
     all_label: str = "wszystkie"
     none_label: str = "żadne"
     shown: str = "pokazano"
+    of: str = "z"
     hits_title: str = "Pokaż na mapie:"
     sources_title: str = "Źródła danych"
+
+    @classmethod
+    def written_texts(cls) -> dict[str, str]:
+        """The panel's texts in the language being written (``mapping.language.writing``)."""
+        return {f.name: say(f.default) for f in dataclasses.fields(cls) if f.name in _PANEL_TEXTS}  # type: ignore[arg-type]
+
+
+#: The fields of ``PanelSettings`` that are its words.
+_PANEL_TEXTS = frozenset(
+    "title search_label search_hint categories_title all_label none_label shown of hits_title "
+    "sources_title".split()
+)

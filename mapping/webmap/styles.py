@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from mapping.language import say
 from mapping.schema import RESOURCES, AreaKind
 from mapping.webmap.settings import AreaStyle, LegendItem
 
@@ -176,6 +177,6 @@ def area_legend(kinds: Iterable[str], style: MapStyle) -> list[LegendItem]:
     for kind in AreaKind:
         if kind.value in present:
             look = drawn[kind.value]
-            label = AREA_LEGEND_LABELS[kind]
+            label = say(AREA_LEGEND_LABELS[kind])
             rows.append(LegendItem(label, "line", None, look.color, look.weight, dash=look.dash))
     return rows

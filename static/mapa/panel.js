@@ -154,7 +154,7 @@
         counts.setAttribute("data-query", filter.query);
         filter.apply().forEach(function (r) {
           var li = counts.appendChild(el("li", null,
-            r[0] + ": " + spec.shown + " " + number(r[1]) + " z " + number(r[2])));
+            r[0] + ": " + spec.shown + " " + number(r[1]) + " " + spec.of + " " + number(r[2])));
           li.setAttribute("data-shown", String(r[1]));
           li.setAttribute("data-total", String(r[2]));
         });

@@ -661,7 +661,7 @@
     svg.appendChild(node);
     return svg;
   }
-  // The legend: a <details> whose summary (spec.title, "Legenda") is the
+  // The legend: a <details> whose summary (spec.title) is the
   // small tab it folds to, kept folded or open as the user left it
   // (spec.remember).  Its sections fold too: opened, it covers at most
   // LEGEND_SHARE of the map, so the first section (the colour key) stays
