@@ -3,8 +3,8 @@
 ``python -m mapping.launch [streamlit options]`` is ``streamlit run app.py``
 with two things done in the server process:
 
-- the domain's modules and what they use (geopandas, folium, mapclassify with
-  scipy, matplotlib, altair…) are imported before the server listens, as a
+- the domain's modules and what they use (geopandas, folium, matplotlib,
+  altair…) are imported before the server listens, as a
   preloading web server does: otherwise the first visitor's first page pays
   for them (about 4 s of a cold first view here).  The Streamlit layer itself
   (``mapping.ui``) is left to the first run: streamlit-folium declares its

@@ -4,20 +4,19 @@ Few districts and few distinct values are the normal case (a city has 6–35
 districts), so classification degrades gracefully: no values → no classes;
 at most ``k`` distinct values → one class per value; otherwise Fisher–Jenks
 natural breaks (deterministic, unlike mapclassify's k-means NaturalBreaks) or
-quantiles.  Empty classes are dropped, so the legend never lists a range no
-district falls in.
+quantiles (``mapping.webmap.breaks``).  Empty classes are dropped, so the
+legend never lists a range no district falls in.
 """
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Literal
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
+from mapping.webmap.breaks import fisher_jenks, quantiles
 from mapping.webmap.styles import choropleth_colors
 
 __all__ = ["Classification", "Scheme", "classify", "format_number"]
@@ -73,13 +72,9 @@ def classify(
     if len(distinct) <= k:
         raw = np.searchsorted(distinct, valid.to_numpy())
     elif scheme == "fisher_jenks":
-        with warnings.catch_warnings():
-            # Without numba mapclassify warns it uses pure Python: for the few
-            # dozen districts of a city that is instant, so the warning is noise.
-            warnings.filterwarnings("ignore", message="Numba not installed")
-            raw = mapclassify.FisherJenks(valid.to_numpy(), k=k).yb
+        raw = fisher_jenks(valid.to_numpy(), k)
     else:
-        raw = mapclassify.Quantiles(valid.to_numpy(), k=k).yb
+        raw = quantiles(valid.to_numpy(), k)
     # Renumber so that only non-empty classes remain, in ascending order.
     used = np.unique(raw)
     dense = np.searchsorted(used, raw)
