@@ -143,7 +143,11 @@ def _columns(
 ) -> dict[str, dict[str, list[Any]]]:
     columns: dict[str, dict[str, list[Any]]] = {}
     for f in fields:
-        values = frame[f.name].to_numpy(dtype=object, na_value=None)[rows]
+        column = frame[f.name]
+        if isinstance(column.dtype, pd.StringDtype) and _is_text(f):
+            columns[f.name] = _encode_text(column.take(rows))
+            continue
+        values = column.to_numpy(dtype=object, na_value=None)[rows]
         columns[f.name] = _encode(_clean_values(values, f), is_list_field(f.type))
     for name, given in (extra or {}).items():
         values = np.empty(len(given), dtype=object)
@@ -153,9 +157,27 @@ def _columns(
     return {name: column for name, column in columns.items() if column}
 
 
+def _is_text(field: Field) -> bool:
+    return field.type not in _SPECIAL and not is_list_field(field.type)
+
+
+def _encode_text(column: pd.Series) -> dict[str, list[Any]]:
+    """``_encode`` of a text column read as strings (pandas' ``str``): stripped,
+    blanks as None, repeated texts as a dictionary — in the column's own arrays,
+    with no Python object per row until the lists for JSON."""
+    text = column.str.strip()
+    text = text.mask(text == "")
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    if len(uniques) == 0:
+        return {}
+    if len(uniques) * 2 <= len(text):
+        return {"d": list(uniques), "i": codes.tolist()}
+    return {"v": text.to_numpy(dtype=object, na_value=None).tolist()}
+
+
 def _clean_values(values: np.ndarray, field: Field) -> list[Any]:
     """Values for the page: None where empty; lists, numbers and ISO dates as such."""
-    as_text = field.type not in _SPECIAL and not is_list_field(field.type)
+    as_text = _is_text(field)
     if field.type == FieldType.DATE:
         # Dates are ISO strings in frames; other date objects go value by value.
         as_text = all(v is None or isinstance(v, str) for v in values)
