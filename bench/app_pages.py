@@ -12,6 +12,8 @@ Debian Chromium (every request that is not to localhost aborted, tiles
 answered with a blank tile) walks through the app as one visitor would:
 
 * Mapa, first view on a fresh server (cold) and in a new session (warm);
+  beside it, a new session opening the light Dane page (``boot_s``): what
+  any Streamlit page costs a new visitor before our map;
 * a category filter change, then the same change once more (warm);
 * Mapa after one edit (a resource renamed through the store, as another
   user's save would; then a new visit to the map);
@@ -358,6 +360,11 @@ def open_map(session: Session, url: str) -> Step:
     return measured(session, lambda: session.page.goto(url), map_shown=True)
 
 
+def open_page(session: Session, url: str, path: str) -> Step:
+    """Load the app at page ``path`` in a new session until its run has finished."""
+    return measured(session, lambda: session.page.goto(f"{url.rstrip('/')}/{path}"))
+
+
 def go_to(session: Session, title: str) -> Step:
     """Click ``title`` in the navigation; wait for its run (and on Mapa for the map)."""
     page = session.page
@@ -474,6 +481,12 @@ def run(n: int, folder: Path) -> str:
             with new_session(browser) as visit:
                 warm.append(open_map(visit, server.url))
         steps["map_warm"] = Step(median(s.seconds for s in warm), median(s.kb for s in warm))
+        # The floor of any new session: Streamlit's page and one light run (Dane).
+        boots = []
+        for _ in range(3):
+            with new_session(browser) as visit:
+                boots.append(open_page(visit, server.url, "dane"))
+        steps["boot"] = Step(median(s.seconds for s in boots), median(s.kb for s in boots))
         store = GeoPackageStore(store_path)
         record = store.get("resources", edited)
         store.update(
@@ -528,7 +541,7 @@ def run(n: int, folder: Path) -> str:
         f"analiza_s={steps['analiza'].seconds:.2f} analiza_kb={steps['analiza'].kb:.0f} "
         f"dane_s={steps['dane'].seconds:.2f} dane_kb={steps['dane'].kb:.0f} "
         f"export_s={steps['export'].seconds:.2f} rss_mb={max(rss):.0f} fmc_s={fmc_s:.2f} "
-        f"fmc_build_s={fmc_build_s:.2f}"
+        f"fmc_build_s={fmc_build_s:.2f} boot_s={steps['boot'].seconds:.2f}"
     )
 
 
