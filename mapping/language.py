@@ -146,13 +146,15 @@ def translate(text: str, lang: str, **values: Any) -> str:
     """``text`` (Polish, or a ``Message``) in ``lang``, its placeholders filled.
 
     In another language than Polish, a text the catalogue lacks stays Polish
-    and is noted in ``misses``.
+    and is noted in ``misses``; values that are messages are said in ``lang`` too.
     """
     if isinstance(text, Message) and not values:
         return text.say(lang)
     if lang != DEFAULT_LANGUAGE and text:
         text = _english(str(text))
-    return text.format(**values) if values else str(text)
+    # A message given as a value is said in the same language ("{counts} — …").
+    said = {k: v.say(lang) if isinstance(v, Message) else v for k, v in values.items()}
+    return text.format(**said) if values else str(text)
 
 
 def _english(text: str) -> str:

@@ -542,6 +542,7 @@ MAP_POLISH = (
     "Brak podkładu",
     "brak daty weryfikacji",
     "stan na dzień",
+    "Dane: ",
 )
 
 
@@ -577,3 +578,12 @@ def test_the_app_map_is_cached_per_language(app):
     assert english, "the map page shows its map"
     args = english[0].proto.json_args
     assert "Search and filter" in args and "Szukaj i filtruj" not in args
+
+
+def test_a_message_given_as_a_value_is_said_in_the_same_language():
+    from mapping.freshness import Freshness
+
+    stale = Freshness(fresh=1, old=43, never=42).describe()
+    text = translate("{stale} (na mapie przerywany obrys)", "en", stale=stale)
+    assert text.startswith("not verified for over 12 months: 43 entries; never verified: 42")
+    forget_misses()  # the template itself is a throwaway

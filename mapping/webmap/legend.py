@@ -18,6 +18,7 @@ from dataclasses import replace
 from branca.element import MacroElement
 from folium.template import Template
 
+from mapping.language import say
 from mapping.webmap.assets import render_once
 from mapping.webmap.settings import LegendItem, LegendSection, LegendSettings, settings_json
 from mapping.webmap.tiles import CARTO_ATTRIBUTION, OSM_ATTRIBUTION
@@ -59,7 +60,7 @@ def attribution_html(sources: Sequence[str] = DATA_SOURCES) -> list[str]:
     """Attribution snippets for Leaflet: OpenStreetMap, then the data sources (escaped)."""
     parts = [OSM_ATTRIBUTION]
     if sources:
-        parts.append("Dane: " + ", ".join(html.escape(s) for s in sources))
+        parts.append(say("Dane: ") + ", ".join(html.escape(s) for s in sources))
     return parts
 
 
