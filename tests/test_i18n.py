@@ -422,6 +422,26 @@ def test_the_english_walk_catches_a_text_without_an_entry(app, monkeypatch):
     forget_misses()
 
 
+def test_the_analysis_in_english_says_why_in_english(app):
+    # The reasons are cells (the walk reads headers): gaps, candidates, idle resources.
+    forget_misses()
+    app.session_state["lang"] = "en"
+    at = app.run()
+    at.switch_page("pages/analiza.py").run()
+    at.session_state["analysis_tab"] = translate("🔗 Potrzeby i zasoby", "en")
+    at.run()
+    assert not at.exception
+    reasons: dict[str, list[str]] = {"Why": [], "Notes": []}
+    for table in at.dataframe:
+        for column, said in reasons.items():
+            if column in table.value.columns:
+                said.extend(str(v) for v in table.value[column])
+    assert all(reasons.values()), reasons  # gaps (and candidates) say why, idle resources note
+    said = [v for values in reasons.values() for v in values]
+    assert all(v.startswith(("the same", "a related", "no ", "matches no")) for v in said), said
+    assert not misses(), _missing(misses())
+
+
 def test_the_edit_screen_in_english_asks_before_archiving(app, seeded_store):
     forget_misses()
     app.session_state["lang"] = "en"

@@ -19,7 +19,7 @@ from mapping import diagnosis
 from mapping.analysis.coverage import chosen_places, coverage, uncovered
 from mapping.analysis.indicators import district_indicators
 from mapping.analysis.matching import gaps, idle_resources, match_needs
-from mapping.language import translate
+from mapping.language import translate, writing
 from mapping.schema import LAYERS, Audience
 from mapping.tables import format_value
 from mapping.text import sort_key
@@ -112,21 +112,28 @@ def indicators_as_of(city: str, since: date) -> pd.DataFrame:
 
 @versioned
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _matching(location: str, version: int, city: str, audience: Audience, today: date) -> Matching:
+def _matching(
+    location: str, version: int, city: str, audience: Audience, today: date, lang: str
+) -> Matching:
     _, resources, needs = _layers(location, version, city, audience)
-    matches = match_needs(needs, resources, today=today)
-    return Matching(
-        gaps=diagnosis.gaps_table(gaps(needs, matches)),
-        candidates=diagnosis.candidates_table(needs, resources, matches),
-        idle=diagnosis.idle_table(idle_resources(resources, matches, today=today)),
-    )
+    with writing(lang):  # the reasons in the page's language (the headers stay Polish)
+        matches = match_needs(needs, resources, today=today)
+        return Matching(
+            gaps=diagnosis.gaps_table(gaps(needs, matches)),
+            candidates=diagnosis.candidates_table(needs, resources, matches),
+            idle=diagnosis.idle_table(idle_resources(resources, matches, today=today)),
+        )
 
 
 def matching_for(city: str, audience: Audience, today: date) -> Matching:
-    """Open needs matched to what ``audience`` sees, as the page's three tables."""
+    """Open needs matched to what ``audience`` sees, as the page's three tables.
+
+    Their reasons are in this run's language; their headers Polish (shown
+    through ``translated_columns``).
+    """
     store = get_store()
     with st.spinner(tr("Dopasowuję potrzeby do zasobów…")):
-        return _matching(store.location, data_version(store), city, audience, today)
+        return _matching(store.location, data_version(store), city, audience, today, language())
 
 
 @versioned
