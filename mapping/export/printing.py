@@ -76,6 +76,7 @@ __all__ = [
     "to_png",
 ]
 
+#: The numbered index's title (on the map page and on the PDF's further pages).
 _INDEX_TITLE = "Wykaz symboli (numery na mapie)"
 #: "auto" prints landscape when the map is wider than tall by this ratio.
 _LANDSCAPE_RATIO = 1.0
