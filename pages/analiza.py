@@ -16,6 +16,7 @@ from mapping.analysis.summary import (
     shown_table,
 )
 from mapping.areas import district_names
+from mapping.language import writing
 from mapping.schema import RESOURCES
 from mapping.ui.area_tables import area_table
 
@@ -47,7 +48,9 @@ if tab_ind.open:
             format_func=lambda c: ui.tr(INDICATOR_LABELS[c][0]),
             placeholder=ui.tr(ui.CHOOSE),
         )
-        st.altair_chart(indicator_chart(rows, chosen, *INDICATOR_LABELS[chosen]), width="stretch")
+        with writing(ui.language()):  # the chart's titles in the page's language
+            chart = indicator_chart(rows, chosen, *INDICATOR_LABELS[chosen])
+        st.altair_chart(chart, width="stretch")
         since = st.date_input(
             ui.tr("Co się zmieniło od dnia (stan na dzień z historii zmian)"),
             value=today - timedelta(days=365),
@@ -93,7 +96,9 @@ if tab_cov.open:
             distance=distance,
             focus=focus,
         )
-        st.dataframe(shown_table(reach.covered, COVERAGE_LABELS, index_label=DISTANCE_LABEL))
+        with writing(ui.language()):  # the headers in the page's language
+            covered = shown_table(reach.covered, COVERAGE_LABELS, index_label=DISTANCE_LABEL)
+        st.dataframe(covered)
         st.markdown(
             ui.tr(
                 "**Poza zasięgiem {distance} m** (liczba mieszkańców to szacunek)",

@@ -53,4 +53,4 @@ if not built.has_polygons:
     )
 ui.show_map(built)
 with st.expander(ui.tr("Wskaźniki dzielnic")):
-    st.dataframe(indicator_table(built.areas), width="stretch")
+    st.dataframe(ui.translated_columns(indicator_table(built.areas)), width="stretch")

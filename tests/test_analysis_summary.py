@@ -8,6 +8,7 @@ import pandas as pd
 from mapping.analysis.charts import indicator_chart
 from mapping.analysis.indicators import INDICATOR_LABELS
 from mapping.analysis.summary import (
+    change_labels,
     change_line,
     choice_codes,
     header,
@@ -15,6 +16,7 @@ from mapping.analysis.summary import (
     split_city,
     summary_line,
 )
+from mapping.language import forget_misses, misses, writing
 from mapping.schema import RESOURCES
 from mapping.text import sort_key
 
@@ -94,3 +96,42 @@ def test_indicator_chart_draws_districts_only_in_polish_order():
     assert y["sort"] == ["Brętowo", "Brzeźno", "Stogi"]  # Śródmieście has no value
     values = next(iter(spec["datasets"].values()))
     assert [v["tekst"] for v in values] == ["25,6", "100,0", "0,0"]
+
+
+def test_written_in_english_the_headers_lines_and_titles_are_english_the_numbers_polish():
+    forget_misses()
+    city = split_city(TABLE, AREAS)
+    change = pd.Series(
+        {"Aktywne zasoby: wtedy": 80, "Aktywne zasoby: teraz": 85, "Aktywne zasoby: zmiana": 5},
+        name="Gdańsk",
+    )
+    with writing("en"):
+        shown = shown_table(city.areas, INDICATOR_LABELS)
+        line = summary_line(city.city, INDICATOR_LABELS)
+        changed = change_line(change)
+        change_headers = [header(*v) for v in change_labels(change.to_frame().T).values()]
+        spec = indicator_chart(city.areas, "area_km2", *INDICATOR_LABELS["area_km2"]).to_dict()
+    assert shown.index.name == "Area"
+    assert list(shown.columns) == [
+        "Population [people]",
+        "Area [km²]",
+        "Resources per 1000 residents",
+        "Share of resources verified on time [%]",
+    ]
+    assert shown.loc["Stogi", "Population [people]"] == "12\u00a0500"  # Polish numbers
+    assert line.startswith("Population: 470\u00a0000 people · Area: 262,2 km²")
+    assert "Share of resources verified on time: 50,0%" in line
+    assert changed == "Active resources: 80 → 85 (+5)"
+    assert change_headers == [
+        "Active resources: then",
+        "Active resources: now",
+        "Active resources: change",
+    ]
+    assert spec["layer"][0]["encoding"]["x"]["title"] == "Area [km²]"
+    assert spec["layer"][0]["encoding"]["y"]["title"] == "Area"
+    assert not misses()
+
+
+def test_outside_writing_the_change_headers_stay_polish():
+    change = pd.DataFrame({"Aktywne zasoby: wtedy": [80], "Aktywne zasoby: zmiana": [5]})
+    assert [header(*v) for v in change_labels(change).values()] == list(change.columns)

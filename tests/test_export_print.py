@@ -14,6 +14,7 @@ from shapely.geometry import box
 
 from mapping.export import ExportRequest, export, export_frames
 from mapping.export.printing import page_pixels, render_map
+from mapping.language import forget_misses, misses
 from mapping.store import GeoPackageStore
 from tests.export_fixtures import CITY, fill_store
 
@@ -197,3 +198,64 @@ def test_auto_orientation_follows_the_shape_of_the_map(store):
         assert chosen_orientation(export_frames(store, name), request) == expected
         forced = ExportRequest(name, as_of=DAY, orientation="portrait")
         assert chosen_orientation(export_frames(store, name), forced) == "portrait"
+
+
+# --- in English -------------------------------------------------------------------------
+
+#: The printed page's own Polish words (title, date line, legend, index, footer).
+PRINT_POLISH = (
+    "Mapa zasobów i potrzeb",
+    "stan na dzień",
+    "wersja publiczna",
+    "Kategorie (kolor symbolu)",
+    "Symbole",
+    "potrzeba",
+    "Wykaz symboli",
+    "Źródła danych",
+    "Opracowano w aplikacji",
+)
+
+
+def _page_texts(figure) -> str:
+    return "\n".join(t.get_text() for t in figure.findobj(Text))
+
+
+def test_the_printed_map_in_english_says_its_own_words_in_english(seeded_store):
+    forget_misses()
+    figure, *_ = _seeded_figure(seeded_store, "Gdańsk", dpi=72, lang="en")
+    texts = _page_texts(figure)
+    assert "Map of resources and needs — Gdańsk" in texts
+    assert "as of 01.03.2025 · public version" in texts  # the date stays as Poles write it
+    legend = [t.get_text() for legend in figure.axes[1].artists for t in legend.get_texts()]
+    titles = [legend.get_title().get_text() for legend in figure.axes[1].artists]
+    assert {"Culture and libraries", "need"} <= set(legend)
+    assert "Symbols" in titles and "Resources per 1000 residents" in titles
+    assert "Index of symbols (the numbers on the map)" in texts
+    assert "Data sources: " in texts and "Made with the" in texts
+    assert [w for w in PRINT_POLISH if w in texts] == []
+    assert "Biblioteka" in texts  # the records' names stay as written
+    assert not misses()
+
+
+def test_png_and_pdf_exports_in_english_miss_no_catalogue_entry(seeded_store):
+    forget_misses()
+    request = ExportRequest("Gdańsk", as_of=DAY, dpi=72, lang="en")
+    png = Image.open(io.BytesIO(export(seeded_store, "png", request).data))
+    assert png.info["Title"] == "Map of resources and needs — Gdańsk"
+    assert png.info["Software"] == "Map of resources and needs"
+    assert export(seeded_store, "pdf", request).data.startswith(b"%PDF")
+    assert not misses()
+
+
+def test_a_city_without_district_polygons_is_noted_in_english(filled):
+    forget_misses()
+    frames = export_frames(filled, "Częstochowa")
+    figure = render_map(frames, ExportRequest("Częstochowa", as_of=DAY, dpi=72, lang="en"))
+    assert "This city's districts have no boundaries on the map" in _page_texts(figure)
+    assert not misses()
+
+
+def test_the_printed_map_in_polish_keeps_its_polish_words(seeded_store):
+    figure, *_ = _seeded_figure(seeded_store, "Gdańsk", dpi=72)
+    texts = _page_texts(figure)
+    assert all(w in texts for w in PRINT_POLISH)

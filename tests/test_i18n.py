@@ -18,7 +18,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mapping import language
-from mapping.analysis.indicators import INDICATOR_LABELS
 from mapping.schema import LAYERS
 from mapping.ui.i18n import catalogue, forget_misses, misses, translate
 from tests import navigation
@@ -318,6 +317,13 @@ def _shown(node: object) -> Iterator[str]:
     options = getattr(node, "options", None)
     if isinstance(options, list):
         yield from (o for o in options if isinstance(o, str))
+    kind = getattr(node, "type", None)
+    if kind == "dataframe":  # the headers a table shows (its cells are the records')
+        table = node.value  # type: ignore[attr-defined]
+        yield from (str(c) for c in table.columns)
+        yield from (str(n) for n in table.index.names if n is not None)
+    elif kind == "vega_lite_chart":  # a chart's titles are in its spec
+        yield node.proto.spec  # type: ignore[attr-defined]
     for child in getattr(node, "children", {}).values():
         yield from _shown(child)
 
@@ -373,7 +379,7 @@ def test_every_page_in_english_has_every_text_translated(app, city):
     shown = dict(_walk(app, "en", city))
     assert not misses(), _missing(misses())
     # What bypassed tr: a Polish catalogue sentence shown as it is.
-    polish = _sentences({p for p, e in catalogue().items() if p != e}) - DOMAIN_POLISH
+    polish = _sentences({p for p, e in catalogue().items() if p != e})
     leaked = {f"{page}: {s}" for page, texts in shown.items() for s in polish if _in(s, texts)}
     assert not leaked, "Shown in Polish on the English pages:\n" + "\n".join(sorted(leaked))
 
@@ -385,15 +391,6 @@ def test_every_page_in_polish_shows_no_english(app):
     leaked = {f"{page}: {s}" for page, texts in shown.items() for s in english if _in(s, texts)}
     assert not leaked, "English on the Polish pages:\n" + "\n".join(sorted(leaked))
     assert not misses()  # Polish is the source: nothing is ever missing
-
-
-#: Catalogue texts the domain still writes in Polish on English pages, with the reason.
-DOMAIN_POLISH = {
-    # mapping/analysis/summary.py writes the analysis tables' headers and city lines
-    # from these labels and their Polish units ("osób", "udział"), which pick the format.
-    *(label for label, _ in INDICATOR_LABELS.values()),
-    *(unit for _, unit in INDICATOR_LABELS.values()),
-}
 
 
 def _sentences(texts: set[str]) -> set[str]:
@@ -423,6 +420,26 @@ def test_the_english_walk_catches_a_text_without_an_entry(app, monkeypatch):
     assert misses() == {"Pokaż także zarchiwizowane"}
     assert "Pokaż także zarchiwizowane" in _texts(at)  # shown in Polish meanwhile
     forget_misses()
+
+
+def test_the_analysis_in_english_says_why_in_english(app):
+    # The reasons are cells (the walk reads headers): gaps, candidates, idle resources.
+    forget_misses()
+    app.session_state["lang"] = "en"
+    at = app.run()
+    at.switch_page("pages/analiza.py").run()
+    at.session_state["analysis_tab"] = translate("🔗 Potrzeby i zasoby", "en")
+    at.run()
+    assert not at.exception
+    reasons: dict[str, list[str]] = {"Why": [], "Notes": []}
+    for table in at.dataframe:
+        for column, said in reasons.items():
+            if column in table.value.columns:
+                said.extend(str(v) for v in table.value[column])
+    assert all(reasons.values()), reasons  # gaps (and candidates) say why, idle resources note
+    said = [v for values in reasons.values() for v in values]
+    assert all(v.startswith(("the same", "a related", "no ", "matches no")) for v in said), said
+    assert not misses(), _missing(misses())
 
 
 def test_the_edit_screen_in_english_asks_before_archiving(app, seeded_store):

@@ -10,6 +10,7 @@ from shapely.geometry import box
 
 from mapping.analysis import gaps, idle_resources, link_resource, match_needs
 from mapping.analysis.matching import MATCH_COLUMNS
+from mapping.language import forget_misses, misses, writing
 from tests.analysis_fixtures import STALE, TODAY, frame, need, resource
 
 SENIORS_NEED = (1000, 1000)
@@ -56,6 +57,52 @@ def test_ranking_order_and_reasons() -> None:
     assert got["distance_m"].isna().tolist() == [False, True, False, False]
     # 65 (same category) + 25 (seniors) + 8 * (1 - 350/1500) + 2 (fresh)
     assert got["score"].iloc[0] == pytest.approx(98.1, abs=0.05)
+
+
+def test_reasons_written_in_english() -> None:
+    forget_misses()
+    two_groups = frame(
+        "needs",
+        [need("n1", SENIORS_NEED, target_groups=["seniorzy", "dzieci"], district="Centrum")],
+    )
+    with writing("en"):
+        got = match_needs(_seniors_need(), _candidates(), today=TODAY)
+        both = match_needs(two_groups, _candidates(), today=TODAY)
+    assert got["reason"].tolist() == [
+        "the same category, 350 m, serves seniors",
+        "the same category, the same district, serves seniors",
+        "the same category, 100 m, for everyone",
+        "a related category (Education and childcare), 50 m, serves seniors",
+    ]
+    assert "the same category, 350 m, serves children and seniors" in both["reason"].tolist()
+    assert not misses()
+
+
+def test_gaps_and_idle_resources_say_why_in_english() -> None:
+    forget_misses()
+    needs = frame(
+        "needs", [need("nowhere", None), need("health", SENIORS_NEED, category="zdrowie")]
+    )
+    resources = frame(
+        "resources",
+        [
+            resource("stale", (5000, 5000), last_verified=STALE),
+            resource("never", (5000, 5000), last_verified=None),
+        ],
+    )
+    with writing("en"):
+        matches = match_needs(needs, resources, today=TODAY)
+        holes = gaps(needs, matches)
+        idle = idle_resources(resources, matches, today=TODAY)
+    assert holes["reason"].tolist() == [
+        "no location and no district — fill them in to look for resources",
+        "no active resource of this or a related category nearby or in the same district",
+    ]
+    assert idle["reason"].tolist() == [
+        "matches no open need; last verified 2020-01-01",
+        "matches no open need; no verification date",
+    ]
+    assert not misses()
 
 
 def test_related_category_by_district_reason() -> None:

@@ -4,6 +4,7 @@ Areas are listed in Polish order given explicitly (Vega-Lite would sort its
 own way, Brzeźno before Brętowo); numbers are written the Polish way (decimal
 comma, a space between thousands), both in the bar labels and on the axis.
 The city's own row is never a bar: pass the areas of ``summary.split_city``.
+Titles are said in the language being written (``mapping.language.writing``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from mapping.analysis.summary import AREA_LABEL, header, polish_order
+from mapping.language import say
 from mapping.webmap.classes import format_number
 
 __all__ = ["POLISH_AXIS_LABEL", "indicator_chart"]
@@ -43,18 +45,18 @@ def indicator_chart(areas: pd.DataFrame, column: str, label: str, unit: str) -> 
     integral = bool(np.all(np.mod(data["wartosc"].to_numpy(), 1) == 0))
     decimals = 0 if integral else (1 if unit == "udział" else 2)
     data["tekst"] = [format_number(v, decimals) for v in data["wartosc"]]
-    title = header(label, unit)
+    title, area = header(label, unit), say(AREA_LABEL)
     order = polish_order(data["obszar"])
     base = alt.Chart(data).encode(
         y=alt.Y(
             "obszar:N",
             sort=order,
-            title=AREA_LABEL,
+            title=area,
             axis=alt.Axis(labelOverlap=False, labelLimit=260),
         ),
         x=alt.X("wartosc:Q", title=title, axis=alt.Axis(labelExpr=POLISH_AXIS_LABEL)),
         tooltip=[
-            alt.Tooltip("obszar:N", title=AREA_LABEL),
+            alt.Tooltip("obszar:N", title=area),
             alt.Tooltip("tekst:N", title=title),
         ],
     )

@@ -17,7 +17,9 @@ A candidate resource for an open need is an active, non-archived resource
 
 The candidates are found by joins over coded columns and a spatial index
 (``mapping.analysis.candidates``), then scored and explained with numpy; no
-Python loop runs per pair.
+Python loop runs per pair.  The reasons are said in the language being written
+(``mapping.language.writing``; Polish by default): their few distinct parts
+are translated, then joined per pair.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import pandas as pd
 from mapping import freshness
 from mapping.analysis.candidates import Candidates, find_candidates
 from mapping.frames import METRIC_CRS, decode_list, has_location
+from mapping.language import named, say, the_label
 from mapping.schema import (
     ACTIVE_RESOURCE_STATUSES,
     CATEGORIES,
@@ -86,9 +89,9 @@ _POINTS_DISTANCE = 8.0  # at distance 0, falling linearly to 0 at max_distance_m
 _POINTS_SAME_DISTRICT = _POINTS_DISTANCE / 2  # place known only as "the same district"
 _POINTS_FRESH = 2.0
 
-_CATEGORY_LABELS = {c.code: c.label for c in CATEGORIES}
-# Reasons read "obsługuje seniorów": the accusative of the group labels.
-_GROUP_ACCUSATIVE = {g.code: g.label_accusative for g in TARGET_GROUPS}
+_CATEGORIES = {c.code: c for c in CATEGORIES}
+# Reasons read "obsługuje seniorów": the accusative of the group labels (in English, the label).
+_GROUP_NAMES = {g.code: named(g.label_accusative, g.label_en) for g in TARGET_GROUPS}
 
 Geo = TypeVar("Geo", gpd.GeoDataFrame, gpd.GeoSeries)
 
@@ -198,9 +201,10 @@ def format_distance(metres: float) -> str:
 
 
 def _join_polish(items: Sequence[str]) -> str:
+    """ "a, b i c" (in English "a, b and c")."""
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " i " + items[-1]
+    return say("{first} i {last}", first=", ".join(items[:-1]), last=items[-1])
 
 
 def _near_half(values: np.ndarray) -> np.ndarray:
@@ -237,10 +241,15 @@ def _distance_codes(metres: np.ndarray) -> tuple[np.ndarray, list[str]]:
 
 def _group_text(groups: tuple[str, ...]) -> str:
     if groups == (EVERYONE,):
-        return ", dla wszystkich"
+        return say(", dla wszystkich")
     if groups:
-        return ", obsługuje " + _join_polish([_GROUP_ACCUSATIVE.get(g, g) for g in groups])
+        names = [say(_GROUP_NAMES[g]) if g in _GROUP_NAMES else g for g in groups]
+        return say(", obsługuje {groups}", groups=_join_polish(names))
     return ""
+
+
+def _category_label(code: str) -> str:
+    return the_label(_CATEGORIES[code]) if code in _CATEGORIES else code
 
 
 def _strings(
@@ -253,18 +262,18 @@ def _strings(
 def _reasons(
     found: Candidates, res_category: np.ndarray, need_is_area: np.ndarray, stale_text: np.ndarray
 ) -> pd.api.extensions.ExtensionArray:
-    """The Polish reason of every pair: category, place, groups, freshness."""
+    """The reason of every pair: category, place, groups, freshness."""
     res_code, res_codes = pd.factorize(pd.Series(res_category, dtype=object))
     category = [
-        "ta sama kategoria",
-        *(f"kategoria pokrewna ({_CATEGORY_LABELS.get(c, c)})" for c in res_codes),
+        say("ta sama kategoria"),
+        *(say("kategoria pokrewna ({category})", category=_category_label(c)) for c in res_codes),
     ]
     distance = found.distance_m
     by_district = np.isnan(distance)
     in_area = ~by_district & (distance == 0) & need_is_area[found.need]
     measured = ~by_district & ~in_area
     distance_code, distance_text = _distance_codes(distance[measured])
-    place_text = ["ta sama dzielnica", "w obszarze potrzeby", *distance_text]
+    place_text = [say("ta sama dzielnica"), say("w obszarze potrzeby"), *distance_text]
     place_code = np.where(in_area, 1, 0)
     place_code[measured] = distance_code + 2
     return (
@@ -280,7 +289,7 @@ def _stale_texts(fresh: np.ndarray, verified_on: pd.Series) -> np.ndarray:
     """Per resource: "" when fresh, else when it was last verified (with its comma)."""
     day = verified_on.dt.strftime("%Y-%m-%d").to_numpy(dtype=object, na_value="")
     never = verified_on.isna().to_numpy()
-    text = np.where(never, ", brak daty weryfikacji", ", ostatnia weryfikacja " + day)
+    text = np.where(never, say(", brak daty weryfikacji"), say(", ostatnia weryfikacja ") + day)
     return np.where(fresh, "", text)
 
 
@@ -413,8 +422,9 @@ def match_needs(
         One row per (need, candidate): ``need_id``, ``resource_id``, ``rank``
         (1 = best for that need), ``score`` (0-100 points: category, target
         group, distance, freshness), ``distance_m`` (NaN when matched by
-        district), ``reason`` (Polish) and ``linked`` (already confirmed in the
-        need's ``linked_resources``).  Ordered by need as in ``needs``, then rank.
+        district), ``reason`` (in the language being written) and ``linked``
+        (already confirmed in the need's ``linked_resources``).  Ordered by
+        need as in ``needs``, then rank.
     """
     check_frame(needs, "needs", _NEED_COLUMNS)
     check_frame(resources, "resources", _RESOURCE_COLUMNS)
@@ -473,7 +483,8 @@ def gaps(needs: gpd.GeoDataFrame, matches: pd.DataFrame) -> gpd.GeoDataFrame:
 
     A need already linked to a resource is not a gap, even if that resource
     is not a candidate by the rules: someone confirmed it answers the need.
-    Adds a Polish ``reason`` column saying why nothing was found.
+    Adds a ``reason`` column saying why nothing was found (in the language
+    being written).
     """
     check_frame(needs, "needs", _NEED_COLUMNS)
     open_needs = needs[is_open_need(needs)]
@@ -481,8 +492,10 @@ def gaps(needs: gpd.GeoDataFrame, matches: pd.DataFrame) -> gpd.GeoDataFrame:
     unplaced = ~has_location(out.geometry) & is_blank(out["district"])
     out["reason"] = np.where(
         unplaced,
-        "brak lokalizacji i dzielnicy — uzupełnij je, aby wyszukać zasoby",
-        "brak aktywnego zasobu tej lub pokrewnej kategorii w pobliżu ani w tej samej dzielnicy",
+        say("brak lokalizacji i dzielnicy — uzupełnij je, aby wyszukać zasoby"),
+        say(
+            "brak aktywnego zasobu tej lub pokrewnej kategorii w pobliżu ani w tej samej dzielnicy"
+        ),
     )
     return out
 
@@ -498,7 +511,8 @@ def idle_resources(
 
     Worth a call: they may have closed, changed their offer, or simply need
     to be told about the needs nearby.  Indexed like ``resources``; adds
-    ``days_since_verified`` (NaN: never verified) and a Polish ``reason``.
+    ``days_since_verified`` (NaN: never verified) and a ``reason`` (in the
+    language being written).
     """
     check_frame(resources, "resources", _RESOURCE_COLUMNS)
     active = is_active_resource(resources)
@@ -507,9 +521,13 @@ def idle_resources(
     out = resources[active & stale & unmatched].copy()
     verified_on = freshness.verified_on(out)
     out["days_since_verified"] = (pd.Timestamp(today) - verified_on).dt.days.astype(float)
+    unmatched_text, never = (
+        say("nie pasuje do żadnej otwartej potrzeby; "),
+        say("brak daty weryfikacji"),
+    )
+    verified = say("ostatnia weryfikacja {day}")  # the template, filled per row
     out["reason"] = [
-        "nie pasuje do żadnej otwartej potrzeby; "
-        + ("brak daty weryfikacji" if pd.isna(v) else f"ostatnia weryfikacja {v:%Y-%m-%d}")
+        unmatched_text + (never if pd.isna(v) else verified.format(day=f"{v:%Y-%m-%d}"))
         for v in verified_on
     ]
     return out

@@ -6,6 +6,11 @@ own row among them.  Shown that way the city total reads as one more district
 (and dwarfs every bar), so the city row is split off (``split_city``) and shown
 as one summary line (``summary_line``), the areas in Polish dictionary order.
 Cells are Polish text ("1 234,5"), the unit once, in the header.
+
+Labels and units are given in Polish (the unit picks the format: "udział" is a
+share shown as percent); headers, the city line and the chart's titles are
+said in the language being written (``mapping.language.writing``), so a page
+writing in English gets them in English, its numbers still Polish.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from mapping.areas import area_key
+from mapping.language import joined, say
 from mapping.schema import AreaKind, Field
 from mapping.text import polish_sorted, sort_key
 from mapping.webmap.classes import format_number
@@ -83,13 +89,14 @@ def header(label: str, unit: str) -> str:
     """A column header with its unit once: "Powierzchnia [km²]", "Aktywne zasoby".
 
     A count ("liczba") has no unit; a unit the label already says
-    ("Zasoby na 1000 mieszkańców") is not repeated.
+    ("Zasoby na 1000 mieszkańców") is not repeated.  Said in the language
+    being written.
     """
     if unit == "udział":
-        return f"{label} [%]"
+        return f"{say(label)} [%]"
     if unit == "liczba" or unit in label:
-        return label
-    return f"{label} [{unit}]"
+        return say(label)
+    return f"{say(label)} [{say(unit)}]"
 
 
 def _decimals(values: pd.Series, unit: str) -> int:
@@ -127,7 +134,7 @@ def shown_table(
         index=table.index,
     )
     shown.index = shown.index.map(str)
-    shown.index.name = index_label
+    shown.index.name = say(index_label)
     return shown
 
 
@@ -137,7 +144,7 @@ def summary_line(
     """One line of the city's totals: "Liczba mieszkańców: 470 907 osób · Aktywne zasoby: 85".
 
     Shares show as percent; missing values are left out; ``omit`` names
-    columns not to say.
+    columns not to say.  Labels and units in the language being written.
     """
     skipped = set(omit)
     parts = []
@@ -151,8 +158,8 @@ def summary_line(
         if unit == "udział":
             text += "%"
         elif unit != "liczba" and unit not in label:
-            text += f" {unit}"
-        parts.append(f"{label}: {text}")
+            text += f" {say(unit)}"
+        parts.append(f"{say(label)}: {text}")
     return " · ".join(parts)
 
 
@@ -161,9 +168,23 @@ def choice_codes(field: Field) -> list[str]:
     return sorted(field.codes, key=lambda code: sort_key(field.choice_label(code)))
 
 
+#: The parts of an ``indicator_change`` header after its indicator ("Aktywne zasoby: wtedy").
+_CHANGE_PARTS = frozenset({"wtedy", "teraz", "zmiana"})
+
+
+def _change_header(column: str) -> str:
+    """An ``indicator_change`` header as a message: its indicator and its part translated."""
+    label, _, part = column.rpartition(": ")
+    return joined(": ", (label, part)) if label and part in _CHANGE_PARTS else column
+
+
 def change_labels(change: pd.DataFrame) -> dict[str, tuple[str, str]]:
-    """Labels of an ``indicator_change`` table: its headers are Polish already, counts."""
-    return {str(column): (str(column), "liczba") for column in change.columns}
+    """Labels of an ``indicator_change`` table (Polish headers, counts), as messages.
+
+    Said through ``header`` in the language being written: "Aktywne zasoby:
+    wtedy" becomes "Active resources: then".
+    """
+    return {str(column): (_change_header(str(column)), "liczba") for column in change.columns}
 
 
 def change_line(row: pd.Series) -> str:
@@ -177,7 +198,7 @@ def change_line(row: pd.Series) -> str:
         diff = now - before
         sign = "+" if diff > 0 else ("−" if diff < 0 else "±")
         parts.append(
-            f"{label}: {format_number(before)} → {format_number(now)} "
+            f"{say(label)}: {format_number(before)} → {format_number(now)} "
             f"({sign}{format_number(abs(diff))})"
         )
     return " · ".join(parts)

@@ -2,7 +2,8 @@
 
 Everything is measured in millimetres on the paper (``Page``) and handed to
 matplotlib as figure fractions; text sizes grow with the paper (A3 prints
-about 1.41 times larger than A4).
+about 1.41 times larger than A4).  Its words are said in the language being
+written (``mapping.language.writing``, set by ``printing``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from mapping.export.about import format_day, title_of
 from mapping.export.print_index import IndexLayout, fit_index
 from mapping.export.print_labels import IndexEntry
 from mapping.export.request import PAPERS, ExportRequest
+from mapping.language import say
 
 __all__ = [
     "FOOTER_PT",
@@ -167,7 +169,7 @@ def index_layout(entries: list[IndexEntry], page: Page, footer_h: float) -> Inde
         max_height_mm=usable * (0.22 if page.landscape else 0.3),
         ncols=5 if page.landscape else 4,
         fontsize=page.pt(_INDEX_PT),
-        rest_note="… i {n} dalszych — pełny wykaz w pliku PDF",
+        rest_note=say("… i {n} dalszych — pełny wykaz w pliku PDF"),
     )
 
 
@@ -175,7 +177,11 @@ def draw_texts(figure: Figure, page: Page, request: ExportRequest, footer: str) 
     """Title, "stan na dzień" line and footer (sources, notes, attribution)."""
     left, top = 10 / page.width, 1 - 10 / page.height
     figure.text(left, top, title_of(request), va="top", fontsize=page.pt(15), fontweight="bold")
-    subtitle = f"stan na dzień {format_day(request.day)} · {request.audience.version_label}"
+    subtitle = say(
+        "stan na dzień {day} · {audience}",
+        day=format_day(request.day),
+        audience=say(request.audience.version_label),
+    )
     figure.text(left, top - 9 * page.scale / page.height, subtitle, va="top", fontsize=page.pt(9))
     figure.text(
         left, 10 / page.height, footer, va="bottom", fontsize=page.pt(FOOTER_PT), linespacing=1.4

@@ -8,6 +8,9 @@ the map in the app: Okabe–Ito/Tol colours per category, shapes per resource
 kind, diamonds with a heavy outline for needs, ColorBrewer YlGnBu for the
 district shading (active resources per 1000 residents, as the indicators
 count them).  The legend rows show each symbol as it is drawn here.
+
+Its words (legend, notes) are said in the language being written
+(``mapping.language.writing``: the request's language, set by ``printing``).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from mapping.areas import of_kind
 from mapping.export.print_layout import Page
 from mapping.export.request import ExportRequest
 from mapping.frames import METRIC_CRS, WGS84, has_location
+from mapping.language import say, the_label
 from mapping.schema import AREAS, CATEGORIES, RESOURCES, AreaKind
 from mapping.webmap.styles import (
     CATEGORY_COLORS,
@@ -58,14 +62,13 @@ __all__ = [
 POINT_LAYERS = ("resources", "needs", "actions")
 _MARKERS = {"circle": "o", "square": "s", "triangle": "^", "diamond": "D"}
 _PLAIN_FILL = "#f3f3ef"  # districts without shading: light, so symbols stand out
-_DISTRICT_LABEL = AREAS.field("kind").choice_label(AreaKind.DISTRICT)
+_DISTRICT = next(c for c in AREAS.field("kind").choices if c.code == AreaKind.DISTRICT.value)
 #: Shading is laid under coloured symbols: lightened so that dark symbols
 #: (indigo, needs' black outline) keep their contrast on the darkest class.
 _FILL_ALPHA = 0.6
 _MIN_SPAN_M = 2000.0
 _EDGE = "#4d4d4d"
-_CATEGORY_LABELS = {c.code: c.label for c in CATEGORIES}
-_KIND_LABELS = {c.code: c.label for c in RESOURCES.field("kind").choices}
+_KINDS = RESOURCES.field("kind").choices
 
 
 @dataclass
@@ -111,8 +114,8 @@ def _shading(
     if not (population > 0).any():
         return (
             plain,
-            [(_PLAIN_FILL, _DISTRICT_LABEL)],
-            ["Brak danych o liczbie mieszkańców dzielnic."],
+            [(_PLAIN_FILL, the_label(_DISTRICT))],
+            [say("Brak danych o liczbie mieszkańców dzielnic.")],
         )
     indicators = district_indicators(
         _with_archive_column(frames["areas"]),
@@ -134,7 +137,7 @@ def _shading(
     labels = _class_labels([values.min(), *bounds[:-1]], list(bounds))
     legend = list(zip(colours, labels, strict=True))
     if np.isnan(rates).any():
-        legend.append((NO_DATA_COLOR, "brak danych o liczbie mieszkańców"))
+        legend.append((NO_DATA_COLOR, say("brak danych o liczbie mieszkańców")))
     return fills, legend, []
 
 
@@ -159,7 +162,7 @@ def scene_of(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> 
     points = {name: _located(frames[name]) for name in wanted}
     fills, classes, notes = _shading(frames, districts, request)
     if districts.empty:
-        notes.append("Dzielnice tego miasta nie mają granic na mapie — pokazano tylko punkty.")
+        notes.append(say("Dzielnice tego miasta nie mają granic na mapie — pokazano tylko punkty."))
     return Scene(
         districts=districts,
         cities=of_kind(areas, AreaKind.CITY),
@@ -340,7 +343,7 @@ def frame_map(ax: Axes, scene: Scene, page: Page) -> None:
         ax.text(
             0.5,
             0.5,
-            "Brak wpisów z lokalizacją.",
+            say("Brak wpisów z lokalizacją."),
             ha="center",
             transform=ax.transAxes,
             fontsize=page.pt(10),
@@ -383,9 +386,9 @@ def _category_entries(scene: Scene, page: Page) -> list[tuple[Line2D, str]]:
         if "category" in frame:
             present.update(str(c) for c in frame["category"].dropna())
     return [
-        (_marker("circle", CATEGORY_COLORS.get(code, OTHER_COLOR), page), label)
-        for code, label in _CATEGORY_LABELS.items()
-        if code in present
+        (_marker("circle", CATEGORY_COLORS.get(c.code, OTHER_COLOR), page), the_label(c))
+        for c in CATEGORIES
+        if c.code in present
     ]
 
 
@@ -395,22 +398,24 @@ def _symbol_entries(scene: Scene, page: Page) -> list[tuple[object, str]]:
     if resources is not None and not resources.empty:
         kinds = set(resources["kind"].astype(str))
         by_shape: dict[str, list[str]] = {}
-        for code, label in _KIND_LABELS.items():
-            if code in kinds:
-                by_shape.setdefault(RESOURCE_KIND_SHAPES.get(code, "circle"), []).append(label)
+        for kind in _KINDS:
+            if kind.code in kinds:
+                shape = RESOURCE_KIND_SHAPES.get(kind.code, "circle")
+                by_shape.setdefault(shape, []).append(the_label(kind))
         for shape, labels in by_shape.items():
-            entries.append((_marker(shape, "#bdbdbd", page), "zasób: " + ", ".join(labels)))
+            label = say("zasób: {kinds}", kinds=", ".join(labels))
+            entries.append((_marker(shape, "#bdbdbd", page), label))
     if "needs" in scene.points and not scene.points["needs"].empty:
-        entries.append((_marker("diamond", "#bdbdbd", page, heavy=True), "potrzeba"))
+        entries.append((_marker("diamond", "#bdbdbd", page, heavy=True), say("potrzeba")))
     if "actions" in scene.points and not scene.points["actions"].empty:
-        entries.append(
-            (_marker(LAYER_SHAPES["actions"], LAYER_COLORS["actions"], page), "działanie")
-        )
+        action = _marker(LAYER_SHAPES["actions"], LAYER_COLORS["actions"], page)
+        entries.append((action, say("działanie")))
     if not scene.cities.empty:
-        entries.append((Line2D([], [], color="#222222", lw=page.pt(1.2)), "granica miasta"))
+        city = Line2D([], [], color="#222222", lw=page.pt(1.2))
+        entries.append((city, say("granica miasta")))
     if not scene.working.empty:
         dashed = Line2D([], [], color="#222222", lw=page.pt(0.9), linestyle=(0, (4, 2)))
-        entries.append((dashed, "obszar roboczy"))
+        entries.append((dashed, say("obszar roboczy")))
     return entries
 
 
@@ -421,9 +426,14 @@ def legend_groups(scene: Scene, page: Page) -> list[tuple[str, list, int]]:
         for c, label in scene.classes
     ]
     shaded = any(colour != _PLAIN_FILL for colour, _ in scene.classes)
+    areas_title = say(INDICATOR_LABELS["resources_per_1000"][0]) if shaded else the_label(AREAS)
     groups: list[tuple[str, list[Any], int]] = [
-        ("Kategorie (kolor symbolu)", _category_entries(scene, page), 1 if page.landscape else 2),
-        ("Symbole", _symbol_entries(scene, page), 1),
-        (INDICATOR_LABELS["resources_per_1000"][0] if shaded else "Obszary", shading, 1),
+        (
+            say("Kategorie (kolor symbolu)"),
+            _category_entries(scene, page),
+            1 if page.landscape else 2,
+        ),
+        (say("Symbole"), _symbol_entries(scene, page), 1),
+        (areas_title, shading, 1),
     ]
     return [g for g in groups if g[1]]

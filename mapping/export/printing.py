@@ -9,6 +9,9 @@ outline (if any), its points and a note.
 
 Text uses DejaVu Sans (it ships with matplotlib and has every Polish glyph);
 PDF embeds it as TrueType, so the text can be searched and copied.
+
+The page's own words are in the request's language (``request.lang``, said
+while ``mapping.language.writing`` it); the records' texts stay as written.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ from mapping.export.print_map import (
     scene_of,
 )
 from mapping.export.request import AUTO_ORIENTATION, ExportRequest
+from mapping.language import say, writing
 from mapping.validation import clean_text
 from mapping.webmap.tiles import OSM_CREDIT
 
@@ -72,6 +76,8 @@ __all__ = [
     "to_png",
 ]
 
+#: The numbered index's title (on the map page and on the PDF's further pages).
+_INDEX_TITLE = "Wykaz symboli (numery na mapie)"
 #: "auto" prints landscape when the map is wider than tall by this ratio.
 _LANDSCAPE_RATIO = 1.0
 # TrueType in PDF (not Type 3): text stays searchable and copyable.
@@ -86,12 +92,23 @@ _RC: dict[RcKeyType, Any] = {
 
 
 def _footer_lines(frames: Mapping[str, pd.DataFrame], scene: Scene) -> list[str]:
-    sources = ", ".join(data_sources(frames)) or "nie podano"
-    lines = [f"Źródła danych: {sources}. Granice i lokalizacje: {OSM_CREDIT}."]
+    sources = ", ".join(data_sources(frames)) or say("nie podano")
+    lines = [
+        say(
+            "Źródła danych: {sources}. Granice i lokalizacje: {credit}.",
+            sources=sources,
+            credit=OSM_CREDIT,
+        )
+    ]
     lines.extend(scene.notes)
     if has_samples(frames):
-        lines.append(SAMPLE_NOTE)
-    lines.append(f"Opracowano w aplikacji „{APP_TITLE}”. Odwzorowanie: PUWG 1992 (EPSG:2180).")
+        lines.append(say(SAMPLE_NOTE))
+    lines.append(
+        say(
+            "Opracowano w aplikacji „{app}”. Odwzorowanie: PUWG 1992 (EPSG:2180).",
+            app=say(APP_TITLE),
+        )
+    )
     return lines
 
 
@@ -142,6 +159,13 @@ def _render(
     frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest
 ) -> tuple[Figure, list[IndexEntry], IndexLayout, Page]:
     """The page figure, its numbered symbols, the index as fitted, and the page."""
+    with writing(request.lang):  # the page's words in the request's language
+        return _drawn(frames, request)
+
+
+def _drawn(
+    frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest
+) -> tuple[Figure, list[IndexEntry], IndexLayout, Page]:
     orientation = chosen_orientation(frames, request)
     width, height = page_size_mm(request.paper, orientation)
     page = Page(width, height, orientation == "landscape")
@@ -163,21 +187,27 @@ def _render(
         dropped = _place_texts(ax, scene, entries, page) if scene.bounds() else []
         if dropped:
             footer += "\n" + wrap(
-                ["Nazwy dzielnic pominięte z braku miejsca: " + ", ".join(dropped) + "."],
+                [
+                    say(
+                        "Nazwy dzielnic pominięte z braku miejsca: {names}.",
+                        names=", ".join(dropped),
+                    )
+                ],
                 width - 20,
                 page.pt(FOOTER_PT),
             )
         draw_legend(figure.add_axes(legend_box), groups, page)
-        draw_index(figure, index, index_box, "Wykaz symboli (numery na mapie)")
+        draw_index(figure, index, index_box, say(_INDEX_TITLE))
         draw_texts(figure, page, request, footer)
     return figure, entries, index, page
 
 
 def _metadata(request: ExportRequest, fmt: str) -> dict[str, str]:
-    title = title_of(request)
+    with writing(request.lang):
+        title, app = title_of(request), say(APP_TITLE)
     if fmt == "pdf":
-        return {"Title": title, "Creator": APP_TITLE}
-    return {"Title": title, "Software": APP_TITLE}
+        return {"Title": title, "Creator": app}
+    return {"Title": title, "Software": app}
 
 
 def _clean_texts(figure: Figure) -> None:
@@ -223,7 +253,7 @@ def _index_pages(entries: list[IndexEntry], page: Page) -> list[Figure]:
             figure,
             layout,
             page.box(10.0, 10.0, page.width - 20.0, page.height - 20.0),
-            "Wykaz symboli (numery na mapie)",
+            say(_INDEX_TITLE),
         )
         figures.append(figure)
         lines = lines[max(layout.shown, 1) :]
@@ -237,7 +267,8 @@ def to_pdf(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> by
     index follows on further pages.
     """
     figure, entries, index, page = _render(frames, request)
-    with mpl.rc_context(_RC):  # texts take parse_math=False when they are made
+    # Texts take parse_math=False when they are made; the index's title is said then.
+    with mpl.rc_context(_RC), writing(request.lang):
         figures = [figure] if index.complete else [figure, *_index_pages(entries, page)]
     buffer = io.BytesIO()
     with mpl.rc_context(_RC), PdfPages(buffer, metadata=_metadata(request, "pdf")) as pdf:

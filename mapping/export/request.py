@@ -60,7 +60,8 @@ class ExportRequest:
     style : display style of an interactive map ("standard" or "projector",
         see ``mapping.webmap.styles.STYLES``)
     lang : the language of the file's own words ("pl" or "en"; so far the
-        interactive map's); the records' texts stay as they were written
+        interactive and the printed map's); the records' texts stay as they
+        were written
     """
 
     city: str

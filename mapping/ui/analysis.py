@@ -19,10 +19,11 @@ from mapping import diagnosis
 from mapping.analysis.coverage import chosen_places, coverage, uncovered
 from mapping.analysis.indicators import district_indicators
 from mapping.analysis.matching import gaps, idle_resources, match_needs
+from mapping.language import translate, writing
 from mapping.schema import LAYERS, Audience
 from mapping.tables import format_value
 from mapping.text import sort_key
-from mapping.ui.i18n import tr
+from mapping.ui.i18n import language, tr
 from mapping.ui.maps import AppMap, rendered
 from mapping.ui.shell import (
     _store_at,
@@ -111,26 +112,33 @@ def indicators_as_of(city: str, since: date) -> pd.DataFrame:
 
 @versioned
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _matching(location: str, version: int, city: str, audience: Audience, today: date) -> Matching:
+def _matching(
+    location: str, version: int, city: str, audience: Audience, today: date, lang: str
+) -> Matching:
     _, resources, needs = _layers(location, version, city, audience)
-    matches = match_needs(needs, resources, today=today)
-    return Matching(
-        gaps=diagnosis.gaps_table(gaps(needs, matches)),
-        candidates=diagnosis.candidates_table(needs, resources, matches),
-        idle=diagnosis.idle_table(idle_resources(resources, matches, today=today)),
-    )
+    with writing(lang):  # the reasons in the page's language (the headers stay Polish)
+        matches = match_needs(needs, resources, today=today)
+        return Matching(
+            gaps=diagnosis.gaps_table(gaps(needs, matches)),
+            candidates=diagnosis.candidates_table(needs, resources, matches),
+            idle=diagnosis.idle_table(idle_resources(resources, matches, today=today)),
+        )
 
 
 def matching_for(city: str, audience: Audience, today: date) -> Matching:
-    """Open needs matched to what ``audience`` sees, as the page's three tables."""
+    """Open needs matched to what ``audience`` sees, as the page's three tables.
+
+    Their reasons are in this run's language; their headers Polish (shown
+    through ``translated_columns``).
+    """
     store = get_store()
     with st.spinner(tr("Dopasowuję potrzeby do zasobów…")):
-        return _matching(store.location, data_version(store), city, audience, today)
+        return _matching(store.location, data_version(store), city, audience, today, language())
 
 
 @versioned
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _coverage(
+def _coverage(  # noqa: PLR0913, PLR0917 - the cache key: each option of the reach and its map
     location: str,
     version: int,
     city: str,
@@ -139,6 +147,7 @@ def _coverage(
     groups: tuple[str, ...],
     distance: int,
     focus: str | None,
+    lang: str,
 ) -> Coverage:
     areas, resources, _ = _layers(location, version, city, audience)
     covered = coverage(resources, areas, categories=list(categories), target_groups=list(groups))
@@ -153,16 +162,21 @@ def _coverage(
         audience=audience,
         tiles="light",
         focus=focus,
+        lang=lang,
     )
     diagnosis.add_overlay(
         built.map,
         covered.loc[[distance]],
-        name=f"W zasięgu {distance} m",
+        name=translate("W zasięgu {distance} m", lang, distance=distance),
         color="#009E73",
-        tooltip=f"do {distance} m od wybranych miejsc",
+        tooltip=translate("do {distance} m od wybranych miejsc", lang, distance=distance),
     )
     diagnosis.add_overlay(
-        built.map, outside, name="Poza zasięgiem", color="#D55E00", tooltip="poza zasięgiem"
+        built.map,
+        outside,
+        name=translate("Poza zasięgiem", lang),
+        color="#D55E00",
+        tooltip=translate("poza zasięgiem", lang),
     )
     return Coverage(covered, outside, rendered(built))
 
@@ -178,7 +192,8 @@ def coverage_for(
 ) -> Coverage:
     """Reach of the chosen places within ``distance`` metres, and the map of it.
 
-    The map is framed on ``focus`` (a district's name) or on the whole city.
+    The map is framed on ``focus`` (a district's name) or on the whole city,
+    its texts in this run's language.
     """
     store = get_store()
     with st.spinner(tr("Liczę zasięg…")):
@@ -191,6 +206,7 @@ def coverage_for(
             tuple(groups),
             distance,
             focus,
+            language(),
         )
 
 

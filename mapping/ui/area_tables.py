@@ -1,4 +1,8 @@
-"""Per-area tables on screen: the city's totals in one line, the areas in Polish order."""
+"""Per-area tables on screen: the city's totals in one line, the areas in Polish order.
+
+Headers and the city's line in this run's language (the domain says them while
+``mapping.language.writing`` it); the numbers are Polish in either.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from mapping.analysis.summary import AREA_LABEL, shown_table, split_city, summary_line
-from mapping.ui.i18n import tr
+from mapping.language import writing
+from mapping.ui.i18n import language, tr
 from mapping.ui.text import md
 
 __all__ = ["area_table"]
@@ -29,14 +34,17 @@ def area_table(
     Returns the areas' rows (numbers, Polish order), e.g. for a chart.
     """
     rows = split_city(table, areas)
+    with writing(language()):  # headers and the line in the page's language
+        shown = shown_table(rows.areas, labels, index_label=index_label)
+        city = rows.city
+        line_text = None if city is None else line(city) if line else summary_line(city, labels)
     if rows.city is not None:
-        line_text = line(rows.city) if line else summary_line(rows.city, labels)
         st.markdown(
             tr(
                 "**Całe miasto ({city}):** {line}",
                 city=md(str(rows.city.name)),
-                line=md(line_text) or "—",
+                line=md(line_text or "") or "—",
             )
         )
-    st.dataframe(shown_table(rows.areas, labels, index_label=index_label), width="stretch")
+    st.dataframe(shown, width="stretch")
     return rows.areas
