@@ -28,7 +28,7 @@ import argparse
 import time
 from collections.abc import Callable
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -89,6 +89,12 @@ def _records(
     return fields, points
 
 
+def _shares(first: float, statuses: tuple[Any, ...] | list[Any]) -> list[float]:
+    """``first`` for the first status (the usual one), the rest shared by the others."""
+    rest = len(statuses) - 1
+    return [first] + [(1 - first) / rest] * rest if rest else [1.0]
+
+
 def synthetic(n_needs: int, n_resources: int, seed: int = SEED) -> tuple[gpd.GeoDataFrame, ...]:
     """(needs, resources) record frames in EPSG:2180, SYNTHETIC."""
     rng = np.random.default_rng(seed)
@@ -102,7 +108,9 @@ def synthetic(n_needs: int, n_resources: int, seed: int = SEED) -> tuple[gpd.Geo
             **res_fields,
             "target_groups": _groups(rng, n_resources, everyone_share=0.3),
             "status": rng.choice(
-                [s.code for s in RESOURCE_STATUSES], size=n_resources, p=[0.9, 0.07, 0.03]
+                [s.code for s in RESOURCE_STATUSES],
+                size=n_resources,
+                p=_shares(0.9, RESOURCE_STATUSES),
             ),
             "last_verified": last_verified,
         },
@@ -123,7 +131,7 @@ def synthetic(n_needs: int, n_resources: int, seed: int = SEED) -> tuple[gpd.Geo
             **need_fields,
             "target_groups": _groups(rng, n_needs, everyone_share=0.15),
             "status": rng.choice(
-                [s.code for s in NEED_STATUSES], size=n_needs, p=[0.6, 0.25, 0.1, 0.05]
+                [s.code for s in NEED_STATUSES], size=n_needs, p=_shares(0.6, NEED_STATUSES)
             ),
             "linked_resources": linked,
         },

@@ -112,3 +112,13 @@ def test_damaged_memory_file_is_ignored(store: GeoPackageStore) -> None:
     assert load_mapping("resources:nazwa", store) is None
     save_mapping("resources:nazwa", {"Nazwa": "name"}, store)
     assert load_mapping("resources:nazwa", store) == {"Nazwa": "name"}
+
+
+@pytest.mark.parametrize("layer", ["resources", "needs"])
+def test_english_labels_map_back_to_their_fields(layer: str) -> None:
+    # A sheet headed in English (a partner's, or one made from the English UI) imports too.
+    from mapping.importing.targets import import_schema
+
+    fields = import_schema(layer).fields
+    mapping = guess_mapping([f.label_en for f in fields], layer)
+    assert mapping == {f.label_en: f.name for f in fields}

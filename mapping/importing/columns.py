@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from mapping.errors import MapError
 from mapping.importing.targets import import_schema, targets
-from mapping.language import Message
+from mapping.language import Message, translate
 from mapping.schema import FieldType
 from mapping.text import match_key
 
@@ -185,7 +185,8 @@ def header_key(header: str) -> str:
 def _candidates(key: str, options: Mapping[str, str]) -> list[tuple[float, str]]:
     found: list[tuple[float, str]] = []
     for target, label in options.items():
-        if key in (header_key(target), header_key(label)):
+        # The English label too: a partner's sheet, or our own export made in English.
+        if key in (header_key(target), header_key(label), header_key(translate(label, "en"))):
             found.append((_FIELD, target))
         if key in _SYNONYMS.get(target, ()):
             found.append((_STRONG, target))
@@ -243,7 +244,8 @@ def _resolve_target(text: str, options: Mapping[str, str]) -> str | None:
     if key in ("", "pomin", "brak", "none", "skip"):
         return None
     for target, label in options.items():
-        if key in (header_key(target), header_key(label)):
+        # The English label too: a partner's sheet, or our own export made in English.
+        if key in (header_key(target), header_key(label), header_key(translate(label, "en"))):
             return target
     raise MapError(
         Message(
