@@ -73,7 +73,7 @@ def candidates_table(
     """One row per (need, candidate): need title, resource name, rank and reason."""
     if matches.empty:
         return pd.DataFrame(
-            columns=["need_id", "resource_id", "Potrzeba", "Zasób", "Miejsce", "Dlaczego"]
+            columns=["need_id", "resource_id", "Potrzeba", "Zasób", "Kolejność", "Dlaczego"]
         )
     titles = needs.set_index("id")["title"]
     names = resources.set_index("id")["name"]
@@ -83,7 +83,7 @@ def candidates_table(
             "resource_id": matches["resource_id"],
             "Potrzeba": matches["need_id"].map(titles),
             "Zasób": matches["resource_id"].map(names),
-            "Miejsce": matches["rank"],
+            "Kolejność": matches["rank"],
             "Dlaczego": matches["reason"],
         }
     )
