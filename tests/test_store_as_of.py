@@ -1,7 +1,8 @@
 """ "Stan na dzień" read from rows where nothing changed since equals the whole-history rebuild.
 
 The reference below is the implementation before the fast path: every record
-rebuilt from its last history snapshot up to the end of the day.
+rebuilt from its last history snapshot up to the end of the day — the whole
+snapshots ``history()`` derives from the deltas the file keeps.
 """
 
 from __future__ import annotations
@@ -30,14 +31,11 @@ def _reference_as_of(
 ) -> gpd.GeoDataFrame:
     schema = get_layer(layer)
     cutoff = f"{when.isoformat()}T23:59:59.999Z"
-    conn = sqlite3.connect(store.path)
-    rows = conn.execute(
-        "SELECT after FROM history WHERE fid IN (SELECT MAX(fid) FROM history "
-        "WHERE layer = ? AND at <= ? GROUP BY record_id) ORDER BY fid",
-        (layer, cutoff),
-    ).fetchall()
-    conn.close()
-    states = [snapshot_record(schema, row[0]) for row in rows]
+    log = store.history(layer)
+    log = log[log["at"] <= cutoff].sort_values("fid")
+    last = log.groupby("record_id")["fid"].max()
+    entries = log[log["fid"].isin(last)]
+    states = [snapshot_record(schema, text) for text in entries["after"]]
     live = [
         s for s in states if not s.get("archived_at") and (city is None or s.get("city") == city)
     ]

@@ -32,6 +32,7 @@ from __future__ import annotations
 import sqlite3
 
 from mapping.schema import LAYERS, SYSTEM_FIELDS, Layer
+from mapping.store.deltas import NO_STATE
 
 __all__ = [
     "HISTORY_DELETE_MESSAGE",
@@ -112,6 +113,30 @@ def _snapshot(layer: Layer, row: str, overrides: dict[str, str] | None = None) -
     return sql
 
 
+def _delta(layer: Layer) -> str:
+    """JSON of what an UPDATE changed, ``{field: [old, new]}`` (``mapping.store.deltas``).
+
+    ``json_patch`` drops the members a CASE left NULL (unchanged fields); a
+    changed field's pair is an array, never NULL, so it stays.
+    """
+    pairs = [
+        (name, f"CASE WHEN OLD.{_quote(name)} IS NOT NEW.{_quote(name)} "
+               f"THEN json_array(OLD.{_quote(name)}, NEW.{_quote(name)}) END")
+        for name in [*layer.field_names, "archived_at"]
+    ]  # fmt: skip
+    if layer.geometry:  # a blob cannot go into JSON: its hex, as in a deletion's snapshot
+        pairs.append((
+            "geometry_gpkg",
+            f"CASE WHEN OLD.{GEOM} IS NOT NEW.{GEOM} THEN json_array("
+            f"nullif(hex(OLD.{GEOM}), ''), nullif(hex(NEW.{GEOM}), '')) END",
+        ))  # fmt: skip
+    sql = "'{}'"
+    for i in range(0, len(pairs), _PAIRS_PER_CALL):
+        chunk = pairs[i : i + _PAIRS_PER_CALL]
+        sql = f"json_patch({sql}, json_object(" + ", ".join(f"'{k}', {v}" for k, v in chunk) + "))"
+    return sql
+
+
 def _last_entry(layer: Layer, record_id: str) -> str:
     """The fid of the newest history row of a record."""
     return (
@@ -162,7 +187,7 @@ def _insert_body(layer: Layer, fid: str) -> list[str]:
         # History first: the stamp below then counts as recorded for the update triggers.
         f"INSERT INTO history ({_HISTORY_COLUMNS})\n"
         f"  SELECT {name}, r.id, {stamps['version']}, 'create', {_AUTHOR}, {_NOW}, {_BATCH},\n"
-        f"    {_NOTE}, NULL, {_snapshot(layer, 'r', stamps)}\n"
+        f"    {_NOTE}, NULL, json_object('created_at', {stamps['created_at']})\n"
         f"  FROM {table} AS r WHERE r.{this}",
         f"UPDATE {table} SET version = {last.format('version')},\n"
         f"    updated_at = {last.format('at')}, author = {last.format('author')},\n"
@@ -204,12 +229,6 @@ END"""
 def _update_trigger(layer: Layer) -> str:
     table, name = _quote(layer.name), _literal(layer.name)
     version = "coalesce(OLD.version, 0) + 1"
-    stamps = {
-        "version": version,
-        "created_at": "OLD.created_at",
-        "updated_at": _NOW,
-        "author": _AUTHOR,
-    }
     action = (
         "CASE WHEN OLD.archived_at IS NULL AND NEW.archived_at IS NOT NULL THEN 'archive' "
         "WHEN OLD.archived_at IS NOT NULL AND NEW.archived_at IS NULL THEN 'unarchive' "
@@ -224,7 +243,7 @@ FOR EACH ROW WHEN NOT {recorded} AND ({_changed(layer)} OR NEW.version IS NOT OL
 BEGIN
   INSERT INTO history ({_HISTORY_COLUMNS})
   VALUES ({name}, OLD.id, {version}, {action}, {_AUTHOR}, {_NOW}, {_BATCH}, {_NOTE},
-          {_snapshot(layer, "OLD")}, {_snapshot(layer, "NEW", stamps)});
+          {_delta(layer)}, '{NO_STATE}');
   UPDATE {table} SET version = {version}, created_at = OLD.created_at,
     updated_at = {_NOW}, author = {_AUTHOR}
   WHERE fid = NEW.fid;

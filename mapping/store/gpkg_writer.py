@@ -18,6 +18,7 @@ from typing import Any
 from mapping.errors import ConflictError, MapError, NotFoundError
 from mapping.frames import column_names, encode_list
 from mapping.schema import SYSTEM_FIELDS, Layer, get_layer
+from mapping.store.deltas import NO_STATE, changes_text
 from mapping.store.gpkg_binary import encode_geometries
 from mapping.store.gpkg_rows import (
     GEOM,
@@ -27,11 +28,10 @@ from mapping.store.gpkg_rows import (
     record_to_row,
     row_to_record,
 )
-from mapping.store.records import clean_records, fit_geometries, snapshots
+from mapping.store.records import clean_records, fit_geometries
 from mapping.store.records import conflict_error as _conflict_error
 from mapping.store.records import fit_geometry as _fit_geometry
 from mapping.store.records import same_state as _same
-from mapping.store.records import snapshot as _snapshot
 from mapping.validation import clean_record
 
 __all__ = ["Writer"]
@@ -220,10 +220,11 @@ class Writer:
         if schema.geometry:
             values.append(encode_geometries([r["geometry"] for r in records], SRS_ID))
         rows = list(zip(*values, strict=True))
+        # A creation keeps no snapshot: the row holds the state (mapping.store.deltas).
         history = [
             (schema.name, r["id"], r["version"], "create", self.author, r["updated_at"],
-             self.batch_id, self.note, None, after)
-            for r, after in zip(records, snapshots(records), strict=True)
+             self.batch_id, self.note, None, NO_STATE)
+            for r in records
         ]  # fmt: skip
         self.conn.execute("SAVEPOINT mapa_write")
         try:
@@ -264,7 +265,7 @@ class Writer:
             "author": self.author,
         }
         record["created_at"] = state.get("created_at") or record["updated_at"]
-        with self._logged(schema.name, record_id, action, None, record):
+        with self._logged(schema, record_id, action, None, record):
             self._insert(schema, record)
         return record
 
@@ -283,7 +284,7 @@ class Writer:
         after["author"] = self.author
         cols = [*column_names(schema), *([GEOM] if schema.geometry else [])]
         assignments = ", ".join(f"{quote(c)} = ?" for c in cols)
-        with self._logged(schema.name, before["id"], action, before, after):
+        with self._logged(schema, before["id"], action, before, after):
             cursor = self.conn.execute(
                 f"UPDATE {quote(schema.name)} SET {assignments} WHERE id = ? AND version = ?",
                 (*record_to_row(schema, after), before["id"], before["version"]),
@@ -297,7 +298,7 @@ class Writer:
     @contextmanager
     def _logged(
         self,
-        layer: str,
+        layer: Layer,
         record_id: str,
         action: str,
         before: Mapping[str, Any] | None,
@@ -321,16 +322,17 @@ class Writer:
 
     def _log(
         self,
-        layer: str,
+        layer: Layer,
         record_id: str,
         action: str,
         before: Mapping[str, Any] | None,
         after: Mapping[str, Any],
     ) -> None:
+        """The history row of one write: what changed (nothing for a record put back)."""
         self.conn.execute(
             _HISTORY_INSERT,
             (
-                layer,
+                layer.name,
                 record_id,
                 after["version"],
                 action,
@@ -338,7 +340,7 @@ class Writer:
                 after["updated_at"],
                 self.batch_id,
                 self.note,
-                None if before is None else _snapshot(before),
-                _snapshot(after),
+                None if before is None else changes_text(layer, before, after),
+                NO_STATE,
             ),
         )
