@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -196,7 +196,7 @@ class GeoPackageStore(SingleWrites):
             later,
             city=city,
             to_record=lambda row: row_to_record(schema, tuple(row)),
-            to_frame=lambda live: blob_rows_to_frame(schema, live),
+            to_frame=lambda live: blob_rows_to_frame(schema, [tuple(row) for row in live]),
         )
 
     def history(self, layer: str | None = None, record_id: str | None = None) -> pd.DataFrame:
@@ -248,7 +248,9 @@ class GeoPackageStore(SingleWrites):
         with self._connect() as conn:
             return accounts.list_accounts(conn)
 
-    def _record_log(self, layer: str, record_id: str) -> tuple[dict[str, Any] | None, list[Entry]]:
+    def _record_log(
+        self, layer: str, record_id: str
+    ) -> tuple[dict[str, Any] | None, Sequence[Entry]]:
         schema = get_layer(layer)
         with self._connect() as conn:
             current = _currents(conn, schema, [record_id]).get(record_id)

@@ -284,7 +284,9 @@ class PostGISStore(SingleWrites):
             ).fetchall()
         return polish_sorted(r[0] for r in rows if r[0])
 
-    def _record_log(self, layer: str, record_id: str) -> tuple[dict[str, Any] | None, list[Entry]]:
+    def _record_log(
+        self, layer: str, record_id: str
+    ) -> tuple[dict[str, Any] | None, Sequence[Entry]]:
         with self._connect() as conn:
             current = _currents(conn, get_layer(layer), [record_id]).get(record_id)
             entries = _entries(
@@ -343,9 +345,11 @@ class PostGISStore(SingleWrites):
 def _entries(conn: psycopg.Connection, where: str, params: Sequence[Any]) -> list[dict[str, Any]]:
     """Raw history rows (``before`` and ``after`` as JSON text) matching ``where``."""
     rows = conn.execute(f"SELECT {_HISTORY_COLUMNS} FROM history WHERE {where}", params)
-    entries = [dict(zip(HISTORY_FIELDS, row, strict=True)) for row in rows]
-    for entry in entries:
+    entries = []
+    for row in rows:
+        entry = dict(zip(HISTORY_FIELDS, row, strict=True))
         entry["before"], entry["after"] = map(dump_json, (entry["before"], entry["after"]))
+        entries.append(entry)
     return entries
 
 

@@ -9,7 +9,7 @@ record and the deltas of its history (``mapping.store.deltas``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -54,7 +54,9 @@ class SingleWrites:
         """Changes, newest first (the backend's)."""
         raise NotImplementedError
 
-    def _record_log(self, layer: str, record_id: str) -> tuple[dict[str, Any] | None, list[Entry]]:
+    def _record_log(
+        self, layer: str, record_id: str
+    ) -> tuple[dict[str, Any] | None, Sequence[Entry]]:
         """The record now (None if deleted) and its raw history rows, newest first."""
         raise NotImplementedError
 
