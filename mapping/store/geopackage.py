@@ -4,7 +4,8 @@ The file is a plain OGC GeoPackage (QGIS and ogrinfo open every layer), written
 with Python's sqlite3 so that each change is a real transaction:
 
 - one feature table per spatial layer, one attributes table per other layer,
-  and ``history`` (an attributes table) with the before/after of every change;
+  and ``history`` (an attributes table) with what every change did
+  (``mapping.store.deltas``);
 - rollback journal with ``synchronous=FULL``: a crash or kill mid-write leaves
   the previous state intact and the file valid (no ``-wal`` side file, so the
   map stays one file to back up or e-mail);
@@ -201,7 +202,7 @@ class GeoPackageStore(SingleWrites):
 
     def history(self, layer: str | None = None, record_id: str | None = None) -> pd.DataFrame:
         """Change log, newest first: fid, layer, record_id, version, action, author,
-        at, batch_id, note, before, after (JSON snapshots)."""
+        at, batch_id, note, before, after (whole JSON snapshots, rebuilt from the deltas)."""
         sql = "SELECT * FROM history"
         where, params = [], []
         if layer:

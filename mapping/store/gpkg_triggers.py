@@ -6,8 +6,9 @@ app registers), so any client keeps the rules the PostGIS map keeps with
 ``mapping.store.postgis_sql``:
 
 - an UPDATE made outside the app gets the next version, the time and an author
-  marked "poza aplikacją", and its before/after go to ``history``; a write that
-  states a version other than the current one or the next is refused;
+  marked "poza aplikacją", and what it changed goes to ``history`` (the delta
+  the app writes, ``mapping.store.deltas``); a write that states a version
+  other than the current one or the next is refused;
 - an INSERT gets an id (12 hex digits, as the app's), the next version (1, or
   the one after a deleted record's last) and a ``create`` row in history;
 - a DELETE leaves the last state in history as an archived version
@@ -21,10 +22,10 @@ each time a store opens it — a no-op once the file is current.
 
 The app writes its own history row *before* the row it describes (see
 ``mapping.store.gpkg_writer``); a trigger sees that row and stays silent, so the
-app's writes are never recorded twice.  Rows written here hold snapshots in a
-raw form (list fields as stored text, the geometry as the hex of its GeoPackage
-blob under ``geometry_gpkg``) and a ``batch_id`` starting with
-:data:`OUTSIDE_BATCH_PREFIX`; ``mapping.store.records.snapshot_record`` reads both.
+app's writes are never recorded twice.  Rows written here hold deltas and
+snapshots in a raw form (list fields as stored text, the geometry as the hex
+of its GeoPackage blob under ``geometry_gpkg``) and a ``batch_id`` starting
+with :data:`OUTSIDE_BATCH_PREFIX`; ``mapping.store.deltas`` reads both forms.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Chosen by a ``postgresql://`` location (``MAPA_DB``).  The tables mirror the
 GeoPackage (one per layer, the same system fields, ``history`` with JSON
-snapshots), geometry in EPSG:4326 with GiST indexes.  Versions, history and
+deltas, ``mapping.store.deltas``), geometry in EPSG:4326 with GiST indexes.  Versions, history and
 the change counter are kept by triggers (``mapping.store.postgis_sql``), so an
 edit made in QGIS connected straight to the server is versioned too.
 

@@ -3,6 +3,9 @@
 Every backend keeps the same record form (``mapping.frames``) and the same
 history snapshot: the whole record as JSON with the geometry as WKT, so a map
 copied between backends (``mapping.store.copy``) keeps a history either can read.
+History rows keep whole snapshots only where the record's row is gone (a
+deletion) or where an older version wrote them; the others keep what changed
+(``mapping.store.deltas``), and ``history()`` shows whole snapshots again.
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ from mapping.validation import clean_value
 __all__ = [
     "HISTORY_FIELDS",
     "UNDO_NOTE_PREFIX",
-    "canonical_snapshot",
     "clean_records",
     "conflict_error",
     "fit_geometries",
@@ -35,7 +37,6 @@ __all__ = [
     "same_state",
     "snapshot",
     "snapshot_record",
-    "snapshots",
     "undone_batches",
 ]
 
@@ -60,13 +61,6 @@ def _geometry_to_wkt(geom: BaseGeometry | None) -> str | None:
 def snapshot(record: Mapping[str, Any]) -> str:
     """JSON of a whole record for the history table (geometry as WKT)."""
     return _dumped(record, _geometry_to_wkt(record.get("geometry")))
-
-
-def snapshots(records: Sequence[Mapping[str, Any]]) -> list[str]:
-    """``snapshot`` of each record, the geometries turned into WKT at once."""
-    geoms = np.array([r.get("geometry") for r in records], dtype=object)
-    wkts = shapely.to_wkt(geoms, rounding_precision=7)
-    return [_dumped(r, w) for r, w in zip(records, wkts, strict=True)]
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
@@ -102,16 +96,6 @@ def snapshot_record(layer: Layer, text: str) -> dict[str, Any]:
         value = record.get(f.name)
         record[f.name] = decode_list(value) if is_list_field(f.type) else value
     return record
-
-
-def canonical_snapshot(layer: Layer, text: str) -> str:
-    """A snapshot in the form the app writes (lists as lists, geometry as WKT).
-
-    History rows written by a GeoPackage trigger (edits made outside the app)
-    hold lists as stored text and the geometry as a blob; readers of history
-    get every row in one form.
-    """
-    return snapshot(snapshot_record(layer, text))
 
 
 def clean_records(layer: Layer, many: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
