@@ -11,6 +11,7 @@ deletion) or where an older version wrote them; the others keep what changed
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -24,11 +25,12 @@ from mapping.frames import decode_list, is_list_field
 from mapping.language import Message
 from mapping.schema import Field, Layer
 from mapping.store.gpkg_binary import decode_geometry
-from mapping.validation import clean_value
+from mapping.validation import already_clean, clean_value
 
 __all__ = [
     "HISTORY_FIELDS",
     "UNDO_NOTE_PREFIX",
+    "clean_columns",
     "clean_records",
     "conflict_error",
     "fit_geometries",
@@ -105,39 +107,98 @@ def clean_records(layer: Layer, many: Sequence[Mapping[str, Any]]) -> list[dict[
     row; the first record with a problem raises its ``ValidationError``, as a
     loop of ``clean_record`` would.
     """
-    problems: dict[int, list[MapError]] = {}
-    columns: dict[str, list[Any]] = {}
-    for f in layer.fields:
-        columns[f.name] = _clean_column(f, many, problems)
-    cleaned_all = []
+    columns = clean_columns(layer, many)
     names = list(columns)
-    for position, row in enumerate(zip(*columns.values(), strict=True)):
-        values = many[position]
-        if layer.geometry_required and values.get("geometry") is None:
-            problems.setdefault(position, []).append(
-                MapError("brak lokalizacji", field="lokalizacja")
-            )
-        if position in problems:
-            raise ValidationError(problems[position])
-        cleaned = dict(zip(names, row, strict=True))
+    cleaned_all = [
+        dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)
+    ]
+    if not names:
+        cleaned_all = [{} for _ in many]
+    for cleaned, values in zip(cleaned_all, many, strict=True):
         if "geometry" in values:
             cleaned["geometry"] = values["geometry"]
-        cleaned_all.append(cleaned)
     return cleaned_all
 
 
-def _clean_column(
-    f: Field, many: Sequence[Mapping[str, Any]], problems: dict[int, list[MapError]]
-) -> list[Any]:
-    """``clean_value`` of field ``f`` of each record; problems collected per position."""
-    # Texts (most cells) are looked up by value; other values by type and value,
-    # as True == 1 but only 1 is a valid number.  A value that is not hashable
-    # is validated each time.
+def clean_columns(layer: Layer, many: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+    """``clean_records`` column by column: each declared field's clean values, in order.
+
+    What a bulk write needs (it writes columns); the geometries are left to
+    ``fit_geometries``, a missing one of a layer that requires it is a problem.
+    """
+    problems: dict[int, list[MapError]] = {}
+    raw = _raw_columns(layer.field_names, many)
+    columns = {f.name: _clean_column(f, raw[f.name], problems) for f in layer.fields}
+    missing: list[int] = []
+    if layer.geometry_required:
+        missing = [n for n, values in enumerate(many) if values.get("geometry") is None]
+    if problems or missing:
+        first = min([*problems, *missing])
+        found = problems.get(first, [])
+        if first in missing:
+            found.append(MapError("brak lokalizacji", field="lokalizacja"))
+        raise ValidationError(found)
+    return columns
+
+
+def _raw_columns(names: Sequence[str], many: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+    """The values of each of ``names`` in ``many`` (None where absent), column by column."""
+    keys = {frozenset(values) for values in many}
+    if len(keys) != 1:
+        return {name: [values.get(name) for values in many] for name in names}
+    # Every record has the same keys (an import's case): taken row by row in C, then turned.
+    (present,) = keys
+    given = [name for name in names if name in present]
+    columns: dict[str, list[Any]] = {name: [None] * len(many) for name in names}
+    if len(given) == 1:
+        columns[given[0]] = [values[given[0]] for values in many]
+    elif given:
+        rows = map(operator.itemgetter(*given), many)
+        columns.update(zip(given, map(list, zip(*rows, strict=True)), strict=True))
+    return columns
+
+
+def _clean_column(f: Field, raw: list[Any], problems: dict[int, list[MapError]]) -> list[Any]:
+    """``clean_value`` of field ``f`` of each value; problems collected per position."""
+    kinds = set(map(type, raw))
+    keys: list[Any] | None = None
+    if kinds <= {str, type(None)}:  # an import's case: each distinct text once, by value
+        keys = raw
+    elif kinds <= {list, type(None)} and all(type(x) is str for v in raw if v for x in v):
+        keys = [None if v is None else tuple(v) for v in raw]
+    if keys is None:
+        return _clean_each(f, raw, problems)
+    cleaned: dict[Any, Any] = {}
+    failed: dict[Any, MapError] = {}
+    distinct = list(dict.fromkeys(keys))
+    if keys is raw:
+        texts = [key for key in distinct if key is not None]
+        if already_clean(f, texts):  # names, addresses: each its own, all clean
+            cleaned = dict(zip(texts, texts, strict=True))
+            distinct = [None] if None in distinct else []
+    for key in distinct:
+        try:
+            cleaned[key] = clean_value(f, list(key) if type(key) is tuple else key)
+        except MapError as exc:
+            failed[key] = exc
+    if failed:
+        for position, key in enumerate(keys):
+            if key in failed:
+                problems.setdefault(position, []).append(failed[key])
+    hits = list(map(cleaned.get, keys))
+    if any(type(hit) is list for hit in cleaned.values()):
+        return [list(hit) if type(hit) is list else hit for hit in hits]  # one list per record
+    return hits
+
+
+def _clean_each(f: Field, raw: list[Any], problems: dict[int, list[MapError]]) -> list[Any]:
+    """``clean_value`` of each value of a column of mixed types, each distinct one once."""
+    # Texts are looked up by value; other values by type and value, as True == 1
+    # but only 1 is a valid number.  A value that is not hashable is validated each time.
     texts: dict[str, Any] = {}
     others: dict[tuple[type, Any], Any] = {}
     column = []
-    for position, values in enumerate(many):
-        value = values.get(f.name)
+    for position, value in enumerate(raw):
         if type(value) is str:
             hit = texts.get(value, texts)
             cache: dict[Any, Any] | None = texts
