@@ -32,6 +32,7 @@ __all__ = [
     "UNDO_NOTE_PREFIX",
     "clean_columns",
     "clean_records",
+    "clean_records_apart",
     "conflict_error",
     "fit_geometries",
     "fit_geometry",
@@ -126,19 +127,43 @@ def clean_columns(layer: Layer, many: Sequence[Mapping[str, Any]]) -> dict[str, 
     What a bulk write needs (it writes columns); the geometries are left to
     ``fit_geometries``, a missing one of a layer that requires it is a problem.
     """
+    columns, problems = _cleaned(layer, many)
+    if problems:
+        raise ValidationError(problems[min(problems)])
+    return columns
+
+
+def clean_records_apart(
+    layer: Layer, many: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any] | None]:
+    """``clean_records`` that goes on past problems: None for each record that has one.
+
+    For an import's plan, which reports each refused row on its own (with
+    ``clean_record``, row by row, for those few).
+    """
+    columns, problems = _cleaned(layer, many)
+    names = list(columns)
+    return [
+        None if n in problems
+        else {**dict(zip(names, row, strict=True)),
+              **({"geometry": values["geometry"]} if "geometry" in values else {})}
+        for n, (values, row) in enumerate(zip(many, zip(*columns.values(), strict=True),
+                                              strict=True))
+    ]  # fmt: skip
+
+
+def _cleaned(
+    layer: Layer, many: Sequence[Mapping[str, Any]]
+) -> tuple[dict[str, list[Any]], dict[int, list[MapError]]]:
+    """Clean columns, and the problems of each record that has any."""
     problems: dict[int, list[MapError]] = {}
     raw = _raw_columns(layer.field_names, many)
     columns = {f.name: _clean_column(f, raw[f.name], problems) for f in layer.fields}
-    missing: list[int] = []
     if layer.geometry_required:
-        missing = [n for n, values in enumerate(many) if values.get("geometry") is None]
-    if problems or missing:
-        first = min([*problems, *missing])
-        found = problems.get(first, [])
-        if first in missing:
-            found.append(MapError("brak lokalizacji", field="lokalizacja"))
-        raise ValidationError(found)
-    return columns
+        for n, values in enumerate(many):
+            if values.get("geometry") is None:
+                problems.setdefault(n, []).append(MapError("brak lokalizacji", field="lokalizacja"))
+    return columns, problems
 
 
 def _raw_columns(names: Sequence[str], many: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
