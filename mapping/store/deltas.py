@@ -33,7 +33,7 @@ import shapely
 from mapping.frames import WGS84, column_names, decode_list, is_list_field, records_to_frame
 from mapping.schema import Layer
 from mapping.store.gpkg_binary import decode_geometry
-from mapping.store.records import HISTORY_FIELDS, snapshot, snapshot_record
+from mapping.store.records import HISTORY_FIELDS, snapshot, snapshot_record, snapshots
 
 __all__ = [
     "NO_STATE",
@@ -92,7 +92,9 @@ def _read_changes(layer: Layer, text: str) -> dict[str, list[Any]]:
 
 def is_whole(text: str | None) -> bool:
     """Whether a history column holds a whole snapshot (not a delta, not nothing)."""
-    return text is not None and "id" in json.loads(text)
+    if text is None or text == NO_STATE:  # most rows: said without parsing
+        return False
+    return "id" in json.loads(text)
 
 
 def state_before(layer: Layer, after: Mapping[str, Any], entry: Entry) -> State:
@@ -167,6 +169,10 @@ def derived_history(
         by_record.setdefault((entry["layer"], entry["record_id"]), []).append(n)
     befores: list[str | None] = [None] * len(entries)
     afters: list[str] = [NO_STATE] * len(entries)
+    # A change's state before is the state after the one before it: each encoded once,
+    # all geometries turned into WKT at once.
+    unique: dict[int, dict[str, Any]] = {}
+    wanted: list[tuple[int, int | None, int | None]] = []  # row, its states (by id)
     for name in dict.fromkeys(key[0] for key in by_record):
         schema = layers(name)
         ids = [rid for layer, rid in by_record if layer == name]
@@ -175,8 +181,14 @@ def derived_history(
             positions = by_record[(name, rid)]
             states = walk_back(schema, now.get(rid), [entries[n] for n in positions])
             for n, (before, after) in zip(positions, states, strict=True):
-                befores[n] = None if before is None else snapshot(before)
-                afters[n] = NO_STATE if after is None else snapshot(after)
+                for state in (before, after):
+                    if state is not None:
+                        unique.setdefault(id(state), state)
+                wanted.append((n, _id(before), _id(after)))
+    texts = dict(zip(unique, snapshots(list(unique.values())), strict=True))
+    for n, before_id, after_id in wanted:
+        befores[n] = None if before_id is None else texts[before_id]
+        afters[n] = NO_STATE if after_id is None else texts[after_id]
     frame = pd.DataFrame(
         {name: [entry[name] for entry in entries] for name in HISTORY_FIELDS},
         columns=list(HISTORY_FIELDS),
@@ -184,6 +196,10 @@ def derived_history(
     frame["before"] = pd.Series(befores, dtype=object)
     frame["after"] = pd.Series(afters, dtype=object)
     return frame
+
+
+def _id(state: State) -> int | None:
+    return None if state is None else id(state)
 
 
 def layer_as_of(

@@ -52,6 +52,7 @@ from mapping.store.gpkg_rows import (
     quote,
     record_to_row,
     row_to_record,
+    rows_to_records,
     select_rows,
 )
 from mapping.store.gpkg_schema import check_file, create_file, ensure_versioning
@@ -332,4 +333,5 @@ def _currents(conn: sqlite3.Connection, schema: Layer, ids: list[str]) -> dict[s
     else:
         rows = select_rows(conn, schema, f"id IN ({', '.join('?' for _ in ids)})", ids)
     wanted = set(ids)
-    return {row[0]: row_to_record(schema, row) for row in rows if row[0] in wanted}
+    rows = [row for row in rows if row[0] in wanted]
+    return {record["id"]: record for record in rows_to_records(schema, rows)}

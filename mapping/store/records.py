@@ -40,6 +40,7 @@ __all__ = [
     "same_state",
     "snapshot",
     "snapshot_record",
+    "snapshots",
     "undone_batches",
 ]
 
@@ -67,6 +68,14 @@ def snapshot(record: Mapping[str, Any]) -> str:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def snapshots(records: Sequence[Mapping[str, Any]]) -> list[str]:
+    """``snapshot`` of each record, the geometries turned into WKT at once."""
+    geoms = np.array([r.get("geometry") for r in records], dtype=object)
+    wkts = shapely.to_wkt(geoms, rounding_precision=7)
+    wkts[shapely.is_empty(geoms)] = None  # as ``snapshot``: no geometry, not "POINT EMPTY"
+    return [_dumped(r, w) for r, w in zip(records, wkts, strict=True)]
 
 
 def _dumped(record: Mapping[str, Any], wkt: str | None) -> str:
