@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from shapely.geometry import Point
 
 from mapping.store import GeoPackageStore, open_store
 from mapping.store.base import Store
+from mapping.store.copy import copy_map
 from mapping.store.gpkg_binary import add_spatial_functions
 from mapping.store.records import snapshot
 from tests.factories import resource_values
@@ -194,3 +196,37 @@ def test_restore_of_each_version_after_mixed_edits(each_store: Store, version: i
     assert (expected["name"], expected["phone"]) == [
         ("Biblioteka Dzielnicowa", None), ("Druga", None), ("Druga", "58 333 33 33")
     ][version - 1]  # fmt: skip
+
+
+def test_a_copy_to_the_server_and_back_keeps_outside_deltas_readable(
+    tmp_path: Path, postgis_location: str
+) -> None:
+    source = GeoPackageStore(tmp_path / "mapa.gpkg")
+    record = source.create("resources", resource_values(), author="Ala")
+    _outside_update(
+        source,
+        "UPDATE resources SET target_groups = 'młodzież', geom = NULL WHERE id = ?",
+        (record["id"],),
+    )
+    source.update("resources", record["id"], {"name": "Nowa"}, expected_version=2, author="Ola")
+    copy_map(source.location, postgis_location)
+    back = tmp_path / "kopia.gpkg"
+    copy_map(postgis_location, str(back))
+    expected = source.history()
+    for copy in (open_store(postgis_location), GeoPackageStore(back)):
+        got = copy.history()
+        assert list(got["version"]) == list(expected["version"])
+        for column in ("before", "after"):
+            for a, b in zip(got[column], expected[column], strict=True):
+                assert (a is None and b is None) or _same_state(json.loads(a), json.loads(b))
+        restored = copy.restore("resources", record["id"], 1, author="Ala")
+        assert restored["target_groups"] == ["dzieci", "seniorzy"]
+        assert restored["geometry"].equals_exact(resource_values()["geometry"], 1e-7)
+
+
+def _same_state(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    ga, gb = a.pop("geometry"), b.pop("geometry")
+    same_geometry = (ga is None and gb is None) or shapely.from_wkt(ga).equals_exact(
+        shapely.from_wkt(gb), 1e-7
+    )
+    return a == b and same_geometry
