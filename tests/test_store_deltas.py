@@ -230,3 +230,16 @@ def _same_state(a: dict[str, Any], b: dict[str, Any]) -> bool:
         shapely.from_wkt(gb), 1e-7
     )
     return a == b and same_geometry
+
+
+def test_undo_of_an_update_to_a_record_deleted_outside_brings_back_its_state_before(
+    each_store: Store,
+) -> None:
+    record = each_store.create("resources", resource_values(), author="Ala")
+    with each_store.batch("Ola") as b:
+        b.update("resources", record["id"], {"name": "Nowa"}, expected_version=1)
+        batch_id = b.batch_id
+    _outside_update(each_store, "DELETE FROM resources WHERE id = ?", (record["id"],))
+    assert each_store.undo_batch(batch_id, author="Ala") == 1
+    back = each_store.get("resources", record["id"])
+    assert back["name"] == "Biblioteka Dzielnicowa" and back["version"] == 4

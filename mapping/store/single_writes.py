@@ -140,7 +140,12 @@ class SingleWrites:
                     state = state_before(get_layer(layer), {}, entry)
                     b.put_state(layer, record_id, state or {}, "undo")
                     continue
-                current = b.current_record(layer, record_id)
+                try:
+                    current = b.current_record(layer, record_id)
+                except NotFoundError:  # deleted outside the app since: back as it was before
+                    state = self._state_before(layer, record_id, version)
+                    b.put_state(layer, record_id, state, "undo")
+                    continue
                 # Changed again since: put_state refuses it (ConflictError) before writing.
                 if current["version"] == version:
                     current = state_before(get_layer(layer), current, entry) or current
@@ -149,11 +154,20 @@ class SingleWrites:
 
     def _snapshot_at(self, layer: str, record_id: str, version: int) -> dict[str, Any]:
         """The record as ``version`` left it: the record now, later changes undone."""
+        return self._states_of(layer, record_id, version)[1]
+
+    def _state_before(self, layer: str, record_id: str, version: int) -> dict[str, Any]:
+        """The record as it was before the change that made ``version``."""
+        return self._states_of(layer, record_id, version)[0] or {}
+
+    def _states_of(
+        self, layer: str, record_id: str, version: int
+    ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        """The states before and after the (latest) change that made ``version``."""
         current, entries = self._record_log(layer, record_id)
         wanted = [n for n, e in enumerate(entries) if int(e["version"]) == version]
         if wanted:
-            states = walk_back(get_layer(layer), current, entries[: wanted[0] + 1])
-            state = states[-1][1]
-            if state is not None:
-                return state
+            before, after = walk_back(get_layer(layer), current, entries[: wanted[0] + 1])[-1]
+            if after is not None:
+                return before, after
         raise NotFoundError(f"wpis {record_id} nie ma wersji {version}")
