@@ -14,6 +14,8 @@ from shapely.geometry import Point
 from mapping.errors import MapError, ValidationError
 from mapping.schema import get_layer
 from mapping.store import GeoPackageStore, Store
+from mapping.store.gpkg_binary import add_spatial_functions
+from mapping.store.gpkg_triggers import trigger_statements
 from mapping.store.records import clean_records
 from mapping.validation import already_clean, clean_record, clean_value
 from tests.factories import resource_values
@@ -80,6 +82,20 @@ def test_a_bulk_insert_fills_the_spatial_index_as_its_trigger_would(tmp_path: Pa
     assert _index(bulk.path) == _index(one_by_one.path)
     bulk.create("resources", resource_values(geometry=Point(18.7, 54.4)), author="ala")
     assert len(_index(bulk.path)[0]) == 450  # the trigger works again
+    # The file's own insert trigger is back too: a row added outside gets id and history.
+    conn = sqlite3.connect(bulk.path)
+    add_spatial_functions(conn)  # as GDAL defines them for the layer's spatial index
+    with conn:
+        assert conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'mapa_resources_insert'"
+        ).fetchone() == (trigger_statements()["mapa_resources_insert"],)
+        conn.execute(
+            "INSERT INTO resources (name, kind, category, city, status) "
+            "VALUES ('Z QGIS', 'organizacja', 'edukacja', 'Gdańsk', 'aktywny')"
+        )
+    conn.close()
+    added = bulk.read_layer("resources").set_index("name").loc["Z QGIS"]
+    assert len(added["id"]) == 12 and len(bulk.history("resources", added["id"])) == 1
 
 
 TRICKY_TEXTS = [

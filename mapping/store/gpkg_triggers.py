@@ -45,6 +45,7 @@ __all__ = [
     "STALE_MESSAGE",
     "drop_triggers",
     "ensure_versioning",
+    "insert_trigger_name",
     "install_triggers",
     "trigger_statements",
 ]
@@ -197,10 +198,15 @@ def _insert_body(layer: Layer, fid: str) -> list[str]:
     ]
 
 
+def insert_trigger_name(layer: Layer) -> str:
+    """The name of the trigger that versions a row inserted outside the app."""
+    return f"{_PREFIX}{layer.name}_insert"
+
+
 def _insert_trigger(layer: Layer) -> str:
     body = "".join(f"  {statement};\n" for statement in _insert_body(layer, "NEW.fid"))
     return f"""
-CREATE TRIGGER {_quote(_PREFIX + layer.name + "_insert")} AFTER INSERT ON {_quote(layer.name)}
+CREATE TRIGGER {_quote(insert_trigger_name(layer))} AFTER INSERT ON {_quote(layer.name)}
 FOR EACH ROW WHEN NOT {_logged(layer, "NEW.id", "NEW.version")}
 BEGIN
 {body}END"""

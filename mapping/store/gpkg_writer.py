@@ -18,6 +18,7 @@ from typing import Any
 from mapping.errors import ConflictError, MapError, NotFoundError
 from mapping.frames import column_names, encode_list
 from mapping.schema import SYSTEM_FIELDS, Layer, get_layer
+from mapping.store import gpkg_triggers
 from mapping.store.deltas import NO_STATE, changes_text
 from mapping.store.gpkg_binary import encode_geometries
 from mapping.store.gpkg_extras import indexed_in_bulk
@@ -39,8 +40,8 @@ __all__ = ["Writer"]
 
 #: New records, and the same by column (as validated, with their system fields).
 _NewRecords = tuple[list[dict[str, Any]], dict[str, list[Any]]]
-#: From how many new records on the spatial index is filled at once (``indexed_in_bulk``).
-_BULK_INDEX = 200
+#: From how many new records on they are written without per-row triggers (``Writer._bulk``).
+_BULK = 200
 _HISTORY_INSERT = (
     "INSERT INTO history (layer, record_id, version, action, author, at, batch_id, "
     "note, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -229,15 +230,10 @@ class Writer:
              self.batch_id, self.note, None, NO_STATE)
             for rid in columns["id"]
         ]  # fmt: skip
-        bulk = (
-            indexed_in_bulk(self.conn, schema.name, columns["geometry"])
-            if schema.geometry and len(records) >= _BULK_INDEX
-            else nullcontext()
-        )
         self.conn.execute("SAVEPOINT mapa_write")
         try:
             self.conn.executemany(_HISTORY_INSERT, history)
-            with bulk:
+            with self._bulk(schema, columns["geometry"]):
                 self.conn.executemany(
                     f"INSERT INTO {quote(schema.name)} ({', '.join(map(quote, cols))}) "
                     f"VALUES ({', '.join('?' for _ in cols)})",
@@ -249,6 +245,25 @@ class Writer:
             raise
         self.conn.execute("RELEASE mapa_write")
         self.changes += len(records)
+
+    @contextmanager
+    def _bulk(self, schema: Layer, geometries: Sequence[Any]) -> Iterator[None]:
+        """Many rows inserted in the block without a trigger call each (inside the savepoint).
+
+        The file's insert trigger only looks each row up in the history the app
+        has just written, and the spatial index's calls Python five times a row:
+        for a bulk insert both stand aside (``BEGIN IMMEDIATE`` holds the write
+        lock, so no other client inserts meanwhile) and come back as they were.
+        """
+        if len(geometries) < _BULK:
+            yield
+            return
+        trigger = gpkg_triggers.insert_trigger_name(schema)
+        self.conn.execute(f"DROP TRIGGER IF EXISTS {quote(trigger)}")
+        index = indexed_in_bulk(self.conn, schema.name, geometries) if schema.geometry else None
+        with index or nullcontext():
+            yield
+        self.conn.execute(gpkg_triggers.trigger_statements()[trigger])
 
     def _insert(self, schema: Layer, record: Mapping[str, Any]) -> None:
         cols = [*column_names(schema), *([GEOM] if schema.geometry else [])]
