@@ -30,7 +30,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from mapping.frames import WGS84, column_names, decode_list, is_list_field, records_to_frame
+from mapping.frames import WGS84, decode_list, is_list_field, records_to_frame
 from mapping.schema import Layer
 from mapping.store.gpkg_binary import decode_geometry
 from mapping.store.records import HISTORY_FIELDS, snapshot, snapshot_record, snapshots
@@ -204,74 +204,52 @@ def _id(state: State) -> int | None:
 
 def layer_as_of(
     layer: Layer,
-    rows: Sequence[Sequence[Any]],
+    live: gpd.GeoDataFrame,
+    changed: Mapping[str, dict[str, Any]],
     newest: Mapping[str, int],
     anchors: Mapping[str, Entry],
     later: Mapping[str, Sequence[Entry]],
     *,
     city: str | None,
-    to_record: Callable[[Sequence[Any]], dict[str, Any]],
-    to_frame: Callable[[list[Sequence[Any]]], gpd.GeoDataFrame],
 ) -> gpd.GeoDataFrame:
     """ "Stan na dzień": the layer's records as the history says they stood at a cutoff.
 
     Parameters
     ----------
-    rows : the layer's current rows (``column_names`` then the geometry), in file order
+    live : the layer as ``read_layer`` reads it now (of ``city``, archived left out)
+    changed : the current records (archived too) of those changed since the cutoff
     newest : each record's newest history row (fid)
     anchors : the newest row at or before the cutoff of each record changed since
     later : the rows after the cutoff of each record changed since, newest first
-    to_record, to_frame : the backend's reading of a row and of many rows
 
-    A record not changed since is its row, read as fast as ``read_layer``; the
-    others are their rows (or deletion snapshots) with the later changes undone.
-    Records come in the order of their row at the cutoff; records created
-    later, or archived by then, are left out.
+    A record not changed since is its row as read now, as fast as
+    ``read_layer``; the others are their records (or deletion snapshots) with
+    the later changes undone.  Records come in the order of their row at the
+    cutoff; records created later, or archived by then, are left out.
     """
-    names = column_names(layer)
-    at_city = names.index("city") if city is not None else 0
-    at_archived = names.index("archived_at")
     order = {rid: fid for rid, fid in newest.items() if rid not in later}
     order.update((rid, int(entry["fid"])) for rid, entry in anchors.items())
-    current = {row[0]: row for row in rows}
-    live = [
-        row
-        for rid, row in current.items()
-        if rid in order and rid not in later
-        and row[at_archived] is None and (city is None or row[at_city] == city)
-    ]  # fmt: skip
-    live.sort(key=lambda row: order[row[0]])
+    unchanged = live["id"].map(order).notna() & ~live["id"].isin(list(later))
+    frame = live[unchanged.to_numpy()]
     past = []
     for rid, anchor in anchors.items():
-        state = _state_at(layer, current, rid, anchor, later.get(rid, []), to_record)
+        state = _state_at(layer, changed.get(rid), anchor, later.get(rid, []))
         if state and not state.get("archived_at") and (city is None or state.get("city") == city):
             past.append(state)
-    past.sort(key=lambda s: order[s["id"]])
-    frame = to_frame(live)
-    if not past:
-        return frame
-    if not live:
-        return records_to_frame(layer, past)
-    frame = pd.concat([frame, records_to_frame(layer, past)], ignore_index=True)
-    frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=WGS84)
+    if past:
+        rebuilt = records_to_frame(layer, past)
+        frame = frame if frame.empty else pd.concat([frame, rebuilt], ignore_index=True)
+        frame = gpd.GeoDataFrame(rebuilt if frame.empty else frame, geometry="geometry", crs=WGS84)
     positions = frame["id"].map(order).to_numpy()
     return frame.iloc[positions.argsort(kind="stable")].reset_index(drop=True)
 
 
-def _state_at(
-    layer: Layer,
-    current: Mapping[str, Sequence[Any]],
-    record_id: str,
-    anchor: Entry,
-    later: Sequence[Entry],
-    to_record: Callable[[Sequence[Any]], dict[str, Any]],
-) -> State:
-    """One record's state after ``anchor``, the changes ``later`` undone."""
+def _state_at(layer: Layer, current: State, anchor: Entry, later: Sequence[Entry]) -> State:
+    """One record's state after ``anchor``: ``current`` with the changes ``later`` undone."""
     if is_whole(anchor["after"]):
         return snapshot_record(layer, anchor["after"])
     later = [e for e in later if int(e["fid"]) > int(anchor["fid"])]
-    row = current.get(record_id)
-    state = None if row is None else to_record(row)
+    state = current
     if later:
         state = walk_back(layer, state, later)[-1][0]
     if state is None:

@@ -48,7 +48,6 @@ from mapping.store.gpkg_binary import add_spatial_functions
 from mapping.store.gpkg_file import file_uri, polish_errors
 from mapping.store.gpkg_rows import (
     GEOM,
-    blob_rows_to_frame,
     quote,
     record_to_row,
     row_to_record,
@@ -154,12 +153,14 @@ class GeoPackageStore(SingleWrites):
         """The layer as it stood at the end of day ``when`` ("stan na dzień"), from history.
 
         The current rows, the changes made after that moment undone
-        (``mapping.store.deltas.layer_as_of``): a record not changed since is
-        read from its row as fast as ``read_layer``.
+        (``mapping.store.deltas.layer_as_of``): records not changed since are
+        read as ``read_layer`` reads them.
         """
         schema = get_layer(layer)
         cutoff = f"{when.isoformat()}T23:59:59.999Z"  # ISO strings compare in time order
+        where = ["archived_at IS NULL", *([f"city = {sql_text(city)}"] if city else [])]
         with self._connect() as conn:
+            conn.execute("BEGIN")  # one committed state for the history and the rows
             # Each record's newest entry, from the (layer, record_id) index alone; then
             # the rows after the cutoff, and the entry at the cutoff of their records.
             newest = dict(
@@ -189,17 +190,12 @@ class GeoPackageStore(SingleWrites):
                     )
                 )
             conn.row_factory = None
-            rows = select_rows(conn, schema, "", [])
-        return layer_as_of(
-            schema,
-            rows,
-            newest,
-            anchors,
-            later,
-            city=city,
-            to_record=lambda row: row_to_record(schema, tuple(row)),
-            to_frame=lambda live: blob_rows_to_frame(schema, [tuple(row) for row in live]),
-        )
+            changed = _currents(conn, schema, ids)
+            try:
+                live = read_columns(self.path, schema, " AND ".join(where))
+            finally:
+                conn.execute("COMMIT")
+        return layer_as_of(schema, live, changed, newest, anchors, later, city=city)
 
     def history(self, layer: str | None = None, record_id: str | None = None) -> pd.DataFrame:
         """Change log, newest first: fid, layer, record_id, version, action, author,
@@ -328,6 +324,8 @@ class GeoPackageStore(SingleWrites):
 
 def _currents(conn: sqlite3.Connection, schema: Layer, ids: list[str]) -> dict[str, dict[str, Any]]:
     """The current records of ``ids`` (those not deleted), by id."""
+    if not ids:
+        return {}
     if len(ids) > 500:  # many: the whole layer, read once
         rows = select_rows(conn, schema, "", [])
     else:

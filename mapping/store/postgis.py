@@ -204,7 +204,12 @@ class PostGISStore(SingleWrites):
         the changes made after that undone (``mapping.store.deltas.layer_as_of``)."""
         schema = get_layer(layer)
         cutoff = f"{when.isoformat()}T23:59:59.999Z"
-        with self._connect() as conn:
+        live_sql = f"SELECT {select_columns(schema)} FROM {quote(layer)} WHERE archived_at IS NULL"
+        live_params = [] if city is None else [city]
+        live_sql += " AND city = %s ORDER BY fid" if city is not None else " ORDER BY fid"
+        with self._connect() as conn, conn.transaction():
+            # One snapshot for the history and the rows, as a committed state of the map.
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             newest = dict(
                 conn.execute(
                     "SELECT record_id, max(fid) FROM history WHERE layer = %s GROUP BY record_id",
@@ -225,19 +230,9 @@ class PostGISStore(SingleWrites):
                     (layer, cutoff, list(later)),
                 )
             }
-            rows = conn.execute(
-                f"SELECT {select_columns(schema)} FROM {quote(layer)} ORDER BY fid"
-            ).fetchall()
-        return layer_as_of(
-            schema,
-            rows,
-            newest,
-            anchors,
-            later,
-            city=city,
-            to_record=lambda row: row_to_record(schema, row),
-            to_frame=lambda live: rows_to_frame(schema, live, from_wkb),
-        )
+            changed = _currents(conn, schema, list(later))
+            live = rows_to_frame(schema, conn.execute(live_sql, live_params).fetchall(), from_wkb)
+        return layer_as_of(schema, live, changed, newest, anchors, later, city=city)
 
     def history(self, layer: str | None = None, record_id: str | None = None) -> pd.DataFrame:
         """Change log, newest first: fid, layer, record_id, version, action, author,

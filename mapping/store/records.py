@@ -22,7 +22,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mapping.errors import ConflictError, MapError, ValidationError
 from mapping.frames import decode_list, is_list_field
-from mapping.language import Message
+from mapping.language import Message, named
 from mapping.schema import Field, Layer
 from mapping.store.gpkg_binary import decode_geometry
 from mapping.validation import already_clean, clean_value
@@ -171,7 +171,10 @@ def _cleaned(
     if layer.geometry_required:
         for n, values in enumerate(many):
             if values.get("geometry") is None:
-                problems.setdefault(n, []).append(MapError("brak lokalizacji", field="lokalizacja"))
+                missing = MapError(
+                    Message("brak lokalizacji"), field=named("lokalizacja", "location")
+                )
+                problems.setdefault(n, []).append(missing)
     return columns, problems
 
 
