@@ -36,6 +36,11 @@ def _reference_as_of(
     last = log.groupby("record_id")["fid"].max()
     entries = log[log["fid"].isin(last)]
     states = [snapshot_record(schema, text) for text in entries["after"]]
+    # In file order, as read_layer gives them; records deleted since after them.
+    position = {
+        rid: n for n, rid in enumerate(store.read_layer(layer, include_archived=True)["id"])
+    }
+    states.sort(key=lambda s: position.get(s["id"], len(position)))
     live = [
         s for s in states if not s.get("archived_at") and (city is None or s.get("city") == city)
     ]
@@ -114,7 +119,7 @@ def test_as_of_equals_the_rebuild_from_history(
 def test_as_of_today_is_the_layer_as_read(worked_store: GeoPackageStore) -> None:
     today = worked_store.read_layer_as_of("resources", date.today())
     now = worked_store.read_layer("resources")
-    assert sorted(today["id"]) == sorted(now["id"])
+    pd.testing.assert_frame_equal(today, now)
     assert len(today) == 12 - 2 - 1 + 2  # two archived, one deleted outside; two added
 
 

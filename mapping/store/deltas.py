@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -204,9 +205,8 @@ def _id(state: State) -> int | None:
 
 def layer_as_of(
     layer: Layer,
-    live: gpd.GeoDataFrame,
-    changed: Mapping[str, dict[str, Any]],
-    newest: Mapping[str, int],
+    live: tuple[gpd.GeoDataFrame, Sequence[int]],
+    changed: Mapping[str, tuple[int, dict[str, Any]]],
     anchors: Mapping[str, Entry],
     later: Mapping[str, Sequence[Entry]],
     *,
@@ -216,32 +216,38 @@ def layer_as_of(
 
     Parameters
     ----------
-    live : the layer as ``read_layer`` reads it now (of ``city``, archived left out)
-    changed : the current records (archived too) of those changed since the cutoff
-    newest : each record's newest history row (fid)
-    anchors : the newest row at or before the cutoff of each record changed since
-    later : the rows after the cutoff of each record changed since, newest first
+    live : the layer as ``read_layer`` reads it now (of ``city``, archived left out),
+        and the fid of each of its rows
+    changed : the fid and current record (archived too) of each record changed since
+    anchors : the newest history row at or before the cutoff of each record changed since
+    later : the history rows after the cutoff, by record, newest first
 
     A record not changed since is its row as read now, as fast as
-    ``read_layer``; the others are their records (or deletion snapshots) with
-    the later changes undone.  Records come in the order of their row at the
-    cutoff; records created later, or archived by then, are left out.
+    ``read_layer`` (every row has its history: the app and the file's triggers
+    write it); the others are their records, or deletion snapshots, with the
+    later changes undone.  Records come in file order, as ``read_layer`` gives
+    them, records deleted since after them; records created later, or
+    archived by then, are left out.
     """
-    order = {rid: fid for rid, fid in newest.items() if rid not in later}
-    order.update((rid, int(entry["fid"])) for rid, entry in anchors.items())
-    unchanged = live["id"].map(order).notna() & ~live["id"].isin(list(later))
-    frame = live[unchanged.to_numpy()]
+    frame, fids = live
+    keep = ~frame["id"].isin(list(later)).to_numpy()
+    frame, keys = frame[keep], list(np.asarray(fids, dtype=np.int64)[keep])
     past = []
-    for rid, anchor in anchors.items():
-        state = _state_at(layer, changed.get(rid), anchor, later.get(rid, []))
+    gone = np.iinfo(np.int64).max // 2  # deleted since: after every row, in history order
+    for rid, anchor in sorted(anchors.items(), key=lambda item: int(item[1]["fid"])):
+        fid, current = changed.get(rid, (gone + int(anchor["fid"]), None))
+        state = _state_at(layer, current, anchor, later.get(rid, []))
         if state and not state.get("archived_at") and (city is None or state.get("city") == city):
             past.append(state)
-    if past:
-        rebuilt = records_to_frame(layer, past)
-        frame = frame if frame.empty else pd.concat([frame, rebuilt], ignore_index=True)
-        frame = gpd.GeoDataFrame(rebuilt if frame.empty else frame, geometry="geometry", crs=WGS84)
-    positions = frame["id"].map(order).to_numpy()
-    return frame.iloc[positions.argsort(kind="stable")].reset_index(drop=True)
+            keys.append(fid)
+    if not past:
+        return frame.reset_index(drop=True)
+    rebuilt = records_to_frame(layer, past)
+    if not frame.empty:
+        rebuilt = gpd.GeoDataFrame(
+            pd.concat([frame, rebuilt], ignore_index=True), geometry="geometry", crs=WGS84
+        )
+    return rebuilt.iloc[np.argsort(np.asarray(keys), kind="stable")].reset_index(drop=True)
 
 
 def _state_at(layer: Layer, current: State, anchor: Entry, later: Sequence[Entry]) -> State:

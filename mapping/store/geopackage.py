@@ -52,7 +52,6 @@ from mapping.store.gpkg_rows import (
     record_to_row,
     row_to_record,
     rows_to_records,
-    select_rows,
 )
 from mapping.store.gpkg_schema import check_file, create_file, ensure_versioning
 from mapping.store.gpkg_writer import Writer
@@ -154,21 +153,15 @@ class GeoPackageStore(SingleWrites):
 
         The current rows, the changes made after that moment undone
         (``mapping.store.deltas.layer_as_of``): records not changed since are
-        read as ``read_layer`` reads them.
+        read as ``read_layer`` reads them, in its order.
         """
         schema = get_layer(layer)
         cutoff = f"{when.isoformat()}T23:59:59.999Z"  # ISO strings compare in time order
-        where = ["archived_at IS NULL", *([f"city = {sql_text(city)}"] if city else [])]
+        where = " AND ".join(
+            ["archived_at IS NULL", *([f"city = {sql_text(city)}"] if city else [])]
+        )
         with self._connect() as conn:
             conn.execute("BEGIN")  # one committed state for the history and the rows
-            # Each record's newest entry, from the (layer, record_id) index alone; then
-            # the rows after the cutoff, and the entry at the cutoff of their records.
-            newest = dict(
-                conn.execute(
-                    "SELECT record_id, MAX(fid) FROM history WHERE layer = ? GROUP BY record_id",
-                    (layer,),
-                ).fetchall()
-            )
             conn.row_factory = sqlite3.Row
             later: dict[str, list[Any]] = {}
             for entry in conn.execute(
@@ -190,12 +183,16 @@ class GeoPackageStore(SingleWrites):
                     )
                 )
             conn.row_factory = None
-            changed = _currents(conn, schema, ids)
+            changed = _currents(conn, schema, ids, with_fid=True)
+            table = quote(schema.name)
+            fids = [
+                r[0] for r in conn.execute(f"SELECT fid FROM {table} WHERE {where} ORDER BY fid")
+            ]
             try:
-                live = read_columns(self.path, schema, " AND ".join(where))
+                frame = read_columns(self.path, schema, where)
             finally:
                 conn.execute("COMMIT")
-        return layer_as_of(schema, live, changed, newest, anchors, later, city=city)
+        return layer_as_of(schema, (frame, fids), changed, anchors, later, city=city)
 
     def history(self, layer: str | None = None, record_id: str | None = None) -> pd.DataFrame:
         """Change log, newest first: fid, layer, record_id, version, action, author,
@@ -322,14 +319,22 @@ class GeoPackageStore(SingleWrites):
             conn.execute("COMMIT")
 
 
-def _currents(conn: sqlite3.Connection, schema: Layer, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The current records of ``ids`` (those not deleted), by id."""
+def _currents(
+    conn: sqlite3.Connection, schema: Layer, ids: list[str], *, with_fid: bool = False
+) -> dict[str, Any]:
+    """The current records of ``ids`` (those not deleted), by id; with their fids, or not."""
     if not ids:
         return {}
+    columns = ", ".join(map(quote, column_names(schema))) + (f", {GEOM}" if schema.geometry else "")
+    select = f"SELECT fid, {columns} FROM {quote(schema.name)}"
     if len(ids) > 500:  # many: the whole layer, read once
-        rows = select_rows(conn, schema, "", [])
+        rows = conn.execute(f"{select} ORDER BY fid").fetchall()
     else:
-        rows = select_rows(conn, schema, f"id IN ({', '.join('?' for _ in ids)})", ids)
+        marks = ", ".join("?" for _ in ids)
+        rows = conn.execute(f"{select} WHERE id IN ({marks}) ORDER BY fid", ids).fetchall()
     wanted = set(ids)
-    rows = [row for row in rows if row[0] in wanted]
-    return {record["id"]: record for record in rows_to_records(schema, rows)}
+    rows = [row for row in rows if row[1] in wanted]
+    records = rows_to_records(schema, [row[1:] for row in rows])
+    if with_fid:
+        return {r["id"]: (row[0], r) for row, r in zip(rows, records, strict=True)}
+    return {r["id"]: r for r in records}

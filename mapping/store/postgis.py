@@ -204,18 +204,13 @@ class PostGISStore(SingleWrites):
         the changes made after that undone (``mapping.store.deltas.layer_as_of``)."""
         schema = get_layer(layer)
         cutoff = f"{when.isoformat()}T23:59:59.999Z"
-        live_sql = f"SELECT {select_columns(schema)} FROM {quote(layer)} WHERE archived_at IS NULL"
-        live_params = [] if city is None else [city]
-        live_sql += " AND city = %s ORDER BY fid" if city is not None else " ORDER BY fid"
+        live_sql = f"SELECT fid, {select_columns(schema)} FROM {quote(layer)} "
+        live_sql += (
+            "WHERE archived_at IS NULL" + (" AND city = %s" if city else "") + " ORDER BY fid"
+        )
         with self._connect() as conn, conn.transaction():
             # One snapshot for the history and the rows, as a committed state of the map.
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            newest = dict(
-                conn.execute(
-                    "SELECT record_id, max(fid) FROM history WHERE layer = %s GROUP BY record_id",
-                    (layer,),
-                ).fetchall()
-            )
             later: dict[str, list[Entry]] = {}
             for entry in _entries(
                 conn, "layer = %s AND at > %s::timestamptz ORDER BY fid DESC", (layer, cutoff)
@@ -230,9 +225,11 @@ class PostGISStore(SingleWrites):
                     (layer, cutoff, list(later)),
                 )
             }
-            changed = _currents(conn, schema, list(later))
-            live = rows_to_frame(schema, conn.execute(live_sql, live_params).fetchall(), from_wkb)
-        return layer_as_of(schema, live, changed, newest, anchors, later, city=city)
+            changed = _currents(conn, schema, list(later), with_fid=True)
+            rows = conn.execute(live_sql, [city] if city else []).fetchall()
+        frame = rows_to_frame(schema, [row[1:] for row in rows], from_wkb)
+        fids = [row[0] for row in rows]
+        return layer_as_of(schema, (frame, fids), changed, anchors, later, city=city)
 
     def history(self, layer: str | None = None, record_id: str | None = None) -> pd.DataFrame:
         """Change log, newest first: fid, layer, record_id, version, action, author,
@@ -348,12 +345,15 @@ def _entries(conn: psycopg.Connection, where: str, params: Sequence[Any]) -> lis
     return entries
 
 
-def _currents(conn: psycopg.Connection, layer: Layer, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """The current records of ``ids`` (those not deleted), by id."""
+def _currents(
+    conn: psycopg.Connection, layer: Layer, ids: list[str], *, with_fid: bool = False
+) -> dict[str, Any]:
+    """The current records of ``ids`` (those not deleted), by id; with their fids, or not."""
     rows = conn.execute(
-        f"SELECT {select_columns(layer)} FROM {quote(layer.name)} WHERE id = ANY(%s)", (ids,)
+        f"SELECT fid, {select_columns(layer)} FROM {quote(layer.name)} WHERE id = ANY(%s)", (ids,)
     ).fetchall()
-    return {row[0]: row_to_record(layer, row) for row in rows}
+    records = {row[1]: (row[0], row_to_record(layer, row[1:])) for row in rows}
+    return records if with_fid else {rid: record for rid, (_, record) in records.items()}
 
 
 def _copy_records(conn: psycopg.Connection, layer: Layer, records: Sequence[Mapping]) -> None:
