@@ -230,6 +230,8 @@ def layer_as_of(
     archived by then, are left out.
     """
     frame, fids = live
+    if not later:  # nothing changed since: the layer as it is (the usual "today")
+        return frame
     keep = ~frame["id"].isin(list(later)).to_numpy()
     frame, keys = frame[keep], list(np.asarray(fids, dtype=np.int64)[keep])
     past = []
