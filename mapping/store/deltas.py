@@ -51,7 +51,6 @@ __all__ = [
 
 #: The ``after`` of a row that keeps no state (an update's or a creation's).
 NO_STATE = "{}"
-_STAMPS = ("version", "updated_at", "author")
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 #: One raw history row: the columns of ``HISTORY_FIELDS`` by name (snapshots as text).
