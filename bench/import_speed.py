@@ -8,11 +8,15 @@ Measured side by side in one run, on the same data:
 - import of an N-row CSV (cp1250, ``;``, plan then commit) vs the pandas peer:
   ``read_csv`` + ``points_from_xy`` + district join by ``geopandas.sjoin`` + pyogrio write;
 - "stan na dzień" (``read_layer_as_of``) vs a plain ``read_layer`` of a layer with history
-  (updates, archives and edits made outside the app).
+  (updates, archives and edits made outside the app), medians of 3;
+- the file after ``--edits`` edits of the N records (updates through the store API in
+  batches of 100 as people make them, some outside the app by SQL) vs a plain
+  ``pyogrio.write_dataframe`` GeoPackage of the same final layer.
 
 Not a test: timings depend on the machine; read the ratios.  Targets: insert and
-import ≤ 3× their peers, "stan na dzień" ≤ 1.5× a plain read.  The last line sums up:
-``store N=… insert_ratio=… import_ratio=… as_of_ratio=…``.
+import ≤ 3× their peers, "stan na dzień" ≤ 1.5× a plain read, the file with its
+history ≤ 3× the plain one.  The last line sums up:
+``store N=… insert_ratio=… import_ratio=… as_of_ratio=… history_ratio=…``.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import cProfile
 import pstats
 import random
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -115,6 +120,19 @@ def _timed(label: str, profile: str | None, run: Callable[[], Any]) -> tuple[flo
     return took, value
 
 
+def _plain_frame(records: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    """Records as a competent user would write them with pyogrio (lists joined)."""
+    return gpd.GeoDataFrame(
+        pd.DataFrame([{k: v for k, v in r.items() if k != "geometry"} for r in records]).assign(
+            target_groups=lambda f: f["target_groups"].map(
+                lambda v: ";".join(v) if isinstance(v, list) else v
+            )
+        ),
+        geometry=[r["geometry"] for r in records],
+        crs="EPSG:4326",
+    )
+
+
 def _insert(folder: Path, rows: int, profile: str | None) -> tuple[float, float, GeoPackageStore]:
     records = _records(rows)
     store = GeoPackageStore(folder / "insert.gpkg")
@@ -124,13 +142,7 @@ def _insert(folder: Path, rows: int, profile: str | None) -> tuple[float, float,
             b.create_many("resources", records)
 
     took, _ = _timed("insert", profile, write)
-    frame = gpd.GeoDataFrame(
-        pd.DataFrame([{k: v for k, v in r.items() if k != "geometry"} for r in records]).assign(
-            target_groups=lambda f: f["target_groups"].str.join(";")
-        ),
-        geometry=[r["geometry"] for r in records],
-        crs="EPSG:4326",
-    )
+    frame = _plain_frame(records)
     start = time.perf_counter()
     pyogrio.write_dataframe(frame, folder / "peer.gpkg", layer="resources")
     peer = time.perf_counter() - start
@@ -182,20 +194,93 @@ def _with_history(store: GeoPackageStore, rows: int) -> None:
 
 
 def _as_of(store: GeoPackageStore, rows: int, profile: str | None) -> tuple[float, float]:
+    """Medians of 3 (both reads take a fraction of a second: one run is mostly noise)."""
     _with_history(store, rows)
     store.read_layer("resources")  # warm the file cache for both
-    start = time.perf_counter()
-    plain = store.read_layer("resources")
-    plain_s = time.perf_counter() - start
-    took, past = _timed("as_of", profile, lambda: store.read_layer_as_of("resources", date.today()))
-    assert len(past) == len(plain), (len(past), len(plain))
-    return took, plain_s
+    plain_runs, as_of_runs = [], []
+    for _ in range(3):
+        start = time.perf_counter()
+        plain = store.read_layer("resources")
+        plain_runs.append(time.perf_counter() - start)
+        took, past = _timed(
+            "as_of", profile, lambda: store.read_layer_as_of("resources", date.today())
+        )
+        as_of_runs.append(took)
+        assert len(past) == len(plain), (len(past), len(plain))
+    return statistics.median(as_of_runs), statistics.median(plain_runs)
+
+
+#: Edits people make to a record: (field, values to pick from).
+_EDITS = [
+    ("status", ["aktywny", "nieaktywny", "archiwalny"]),
+    ("phone", ["58 123 45 67", "34 300 00 00", None]),
+    ("address", ["ul. Krótka 1", "ul. Nowa 5", "pl. Wolności 2"]),
+    ("notes", ["zadzwonić po wakacjach", "nowa osoba kontaktowa", None]),
+    ("target_groups", [["dzieci"], ["seniorzy", "młodzież"], ["dzieci", "seniorzy"]]),
+]
+
+
+def _one_edit(b: Any, rng: random.Random, record_id: str, version: int) -> int:
+    """One edit as people make it: a field or two, now and then a moved point or an archive;
+    returns the new version."""
+    roll = rng.random()
+    if roll < 0.02:
+        if b.current_record("resources", record_id)["archived_at"]:
+            return int(b.unarchive("resources", record_id, expected_version=version)["version"])
+        return int(b.archive("resources", record_id, expected_version=version)["version"])
+    fields = rng.sample(_EDITS, rng.choice([1, 1, 2]))
+    values: dict[str, Any] = {name: rng.choice(choices) for name, choices in fields}
+    if roll > 0.9:
+        values["geometry"] = Point(rng.uniform(19.00, 19.25), rng.uniform(50.74, 50.87))
+    return int(b.update("resources", record_id, values, expected_version=version)["version"])
+
+
+def _edit_many(store: GeoPackageStore, edits: int) -> None:
+    """``edits`` edits of random records: 95 % through the store in batches of 100,
+    5 % by SQL outside the app."""
+    rng = random.Random(3)
+    frame = store.read_layer("resources", include_archived=True)
+    versions = dict(zip(frame["id"], frame["version"].astype(int), strict=True))
+    ids = list(versions)
+    outside = edits // 20
+    done = 0
+    while done < edits - outside:
+        with store.batch(rng.choice(["ala", "ola", "koordynatorka"])) as b:
+            for _ in range(min(100, edits - outside - done)):
+                record_id = rng.choice(ids)
+                versions[record_id] = _one_edit(b, rng, record_id, versions[record_id])
+                done += 1
+    conn = sqlite3.connect(store.path)
+    add_spatial_functions(conn)  # as GDAL defines them for the layer's spatial index
+    with conn:  # edits made outside the app (QGIS, a script), versioned by the file's triggers
+        for n in range(0, outside, 500):
+            conn.execute(
+                "UPDATE resources SET notes = ? WHERE fid IN "
+                "(SELECT fid FROM resources ORDER BY random() LIMIT ?)",
+                (f"sprawdzone w QGIS {n}", min(500, outside - n)),
+            )
+    conn.close()
+
+
+def _history_size(folder: Path, rows: int, edits: int, profile: str | None) -> tuple[int, int]:
+    """Bytes of the store file after ``edits`` edits, and of a plain GeoPackage of its layer."""
+    store = GeoPackageStore(folder / "history.gpkg")
+    with store.batch("bench") as b:
+        b.create_many("resources", _records(rows))
+    _timed("history", profile, lambda: _edit_many(store, edits))
+    final = store.read_layer("resources", include_archived=True)
+    plain = folder / "plain_history.gpkg"
+    pyogrio.write_dataframe(_plain_frame(final.to_dict("records")), plain, layer="resources")
+    return store.path.stat().st_size, plain.stat().st_size
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=50_000)
-    parser.add_argument("--profile", choices=["insert", "import", "as_of"], help="top functions")
+    parser.add_argument("--edits", type=int, default=100_000, help="edits for the file size")
+    parser.add_argument(
+        "--profile", choices=["insert", "import", "as_of", "history"], help="top functions"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -206,9 +291,13 @@ def main() -> None:
               f"pandas peer {pandas_s:6.2f} s")  # fmt: skip
         as_of_s, read_s = _as_of(store, args.rows, args.profile)
         print(f"stan na dzień: {as_of_s:6.2f} s, plain read {read_s:6.2f} s")
+        file_b, plain_b = _history_size(folder, args.rows, args.edits, args.profile)
+        print(f"after {args.edits} edits: file {file_b / 1e6:6.1f} MB, "
+              f"plain GeoPackage {plain_b / 1e6:6.1f} MB")  # fmt: skip
     print(
         f"store N={args.rows} insert_ratio={insert_s / pyogrio_s:.2f} "
-        f"import_ratio={import_s / pandas_s:.2f} as_of_ratio={as_of_s / read_s:.2f}"
+        f"import_ratio={import_s / pandas_s:.2f} as_of_ratio={as_of_s / read_s:.2f} "
+        f"history_ratio={file_b / plain_b:.2f}"
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -21,7 +21,7 @@ from mapping.language import Message, joined, named
 from mapping.schema import Field, FieldType, Layer
 from mapping.text import fold
 
-__all__ = ["clean_record", "clean_text", "clean_value"]
+__all__ = ["already_clean", "clean_record", "clean_text", "clean_value"]
 
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-/]{6,30}$")
@@ -218,6 +218,35 @@ def _said(exc: ValueError) -> str:
     """What a converter's error says: its ``Message``, or its text if another raised it."""
     said = exc.args[0] if exc.args else ""
     return said if isinstance(said, Message) else str(exc)
+
+
+#: Field types whose clean value of a clean text is the text itself, and the pattern it fits.
+_PLAIN_TEXTS: dict[FieldType, re.Pattern[str] | None] = {
+    FieldType.TEXT: None,
+    FieldType.LONGTEXT: None,
+    FieldType.EMAIL: _EMAIL,
+    FieldType.PHONE: _PHONE,
+}
+
+
+def already_clean(f: Field, texts: Sequence[str]) -> bool:
+    """Whether ``clean_value`` of field ``f`` keeps each of ``texts`` as it is (checked at once).
+
+    An import's distinct texts (names, addresses, e-mails) are mostly clean
+    already; one look at all of them is much cheaper than cleaning each.  False
+    says only that some text needs ``clean_value`` (or is refused by it).
+    """
+    if f.type not in _PLAIN_TEXTS or not texts:
+        return False
+    joined = "\n".join(texts)  # "\n" itself is kept by clean_text
+    if _LINE_BREAKS.search(joined) or _UNPRINTABLE.search(joined):
+        return False
+    if not unicodedata.is_normalized("NFC", joined) or max(map(len, texts)) > f.max_length:
+        return False
+    if not all(text and text == text.strip() for text in texts):
+        return False
+    pattern = _PLAIN_TEXTS[f.type]
+    return pattern is None or all(map(pattern.match, texts))
 
 
 def clean_value(f: Field, value: Any, *, row: int | None = None) -> Any:

@@ -1,7 +1,8 @@
 """ "Stan na dzień" read from rows where nothing changed since equals the whole-history rebuild.
 
 The reference below is the implementation before the fast path: every record
-rebuilt from its last history snapshot up to the end of the day.
+rebuilt from its last history snapshot up to the end of the day — the whole
+snapshots ``history()`` derives from the deltas the file keeps.
 """
 
 from __future__ import annotations
@@ -30,14 +31,16 @@ def _reference_as_of(
 ) -> gpd.GeoDataFrame:
     schema = get_layer(layer)
     cutoff = f"{when.isoformat()}T23:59:59.999Z"
-    conn = sqlite3.connect(store.path)
-    rows = conn.execute(
-        "SELECT after FROM history WHERE fid IN (SELECT MAX(fid) FROM history "
-        "WHERE layer = ? AND at <= ? GROUP BY record_id) ORDER BY fid",
-        (layer, cutoff),
-    ).fetchall()
-    conn.close()
-    states = [snapshot_record(schema, row[0]) for row in rows]
+    log = store.history(layer)
+    log = log[log["at"] <= cutoff].sort_values("fid")
+    last = log.groupby("record_id")["fid"].max()
+    entries = log[log["fid"].isin(last)]
+    states = [snapshot_record(schema, text) for text in entries["after"]]
+    # In file order, as read_layer gives them; records deleted since after them.
+    position = {
+        rid: n for n, rid in enumerate(store.read_layer(layer, include_archived=True)["id"])
+    }
+    states.sort(key=lambda s: position.get(s["id"], len(position)))
     live = [
         s for s in states if not s.get("archived_at") and (city is None or s.get("city") == city)
     ]
@@ -116,7 +119,7 @@ def test_as_of_equals_the_rebuild_from_history(
 def test_as_of_today_is_the_layer_as_read(worked_store: GeoPackageStore) -> None:
     today = worked_store.read_layer_as_of("resources", date.today())
     now = worked_store.read_layer("resources")
-    assert sorted(today["id"]) == sorted(now["id"])
+    pd.testing.assert_frame_equal(today, now)
     assert len(today) == 12 - 2 - 1 + 2  # two archived, one deleted outside; two added
 
 

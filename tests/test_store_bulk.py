@@ -1,12 +1,23 @@
-"""``Batch.create_many`` (an import's new rows) stores what ``create`` would, in both backends."""
+"""``Batch.create_many`` (an import's new rows) stores what ``create`` would, in both backends.
+
+Its validation looks at each distinct value once, and at clean texts all at once.
+"""
 
 from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
 
 import pytest
 from shapely.geometry import Point
 
-from mapping.errors import MapError
-from mapping.store import Store
+from mapping.errors import MapError, ValidationError
+from mapping.schema import get_layer
+from mapping.store import GeoPackageStore, Store
+from mapping.store.gpkg_binary import add_spatial_functions
+from mapping.store.gpkg_triggers import trigger_statements
+from mapping.store.records import clean_records
+from mapping.validation import already_clean, clean_record, clean_value
 from tests.factories import resource_values
 
 
@@ -35,3 +46,87 @@ def test_create_many_with_one_invalid_record_stores_none(each_store: Store) -> N
         b.create_many("resources", many)
     assert each_store.read_layer("resources").empty
     assert each_store.history().empty
+
+
+def _index(path: Path) -> tuple[list[tuple], str]:
+    """The R-tree of resources and the SQL of its insert trigger."""
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT * FROM rtree_resources_geom ORDER BY id").fetchall()
+        (sql,) = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'rtree_resources_geom_insert'"
+        ).fetchone()
+    finally:
+        conn.close()
+    return rows, sql
+
+
+def test_a_bulk_insert_fills_the_spatial_index_as_its_trigger_would(tmp_path: Path) -> None:
+    many = [
+        resource_values(name=f"Klub {i}", geometry=Point(18.6 + i / 1000, 54.3 - i / 997))
+        for i in range(450)
+    ]
+    many[7]["geometry"] = None  # no location: not in the index
+    bulk, one_by_one = GeoPackageStore(tmp_path / "a.gpkg"), GeoPackageStore(tmp_path / "b.gpkg")
+    with bulk.batch("ala") as b:
+        b.create_many("resources", many)
+    with one_by_one.batch("ala") as b:
+        for values in many:
+            b.create("resources", values)
+    assert _index(bulk.path) == _index(one_by_one.path)
+    assert len(_index(bulk.path)[0]) == 449
+    # A bulk insert that fails takes the index and its trigger back with it.
+    with pytest.raises(MapError), bulk.batch("ala") as b:
+        b.create_many("resources", many)
+        raise MapError("przerwane")
+    assert _index(bulk.path) == _index(one_by_one.path)
+    bulk.create("resources", resource_values(geometry=Point(18.7, 54.4)), author="ala")
+    assert len(_index(bulk.path)[0]) == 450  # the trigger works again
+    # The file's own insert trigger is back too: a row added outside gets id and history.
+    conn = sqlite3.connect(bulk.path)
+    add_spatial_functions(conn)  # as GDAL defines them for the layer's spatial index
+    with conn:
+        assert conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'mapa_resources_insert'"
+        ).fetchone() == (trigger_statements()["mapa_resources_insert"],)
+        conn.execute(
+            "INSERT INTO resources (name, kind, category, city, status) "
+            "VALUES ('Z QGIS', 'organizacja', 'edukacja', 'Gdańsk', 'aktywny')"
+        )
+    conn.close()
+    added = bulk.read_layer("resources").set_index("name").loc["Z QGIS"]
+    assert len(added["id"]) == 12 and len(bulk.history("resources", added["id"])) == 1
+
+
+TRICKY_TEXTS = [
+    "Klub", " Klub", "Klub ", "", "   ", "a\r\nb", "a\nb", "a\x00b", "e\u0301", "\ufeffKlub",
+    "x" * 501, "kontakt@example.pl", "kontakt@@example.pl", "58 123 45 67", "58-abc",
+    "https://example.pl", "Zażółć gęślą jaźń",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["name", "notes", "email", "phone", "website", "kind"])
+def test_texts_seen_as_clean_are_what_clean_value_keeps(name: str) -> None:
+    field = get_layer("resources").field(name)
+    for text in TRICKY_TEXTS:
+        if already_clean(field, [text]):
+            assert clean_value(field, text) == text, (name, text)
+    # Many at once: clean only if each is.
+    each = [t for t in TRICKY_TEXTS if already_clean(field, [t])]
+    assert already_clean(field, each) == bool(each)
+    assert not already_clean(field, TRICKY_TEXTS)
+
+
+def test_bulk_cleaning_with_problems_and_mixed_keys_equals_cleaning_each() -> None:
+    schema = get_layer("resources")
+    many = [resource_values(name=f" Klub {i % 4}\r\n", email=f"k{i}@example.pl") for i in range(8)]
+    many[2]["phone"] = "58 123 45 67"  # keys differ between records
+    many[3]["target_groups"] = "dzieci; seniorzy"
+    assert clean_records(schema, many) == [clean_record(schema, v) for v in many]
+    many[5]["email"] = "zły adres"
+    many[6]["kind"] = "nieznany"
+    with pytest.raises(ValidationError) as bulk:
+        clean_records(schema, many)
+    with pytest.raises(ValidationError) as single:
+        clean_record(schema, many[5])
+    assert str(bulk.value) == str(single.value)

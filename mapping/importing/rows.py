@@ -55,6 +55,7 @@ from mapping.importing.values import Prepared, collect_values, prepare_values
 from mapping.language import Message
 from mapping.schema import Layer
 from mapping.store import Store
+from mapping.store.records import clean_records_apart
 from mapping.validation import clean_record
 
 __all__ = ["RowsOutcome", "plan_rows"]
@@ -348,9 +349,15 @@ def _validate(
 ) -> list[PlannedRow]:
     schema = import_schema(work.layer)
     planned = []
+    every = [
+        {**prep.values, "district": districts[i], "geometry": work.geoms[i]}
+        for i, prep in enumerate(prepared)
+    ]
+    # All rows at once, each distinct value once; a row with a problem again on its own.
+    cleaned = clean_records_apart(schema, every)
     for i, prep in enumerate(prepared):
         number = work.numbers[i]
-        values = {**prep.values, "district": districts[i], "geometry": work.geoms[i]}
+        values = every[i]
         row = PlannedRow(
             number, cell_text(work.raws[i].get(schema.title_field)), located=work.located[i]
         )
@@ -358,7 +365,12 @@ def _validate(
         row.defaulted = frozenset(prep.defaulted)
         problems = list(work.problems[i])
         try:
-            row.values = _clean_keeping_row(schema, values, work.raws[i], row)
+            clean = cleaned[i]
+            row.values = (
+                clean
+                if clean is not None
+                else _clean_keeping_row(schema, values, work.raws[i], row)
+            )
         except ValidationError as exc:
             problems += [_with_hint(n, prep.hints) for n in notes_from_error(exc, number)]
         if prep.incomplete and not problems:

@@ -9,9 +9,10 @@ added without touching them.  The rules every backend keeps:
 - saving with a stale ``expected_version`` raises ``ConflictError`` instead
   of overwriting someone else's newer change;
 - a batch (an import) is one transaction: all of it is stored, or none;
-- ``history`` rows carry JSON snapshots of the whole record (geometry as WKT,
-  see ``mapping.store.records``), the same in every backend, so a map moves
-  between backends with its history (``python -m mapping copy``).
+- ``history`` rows keep what each change did (``mapping.store.deltas``), the
+  same in every backend, so a map moves between backends with its history
+  (``python -m mapping copy``); ``history()`` shows whole JSON snapshots of the
+  record before and after (geometry as WKT, see ``mapping.store.records``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ The file is a plain OGC GeoPackage (QGIS and ogrinfo open every layer), written
 with Python's sqlite3 so that each change is a real transaction:
 
 - one feature table per spatial layer, one attributes table per other layer,
-  and ``history`` (an attributes table) with the before/after of every change;
+  and ``history`` (an attributes table) with what every change did
+  (``mapping.store.deltas``);
 - rollback journal with ``synchronous=FULL``: a crash or kill mid-write leaves
   the previous state intact and the file valid (no ``-wal`` side file, so the
   map stays one file to back up or e-mail);
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -38,27 +39,23 @@ import geopandas as gpd
 import pandas as pd
 
 from mapping.errors import MapError
-from mapping.frames import WGS84, column_names, records_to_frame
-from mapping.schema import LAYERS, get_layer
+from mapping.frames import column_names
+from mapping.schema import LAYERS, Layer, get_layer
 from mapping.store import accounts, gpkg_triggers
+from mapping.store.deltas import Entry, canonical_entry, derived_history, layer_as_of
 from mapping.store.gpkg_arrow import read_columns, sql_text
 from mapping.store.gpkg_binary import add_spatial_functions
 from mapping.store.gpkg_file import file_uri, polish_errors
 from mapping.store.gpkg_rows import (
     GEOM,
-    blob_rows_to_frame,
     quote,
     record_to_row,
     row_to_record,
-    select_rows,
+    rows_to_records,
 )
 from mapping.store.gpkg_schema import check_file, create_file, ensure_versioning
 from mapping.store.gpkg_writer import Writer
-from mapping.store.records import (
-    HISTORY_FIELDS,
-    canonical_snapshot,
-    snapshot_record,
-)
+from mapping.store.records import HISTORY_FIELDS
 from mapping.store.single_writes import BatchEntry, SingleWrites
 from mapping.text import polish_sorted
 
@@ -66,13 +63,6 @@ __all__ = ["GeoPackageStore"]
 
 #: Seconds a write waits for another writer before giving up with a message.
 BUSY_TIMEOUT = 30.0
-
-
-def _after(store: GeoPackageStore, layer: str, fid: int) -> str:
-    """The ``after`` snapshot of one history entry."""
-    with store._connect() as conn:
-        (text,) = conn.execute("SELECT after FROM history WHERE fid = ?", (fid,)).fetchone()
-    return str(text)
 
 
 class GeoPackageStore(SingleWrites):
@@ -161,80 +151,54 @@ class GeoPackageStore(SingleWrites):
     ) -> gpd.GeoDataFrame:
         """The layer as it stood at the end of day ``when`` ("stan na dzień"), from history.
 
-        Each record's last history entry up to that moment gives its state;
-        records created later, or archived by then, are left out.  A record not
-        changed since is read from its row (that entry's state, read as fast as
-        ``read_layer``); only the others are rebuilt from their snapshots.
-        Records come in the order of those entries.
+        The current rows, the changes made after that moment undone
+        (``mapping.store.deltas.layer_as_of``): records not changed since are
+        read as ``read_layer`` reads them, in its order.
         """
         schema = get_layer(layer)
         cutoff = f"{when.isoformat()}T23:59:59.999Z"  # ISO strings compare in time order
+        where = " AND ".join(
+            ["archived_at IS NULL", *([f"city = {sql_text(city)}"] if city else [])]
+        )
         with self._connect() as conn:
-            # Each record's newest entry, from the (layer, record_id) index alone; then
-            # the few records changed after the cutoff get their entry at the cutoff.
-            newest = dict(
-                conn.execute(
-                    "SELECT record_id, MAX(fid) FROM history WHERE layer = ? GROUP BY record_id",
-                    (layer,),
-                ).fetchall()
-            )
-            later = {
-                r[0]
-                for r in conn.execute(
-                    "SELECT DISTINCT record_id FROM history WHERE layer = ? AND at > ?",
-                    (layer, cutoff),
-                )
-            }
-            at_cutoff: list[tuple] = []
+            conn.execute("BEGIN")  # one committed state for the history and the rows
+            conn.row_factory = sqlite3.Row
+            later: dict[str, list[Any]] = {}
+            # One pass over the table (``+layer``: not the record index, which would look
+            # every row up on its own; no index on ``at``, which would cost the file a tenth).
+            for entry in conn.execute(
+                "SELECT * FROM history WHERE +layer = ? AND at > ? ORDER BY fid DESC",
+                (layer, cutoff),
+            ):
+                later.setdefault(entry["record_id"], []).append(entry)
+            anchors: dict[str, Any] = {}
             ids = sorted(later)
             for start in range(0, len(ids), 500):  # SQLite's limit on parameters of one query
                 chunk = ids[start : start + 500]
-                at_cutoff += conn.execute(
-                    "SELECT h.fid, h.record_id, h.version, h.after FROM history AS h "
-                    "WHERE h.fid IN (SELECT MAX(fid) FROM history WHERE layer = ? AND at <= ? "
-                    f"AND record_id IN ({', '.join('?' for _ in chunk)}) GROUP BY record_id)",
-                    (layer, cutoff, *chunk),
-                ).fetchall()
-            entries = sorted(
-                [(fid, rid, None, None) for rid, fid in newest.items() if rid not in later]
-                + at_cutoff
-            )
-            rows = select_rows(conn, schema, "", [])
-        order = {e[1]: e[0] for e in entries}
-        unchanged = newest.keys() - later  # the row holds the state of its newest entry
-        current = [row for row in rows if row[0] in unchanged]
-        from_rows = {row[0] for row in current}
-        city_at = column_names(schema).index("city") if city is not None else 0
-        archived_at = column_names(schema).index("archived_at")
-        live = [
-            row
-            for row in current
-            if row[archived_at] is None and (city is None or row[city_at] == city)
-        ]
-        live.sort(key=lambda row: order[row[0]])
-        states = [
-            snapshot_record(schema, e[3] if e[3] is not None else _after(self, layer, e[0]))
-            for e in entries
-            if e[1] not in from_rows
-        ]
-        past = [
-            s
-            for s in states
-            if not s.get("archived_at") and (city is None or s.get("city") == city)
-        ]
-        frame = blob_rows_to_frame(schema, live)
-        if not past:
-            return frame
-        if not live:
-            return records_to_frame(schema, past)  # already in the entries' order
-        frame = pd.concat([frame, records_to_frame(schema, past)], ignore_index=True)
-        frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=WGS84)
-        positions = frame["id"].map(order).to_numpy()
-        return frame.iloc[positions.argsort(kind="stable")].reset_index(drop=True)
+                anchors.update(
+                    (entry["record_id"], entry)
+                    for entry in conn.execute(
+                        "SELECT * FROM history WHERE fid IN (SELECT MAX(fid) FROM history "
+                        "WHERE layer = ? AND at <= ? "
+                        f"AND record_id IN ({', '.join('?' for _ in chunk)}) GROUP BY record_id)",
+                        (layer, cutoff, *chunk),
+                    )
+                )
+            conn.row_factory = None
+            changed = _currents(conn, schema, ids, with_fid=True)
+            table = quote(schema.name)
+            fids = [
+                r[0] for r in conn.execute(f"SELECT fid FROM {table} WHERE {where} ORDER BY fid")
+            ]
+            try:
+                frame = read_columns(self.path, schema, where)
+            finally:
+                conn.execute("COMMIT")
+        return layer_as_of(schema, (frame, fids), changed, anchors, later, city=city)
 
     def history(self, layer: str | None = None, record_id: str | None = None) -> pd.DataFrame:
         """Change log, newest first: fid, layer, record_id, version, action, author,
-        at, batch_id, note, before, after (JSON snapshots)."""
+        at, batch_id, note, before, after (whole JSON snapshots, rebuilt from the deltas)."""
         sql = "SELECT * FROM history"
         where, params = [], []
         if layer:
@@ -246,8 +210,9 @@ class GeoPackageStore(SingleWrites):
         if where:
             sql += " WHERE " + " AND ".join(where)
         with self._connect() as conn:
-            frame = pd.read_sql_query(sql + " ORDER BY fid DESC", conn, params=params)
-        return _canonical_history(frame)
+            conn.row_factory = sqlite3.Row
+            entries = conn.execute(sql + " ORDER BY fid DESC", params).fetchall()
+            return derived_history(get_layer, entries, lambda s, ids: _currents(conn, s, ids))
 
     def data_version(self) -> int:
         """The number of the latest change (grows with every write)."""
@@ -280,19 +245,23 @@ class GeoPackageStore(SingleWrites):
         with self._connect() as conn:
             return accounts.list_accounts(conn)
 
-    def _snapshot_text(self, layer: str, record_id: str, version: int) -> str | None:
+    def _record_log(
+        self, layer: str, record_id: str
+    ) -> tuple[dict[str, Any] | None, Sequence[Entry]]:
+        schema = get_layer(layer)
         with self._connect() as conn:
-            row = conn.execute(
-                "SELECT after FROM history WHERE layer = ? AND record_id = ? AND version = ? "
-                "ORDER BY fid DESC LIMIT 1",
-                (layer, record_id, version),
-            ).fetchone()
-        return None if row is None else row[0]
+            current = _currents(conn, schema, [record_id]).get(record_id)
+            conn.row_factory = sqlite3.Row
+            entries = conn.execute(
+                "SELECT * FROM history WHERE layer = ? AND record_id = ? ORDER BY fid DESC",
+                (layer, record_id),
+            ).fetchall()
+        return current, entries
 
     def _batch_entries(self, batch_id: str) -> list[BatchEntry]:
         with self._connect() as conn:
             return conn.execute(
-                "SELECT layer, record_id, version, action, before FROM history "
+                "SELECT layer, record_id, version, action, before, after FROM history "
                 "WHERE batch_id = ? ORDER BY fid DESC",
                 (batch_id,),
             ).fetchall()
@@ -311,8 +280,13 @@ class GeoPackageStore(SingleWrites):
                 layers[schema.name] = [row_to_record(schema, row) for row in rows]
             conn.row_factory = sqlite3.Row
             history = [dict(r) for r in conn.execute("SELECT * FROM history ORDER BY fid")]
-        frame = _canonical_history(pd.DataFrame(history, columns=list(HISTORY_FIELDS)))
-        return layers, frame.astype(object).where(frame.notna(), None).to_dict("records")
+        outside = gpkg_triggers.OUTSIDE_BATCH_PREFIX
+        return layers, [
+            canonical_entry(get_layer(e["layer"]), e)
+            if (e["batch_id"] or "").startswith(outside)
+            else e
+            for e in history
+        ]
 
     def load_map(
         self, layers: Mapping[str, list[Mapping[str, Any]]], history: list[Mapping[str, Any]]
@@ -347,15 +321,22 @@ class GeoPackageStore(SingleWrites):
             conn.execute("COMMIT")
 
 
-def _canonical_history(frame: pd.DataFrame) -> pd.DataFrame:
-    """History with the snapshots of outside edits (trigger rows) in the app's form."""
-    if frame.empty:
-        return frame
-    outside = frame["batch_id"].fillna("").str.startswith(gpkg_triggers.OUTSIDE_BATCH_PREFIX)
-    for i in frame.index[outside.to_numpy()]:
-        schema = get_layer(frame.at[i, "layer"])
-        for column in ("before", "after"):
-            text = frame.at[i, column]
-            if isinstance(text, str):
-                frame.at[i, column] = canonical_snapshot(schema, text)
-    return frame
+def _currents(
+    conn: sqlite3.Connection, schema: Layer, ids: list[str], *, with_fid: bool = False
+) -> dict[str, Any]:
+    """The current records of ``ids`` (those not deleted), by id; with their fids, or not."""
+    if not ids:
+        return {}
+    columns = ", ".join(map(quote, column_names(schema))) + (f", {GEOM}" if schema.geometry else "")
+    select = f"SELECT fid, {columns} FROM {quote(schema.name)}"
+    if len(ids) > 500:  # many: the whole layer, read once
+        rows = conn.execute(f"{select} ORDER BY fid").fetchall()
+    else:
+        marks = ", ".join("?" for _ in ids)
+        rows = conn.execute(f"{select} WHERE id IN ({marks}) ORDER BY fid", ids).fetchall()
+    wanted = set(ids)
+    rows = [row for row in rows if row[1] in wanted]
+    records = rows_to_records(schema, [row[1:] for row in rows])
+    if with_fid:
+        return {r["id"]: (row[0], r) for row, r in zip(rows, records, strict=True)}
+    return {r["id"]: r for r in records}

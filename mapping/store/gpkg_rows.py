@@ -9,7 +9,7 @@ creation share these names and conversions.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -26,6 +26,7 @@ __all__ = [
     "quote",
     "record_to_row",
     "row_to_record",
+    "rows_to_records",
     "select_rows",
 ]
 
@@ -72,6 +73,21 @@ def select_rows(
 def blob_rows_to_frame(schema: Layer, rows: list[tuple]) -> gpd.GeoDataFrame:
     """A record frame of rows from ``select_rows`` (GeoPackage geometry blobs)."""
     return rows_to_frame(schema, rows, decode_geometries if schema.geometry else None)
+
+
+def rows_to_records(schema: Layer, rows: Sequence[tuple]) -> list[dict[str, Any]]:
+    """``row_to_record`` of many rows, the geometries decoded at once."""
+    names = column_names(schema)
+    listed = [f.name for f in schema.fields if is_list_field(f.type)]
+    geoms = decode_geometries([row[len(names)] for row in rows]) if schema.geometry else None
+    records = []
+    for n, row in enumerate(rows):
+        record = dict(zip(names, row, strict=False))
+        for name in listed:
+            record[name] = decode_list(record[name])
+        record["geometry"] = None if geoms is None else geoms[n]
+        records.append(record)
+    return records
 
 
 def row_to_record(schema: Layer, row: tuple) -> dict[str, Any]:

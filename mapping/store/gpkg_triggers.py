@@ -6,8 +6,9 @@ app registers), so any client keeps the rules the PostGIS map keeps with
 ``mapping.store.postgis_sql``:
 
 - an UPDATE made outside the app gets the next version, the time and an author
-  marked "poza aplikacją", and its before/after go to ``history``; a write that
-  states a version other than the current one or the next is refused;
+  marked "poza aplikacją", and what it changed goes to ``history`` (the delta
+  the app writes, ``mapping.store.deltas``); a write that states a version
+  other than the current one or the next is refused;
 - an INSERT gets an id (12 hex digits, as the app's), the next version (1, or
   the one after a deleted record's last) and a ``create`` row in history;
 - a DELETE leaves the last state in history as an archived version
@@ -21,10 +22,10 @@ each time a store opens it — a no-op once the file is current.
 
 The app writes its own history row *before* the row it describes (see
 ``mapping.store.gpkg_writer``); a trigger sees that row and stays silent, so the
-app's writes are never recorded twice.  Rows written here hold snapshots in a
-raw form (list fields as stored text, the geometry as the hex of its GeoPackage
-blob under ``geometry_gpkg``) and a ``batch_id`` starting with
-:data:`OUTSIDE_BATCH_PREFIX`; ``mapping.store.records.snapshot_record`` reads both.
+app's writes are never recorded twice.  Rows written here hold deltas and
+snapshots in a raw form (list fields as stored text, the geometry as the hex
+of its GeoPackage blob under ``geometry_gpkg``) and a ``batch_id`` starting
+with :data:`OUTSIDE_BATCH_PREFIX`; ``mapping.store.deltas`` reads both forms.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from __future__ import annotations
 import sqlite3
 
 from mapping.schema import LAYERS, SYSTEM_FIELDS, Layer
+from mapping.store.deltas import NO_STATE
 
 __all__ = [
     "HISTORY_DELETE_MESSAGE",
@@ -43,6 +45,7 @@ __all__ = [
     "STALE_MESSAGE",
     "drop_triggers",
     "ensure_versioning",
+    "insert_trigger_name",
     "install_triggers",
     "trigger_statements",
 ]
@@ -112,6 +115,30 @@ def _snapshot(layer: Layer, row: str, overrides: dict[str, str] | None = None) -
     return sql
 
 
+def _delta(layer: Layer) -> str:
+    """JSON of what an UPDATE changed, ``{field: [old, new]}`` (``mapping.store.deltas``).
+
+    ``json_patch`` drops the members a CASE left NULL (unchanged fields); a
+    changed field's pair is an array, never NULL, so it stays.
+    """
+    pairs = [
+        (name, f"CASE WHEN OLD.{_quote(name)} IS NOT NEW.{_quote(name)} "
+               f"THEN json_array(OLD.{_quote(name)}, NEW.{_quote(name)}) END")
+        for name in [*layer.field_names, "archived_at"]
+    ]  # fmt: skip
+    if layer.geometry:  # a blob cannot go into JSON: its hex, as in a deletion's snapshot
+        pairs.append((
+            "geometry_gpkg",
+            f"CASE WHEN OLD.{GEOM} IS NOT NEW.{GEOM} THEN json_array("
+            f"nullif(hex(OLD.{GEOM}), ''), nullif(hex(NEW.{GEOM}), '')) END",
+        ))  # fmt: skip
+    sql = "'{}'"
+    for i in range(0, len(pairs), _PAIRS_PER_CALL):
+        chunk = pairs[i : i + _PAIRS_PER_CALL]
+        sql = f"json_patch({sql}, json_object(" + ", ".join(f"'{k}', {v}" for k, v in chunk) + "))"
+    return sql
+
+
 def _last_entry(layer: Layer, record_id: str) -> str:
     """The fid of the newest history row of a record."""
     return (
@@ -162,7 +189,7 @@ def _insert_body(layer: Layer, fid: str) -> list[str]:
         # History first: the stamp below then counts as recorded for the update triggers.
         f"INSERT INTO history ({_HISTORY_COLUMNS})\n"
         f"  SELECT {name}, r.id, {stamps['version']}, 'create', {_AUTHOR}, {_NOW}, {_BATCH},\n"
-        f"    {_NOTE}, NULL, {_snapshot(layer, 'r', stamps)}\n"
+        f"    {_NOTE}, NULL, json_object('created_at', {stamps['created_at']})\n"
         f"  FROM {table} AS r WHERE r.{this}",
         f"UPDATE {table} SET version = {last.format('version')},\n"
         f"    updated_at = {last.format('at')}, author = {last.format('author')},\n"
@@ -171,10 +198,15 @@ def _insert_body(layer: Layer, fid: str) -> list[str]:
     ]
 
 
+def insert_trigger_name(layer: Layer) -> str:
+    """The name of the trigger that versions a row inserted outside the app."""
+    return f"{_PREFIX}{layer.name}_insert"
+
+
 def _insert_trigger(layer: Layer) -> str:
     body = "".join(f"  {statement};\n" for statement in _insert_body(layer, "NEW.fid"))
     return f"""
-CREATE TRIGGER {_quote(_PREFIX + layer.name + "_insert")} AFTER INSERT ON {_quote(layer.name)}
+CREATE TRIGGER {_quote(insert_trigger_name(layer))} AFTER INSERT ON {_quote(layer.name)}
 FOR EACH ROW WHEN NOT {_logged(layer, "NEW.id", "NEW.version")}
 BEGIN
 {body}END"""
@@ -204,12 +236,6 @@ END"""
 def _update_trigger(layer: Layer) -> str:
     table, name = _quote(layer.name), _literal(layer.name)
     version = "coalesce(OLD.version, 0) + 1"
-    stamps = {
-        "version": version,
-        "created_at": "OLD.created_at",
-        "updated_at": _NOW,
-        "author": _AUTHOR,
-    }
     action = (
         "CASE WHEN OLD.archived_at IS NULL AND NEW.archived_at IS NOT NULL THEN 'archive' "
         "WHEN OLD.archived_at IS NOT NULL AND NEW.archived_at IS NULL THEN 'unarchive' "
@@ -224,7 +250,7 @@ FOR EACH ROW WHEN NOT {recorded} AND ({_changed(layer)} OR NEW.version IS NOT OL
 BEGIN
   INSERT INTO history ({_HISTORY_COLUMNS})
   VALUES ({name}, OLD.id, {version}, {action}, {_AUTHOR}, {_NOW}, {_BATCH}, {_NOTE},
-          {_snapshot(layer, "OLD")}, {_snapshot(layer, "NEW", stamps)});
+          {_delta(layer)}, '{NO_STATE}');
   UPDATE {table} SET version = {version}, created_at = OLD.created_at,
     updated_at = {_NOW}, author = {_AUTHOR}
   WHERE fid = NEW.fid;

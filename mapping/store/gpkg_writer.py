@@ -11,14 +11,17 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any
 
 from mapping.errors import ConflictError, MapError, NotFoundError
 from mapping.frames import column_names, encode_list
 from mapping.schema import SYSTEM_FIELDS, Layer, get_layer
+from mapping.store import gpkg_triggers
+from mapping.store.deltas import NO_STATE, changes_text
 from mapping.store.gpkg_binary import encode_geometries
+from mapping.store.gpkg_extras import indexed_in_bulk
 from mapping.store.gpkg_rows import (
     GEOM,
     SRS_ID,
@@ -27,15 +30,18 @@ from mapping.store.gpkg_rows import (
     record_to_row,
     row_to_record,
 )
-from mapping.store.records import clean_records, fit_geometries, snapshots
+from mapping.store.records import clean_columns, fit_geometries
 from mapping.store.records import conflict_error as _conflict_error
 from mapping.store.records import fit_geometry as _fit_geometry
 from mapping.store.records import same_state as _same
-from mapping.store.records import snapshot as _snapshot
 from mapping.validation import clean_record
 
 __all__ = ["Writer"]
 
+#: New records, and the same by column (as validated, with their system fields).
+_NewRecords = tuple[list[dict[str, Any]], dict[str, list[Any]]]
+#: From how many new records on they are written without per-row triggers (``Writer._bulk``).
+_BULK = 200
 _HISTORY_INSERT = (
     "INSERT INTO history (layer, record_id, version, action, author, at, batch_id, "
     "note, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -96,9 +102,9 @@ class Writer:
         self, layer: str, values: Mapping[str, Any], *, record_id: str | None = None
     ) -> dict[str, Any]:
         schema = get_layer(layer)
-        (record,) = self._new_records(schema, [values], [record_id])
-        self._insert_all(schema, [record])
-        return record
+        new = self._new_records(schema, [values], [record_id])
+        self._insert_all(schema, new)
+        return new[0][0]
 
     def create_many(self, layer: str, many: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """``create`` of each of ``many``, validated first and written in bulk.
@@ -107,9 +113,9 @@ class Writer:
         history rows and records go in with one ``executemany`` each, history first.
         """
         schema = get_layer(layer)
-        records = self._new_records(schema, many, [None] * len(many))
-        self._insert_all(schema, records)
-        return records
+        new = self._new_records(schema, many, [None] * len(many))
+        self._insert_all(schema, new)
+        return new[0]
 
     def update(
         self, layer: str, record_id: str, values: Mapping[str, Any], *, expected_version: int
@@ -169,31 +175,29 @@ class Writer:
         schema: Layer,
         many: Sequence[Mapping[str, Any]],
         record_ids: Sequence[str | None],
-    ) -> list[dict[str, Any]]:
+    ) -> _NewRecords:
         """Validated records with their system fields; an id already taken is an error."""
         now = _now()
-        cleaned = clean_records(schema, many)
-        geometries = fit_geometries(schema, [values.get("geometry") for values in many])
+        columns: dict[str, list[Any]] = {}
         fresh = os.urandom(6 * len(many)).hex()  # 12 random hex digits each, as uuid4's
+        columns["id"] = [rid or fresh[12 * n : 12 * n + 12] for n, rid in enumerate(record_ids)]
+        system = {"version": 1, "created_at": now, "updated_at": now, "author": self.author,
+                  "archived_at": None}  # fmt: skip
+        columns.update((name, [value] * len(many)) for name, value in system.items())
+        columns.update(clean_columns(schema, many))
+        columns["geometry"] = fit_geometries(schema, [values.get("geometry") for values in many])
+        names = list(columns)
         records = [
-            {
-                "id": record_id or fresh[12 * n : 12 * n + 12],
-                "version": 1,
-                "created_at": now,
-                "updated_at": now,
-                "author": self.author,
-                "archived_at": None,
-                **values,
-                "geometry": geometry,
-            }
-            for n, (values, geometry, record_id) in enumerate(
-                zip(cleaned, geometries, record_ids, strict=True)
-            )
+            dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)
         ]
-        ids = [r["id"] for r in records]
+        self._refuse_taken(schema, columns["id"], [rid for rid in record_ids if rid])
+        return records, columns
+
+    def _refuse_taken(self, schema: Layer, ids: list[str], given: list[str]) -> None:
+        """An id given twice, or one already in the layer, is an error (fresh ids are random)."""
         taken = {i for i in ids if ids.count(i) > 1} if len(set(ids)) < len(ids) else set()
-        for start in range(0, len(ids), 500):  # SQLite's limit on parameters of one query
-            chunk = ids[start : start + 500]
+        for start in range(0, len(given), 500):  # SQLite's limit on parameters of one query
+            chunk = given[start : start + 500]
             taken.update(
                 row[0]
                 for row in self.conn.execute(
@@ -205,40 +209,61 @@ class Writer:
         if taken:
             first = next(i for i in ids if i in taken)
             raise MapError(f"wpis o identyfikatorze {first} już istnieje", field="id")
-        return records
 
-    def _insert_all(self, schema: Layer, records: Sequence[Mapping[str, Any]]) -> None:
+    def _insert_all(self, schema: Layer, new: _NewRecords) -> None:
         """History rows, then the records they describe (the triggers' contract)."""
+        records, columns = new
         if not records:
             return
         cols = [*column_names(schema), *([GEOM] if schema.geometry else [])]
         # Column by column: a list field encoded, the geometries all at once.
-        values = [[r.get(f.name) for r in records] for f in SYSTEM_FIELDS]
+        values = [columns[f.name] for f in SYSTEM_FIELDS]
         for name, listed in field_kinds(schema):
-            column = [r.get(name) for r in records]
+            column = columns[name]
             values.append([encode_list(v) for v in column] if listed else column)
         if schema.geometry:
-            values.append(encode_geometries([r["geometry"] for r in records], SRS_ID))
+            values.append(encode_geometries(columns["geometry"], SRS_ID))
         rows = list(zip(*values, strict=True))
+        # A creation keeps no snapshot: the row holds the state (mapping.store.deltas).
         history = [
-            (schema.name, r["id"], r["version"], "create", self.author, r["updated_at"],
-             self.batch_id, self.note, None, after)
-            for r, after in zip(records, snapshots(records), strict=True)
+            (schema.name, rid, 1, "create", self.author, columns["updated_at"][0],
+             self.batch_id, self.note, None, NO_STATE)
+            for rid in columns["id"]
         ]  # fmt: skip
         self.conn.execute("SAVEPOINT mapa_write")
         try:
             self.conn.executemany(_HISTORY_INSERT, history)
-            self.conn.executemany(
-                f"INSERT INTO {quote(schema.name)} ({', '.join(map(quote, cols))}) "
-                f"VALUES ({', '.join('?' for _ in cols)})",
-                rows,
-            )
+            with self._bulk(schema, columns["geometry"]):
+                self.conn.executemany(
+                    f"INSERT INTO {quote(schema.name)} ({', '.join(map(quote, cols))}) "
+                    f"VALUES ({', '.join('?' for _ in cols)})",
+                    rows,
+                )
         except BaseException:
             self.conn.execute("ROLLBACK TO mapa_write")
             self.conn.execute("RELEASE mapa_write")
             raise
         self.conn.execute("RELEASE mapa_write")
         self.changes += len(records)
+
+    @contextmanager
+    def _bulk(self, schema: Layer, geometries: Sequence[Any]) -> Iterator[None]:
+        """Many rows inserted in the block without a trigger call each (inside the savepoint).
+
+        The file's insert trigger only looks each row up in the history the app
+        has just written, and the spatial index's calls Python five times a row:
+        for a bulk insert both stand aside (``BEGIN IMMEDIATE`` holds the write
+        lock, so no other client inserts meanwhile) and come back as they were.
+        """
+        if len(geometries) < _BULK:
+            yield
+            return
+        trigger = gpkg_triggers.insert_trigger_name(schema)
+        self.conn.execute(f"DROP TRIGGER IF EXISTS {quote(trigger)}")
+        index = indexed_in_bulk(self.conn, schema.name, geometries) if schema.geometry else None
+        with index or nullcontext():
+            yield
+        self.conn.execute(gpkg_triggers.trigger_statements()[trigger])
 
     def _insert(self, schema: Layer, record: Mapping[str, Any]) -> None:
         cols = [*column_names(schema), *([GEOM] if schema.geometry else [])]
@@ -264,7 +289,7 @@ class Writer:
             "author": self.author,
         }
         record["created_at"] = state.get("created_at") or record["updated_at"]
-        with self._logged(schema.name, record_id, action, None, record):
+        with self._logged(schema, record_id, action, None, record):
             self._insert(schema, record)
         return record
 
@@ -283,7 +308,7 @@ class Writer:
         after["author"] = self.author
         cols = [*column_names(schema), *([GEOM] if schema.geometry else [])]
         assignments = ", ".join(f"{quote(c)} = ?" for c in cols)
-        with self._logged(schema.name, before["id"], action, before, after):
+        with self._logged(schema, before["id"], action, before, after):
             cursor = self.conn.execute(
                 f"UPDATE {quote(schema.name)} SET {assignments} WHERE id = ? AND version = ?",
                 (*record_to_row(schema, after), before["id"], before["version"]),
@@ -297,7 +322,7 @@ class Writer:
     @contextmanager
     def _logged(
         self,
-        layer: str,
+        layer: Layer,
         record_id: str,
         action: str,
         before: Mapping[str, Any] | None,
@@ -321,16 +346,17 @@ class Writer:
 
     def _log(
         self,
-        layer: str,
+        layer: Layer,
         record_id: str,
         action: str,
         before: Mapping[str, Any] | None,
         after: Mapping[str, Any],
     ) -> None:
+        """The history row of one write: what changed (nothing for a record put back)."""
         self.conn.execute(
             _HISTORY_INSERT,
             (
-                layer,
+                layer.name,
                 record_id,
                 after["version"],
                 action,
@@ -338,7 +364,7 @@ class Writer:
                 after["updated_at"],
                 self.batch_id,
                 self.note,
-                None if before is None else _snapshot(before),
-                _snapshot(after),
+                None if before is None else changes_text(layer, before, after),
+                NO_STATE,
             ),
         )

@@ -2,7 +2,7 @@
 
 Chosen by a ``postgresql://`` location (``MAPA_DB``).  The tables mirror the
 GeoPackage (one per layer, the same system fields, ``history`` with JSON
-snapshots), geometry in EPSG:4326 with GiST indexes.  Versions, history and
+deltas, ``mapping.store.deltas``), geometry in EPSG:4326 with GiST indexes.  Versions, history and
 the change counter are kept by triggers (``mapping.store.postgis_sql``), so an
 edit made in QGIS connected straight to the server is versioned too.
 
@@ -34,14 +34,21 @@ import psycopg
 from psycopg import errors as pg_errors
 
 from mapping.errors import MapError
-from mapping.frames import encode_list, is_list_field, records_to_frame, rows_to_frame
+from mapping.frames import encode_list, is_list_field, rows_to_frame
 from mapping.schema import LAYERS, SYSTEM_FIELDS, Layer, get_layer
 from mapping.store import postgis_accounts
+from mapping.store.deltas import Entry, derived_history, layer_as_of
 from mapping.store.postgis_rows import dump_json, from_wkb, geometry_value, row_to_record
 from mapping.store.postgis_server import connection_error, describe_server, ensure_postgis
-from mapping.store.postgis_sql import GEOM, create_statements, quote, select_columns
+from mapping.store.postgis_sql import (
+    GEOM,
+    create_statements,
+    quote,
+    select_columns,
+    upgrade_statements,
+)
 from mapping.store.postgis_writer import Writer
-from mapping.store.records import HISTORY_FIELDS, snapshot_record
+from mapping.store.records import HISTORY_FIELDS
 from mapping.store.single_writes import BatchEntry, SingleWrites
 from mapping.text import polish_sorted
 
@@ -136,6 +143,11 @@ class PostGISStore(SingleWrites):
                 )
             }
             if present == set(names):
+                if not conn.execute(
+                    "SELECT 1 FROM pg_proc WHERE proname = 'mapa_delta' "
+                    "AND pronamespace = current_schema()::regnamespace"
+                ).fetchone():  # made before history kept deltas
+                    conn.execute(";\n".join(upgrade_statements()))
                 return
             if present:
                 missing = ", ".join(n for n in names if n not in present)
@@ -188,42 +200,50 @@ class PostGISStore(SingleWrites):
     def read_layer_as_of(
         self, layer: str, when: date, *, city: str | None = None
     ) -> gpd.GeoDataFrame:
-        """The layer as it stood at the end of day ``when`` (UTC), rebuilt from history."""
+        """The layer as it stood at the end of day ``when`` (UTC): the current rows,
+        the changes made after that undone (``mapping.store.deltas.layer_as_of``)."""
         schema = get_layer(layer)
         cutoff = f"{when.isoformat()}T23:59:59.999Z"
-        with self._connect() as conn:
-            rows = conn.execute(
-                "SELECT after FROM history WHERE fid IN (SELECT max(fid) FROM history "
-                "WHERE layer = %s AND at <= %s::timestamptz GROUP BY record_id) ORDER BY fid",
-                (layer, cutoff),
-            ).fetchall()
-        states = [snapshot_record(schema, dump_json(row[0]) or "{}") for row in rows]
-        live = [
-            s
-            for s in states
-            if not s.get("archived_at") and (city is None or s.get("city") == city)
-        ]
-        return records_to_frame(schema, live)
+        live_sql = f"SELECT fid, {select_columns(schema)} FROM {quote(layer)} "
+        live_sql += (
+            "WHERE archived_at IS NULL" + (" AND city = %s" if city else "") + " ORDER BY fid"
+        )
+        with self._connect() as conn, conn.transaction():
+            # One snapshot for the history and the rows, as a committed state of the map.
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            later: dict[str, list[Entry]] = {}
+            for entry in _entries(
+                conn, "layer = %s AND at > %s::timestamptz ORDER BY fid DESC", (layer, cutoff)
+            ):
+                later.setdefault(entry["record_id"], []).append(entry)
+            anchors = {
+                entry["record_id"]: entry
+                for entry in _entries(
+                    conn,
+                    "fid IN (SELECT max(fid) FROM history WHERE layer = %s "
+                    "AND at <= %s::timestamptz AND record_id = ANY(%s) GROUP BY record_id)",
+                    (layer, cutoff, list(later)),
+                )
+            }
+            changed = _currents(conn, schema, list(later), with_fid=True)
+            rows = conn.execute(live_sql, [city] if city else []).fetchall()
+        frame = rows_to_frame(schema, [row[1:] for row in rows], from_wkb)
+        fids = [row[0] for row in rows]
+        return layer_as_of(schema, (frame, fids), changed, anchors, later, city=city)
 
     def history(self, layer: str | None = None, record_id: str | None = None) -> pd.DataFrame:
         """Change log, newest first: fid, layer, record_id, version, action, author,
-        at, batch_id, note, before, after (JSON snapshots, as text)."""
-        where, params = [], []
+        at, batch_id, note, before, after (whole JSON snapshots, as text)."""
+        where, params = ["true"], []
         if layer:
             where.append("layer = %s")
             params.append(layer)
         if record_id:
             where.append("record_id = %s")
             params.append(record_id)
-        sql = f"SELECT {_HISTORY_COLUMNS} FROM history"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
         with self._connect() as conn:
-            rows = conn.execute(sql + " ORDER BY fid DESC", params).fetchall()
-        frame = pd.DataFrame(rows, columns=list(HISTORY_FIELDS))
-        for name in ("before", "after"):
-            frame[name] = pd.Series([dump_json(v) for v in frame[name]], dtype=object)
-        return frame
+            entries = _entries(conn, " AND ".join(where) + " ORDER BY fid DESC", params)
+            return derived_history(get_layer, entries, lambda s, ids: _currents(conn, s, ids))
 
     # -- team-mode accounts (SQL in mapping.store.postgis_accounts) ------------
     def get_account(self, login: str) -> dict[str, Any] | None:
@@ -256,23 +276,23 @@ class PostGISStore(SingleWrites):
             ).fetchall()
         return polish_sorted(r[0] for r in rows if r[0])
 
-    def _snapshot_text(self, layer: str, record_id: str, version: int) -> str | None:
+    def _record_log(
+        self, layer: str, record_id: str
+    ) -> tuple[dict[str, Any] | None, Sequence[Entry]]:
         with self._connect() as conn:
-            row = conn.execute(
-                "SELECT after FROM history WHERE layer = %s AND record_id = %s AND version = %s "
-                "ORDER BY fid DESC LIMIT 1",
-                (layer, record_id, version),
-            ).fetchone()
-        return None if row is None else dump_json(row[0]) or "{}"
+            current = _currents(conn, get_layer(layer), [record_id]).get(record_id)
+            entries = _entries(
+                conn, "layer = %s AND record_id = %s ORDER BY fid DESC", (layer, record_id)
+            )
+        return current, entries
 
     def _batch_entries(self, batch_id: str) -> list[BatchEntry]:
         with self._connect() as conn:
-            rows = conn.execute(
-                "SELECT layer, record_id, version, action, before FROM history "
-                "WHERE batch_id = %s ORDER BY fid DESC",
-                (batch_id,),
-            ).fetchall()
-        return [(*row[:4], dump_json(row[4]) or "{}") for row in rows]
+            entries = _entries(conn, "batch_id = %s ORDER BY fid DESC", (batch_id,))
+        return [
+            (e["layer"], e["record_id"], e["version"], e["action"], e["before"], e["after"])
+            for e in entries
+        ]
 
     # -- copying (python -m mapping copy) -------------------------------------------
     def is_empty(self) -> bool:
@@ -292,10 +312,7 @@ class PostGISStore(SingleWrites):
                     f"SELECT {select_columns(schema)} FROM {quote(schema.name)} ORDER BY fid"
                 ).fetchall()
                 layers[schema.name] = [row_to_record(schema, row) for row in rows]
-            entries = conn.execute(f"SELECT {_HISTORY_COLUMNS} FROM history ORDER BY fid")
-            history = [dict(zip(HISTORY_FIELDS, row, strict=True)) for row in entries]
-        for entry in history:
-            entry["before"], entry["after"] = map(dump_json, (entry["before"], entry["after"]))
+            history = _entries(conn, "true ORDER BY fid", ())
         return layers, history
 
     def load_map(
@@ -315,6 +332,28 @@ class PostGISStore(SingleWrites):
             for name, records in layers.items():
                 _copy_records(conn, get_layer(name), records)
             _copy_history(conn, history)
+
+
+def _entries(conn: psycopg.Connection, where: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+    """Raw history rows (``before`` and ``after`` as JSON text) matching ``where``."""
+    rows = conn.execute(f"SELECT {_HISTORY_COLUMNS} FROM history WHERE {where}", params)
+    entries = []
+    for row in rows:
+        entry = dict(zip(HISTORY_FIELDS, row, strict=True))
+        entry["before"], entry["after"] = map(dump_json, (entry["before"], entry["after"]))
+        entries.append(entry)
+    return entries
+
+
+def _currents(
+    conn: psycopg.Connection, layer: Layer, ids: list[str], *, with_fid: bool = False
+) -> dict[str, Any]:
+    """The current records of ``ids`` (those not deleted), by id; with their fids, or not."""
+    rows = conn.execute(
+        f"SELECT fid, {select_columns(layer)} FROM {quote(layer.name)} WHERE id = ANY(%s)", (ids,)
+    ).fetchall()
+    records = {row[1]: (row[0], row_to_record(layer, row[1:])) for row in rows}
+    return records if with_fid else {rid: record for rid, (_, record) in records.items()}
 
 
 def _copy_records(conn: psycopg.Connection, layer: Layer, records: Sequence[Mapping]) -> None:

@@ -6,9 +6,9 @@ client connected straight to the server (QGIS, psql, a script) keeps them too:
 - ``mapa_stamp`` (BEFORE INSERT OR UPDATE) gives a new record its id, version 1
   and times, and every real change the next version, the time and the author;
 - ``mapa_log_<layer>`` (AFTER INSERT, UPDATE OR DELETE) appends the change to
-  ``history`` with JSON snapshots of the record before and after — the same
-  snapshot form the GeoPackage keeps (``mapping.store.records``); a DELETE is
-  logged with the old row, so the record can be restored;
+  ``history`` as the GeoPackage keeps it (``mapping.store.deltas``): an UPDATE
+  with what changed (``mapa_delta``), an INSERT with no state (the row holds
+  it); a DELETE is logged with the whole old row, so the record can be restored;
 - a deferred trigger on ``history`` counts committed changes in ``mapa_changes``
   (``data_version``), in commit order, holding its row lock only while committing.
 
@@ -24,7 +24,14 @@ from __future__ import annotations
 
 from mapping.schema import LAYERS, SYSTEM_FIELDS, Field, FieldType, Layer
 
-__all__ = ["GEOM", "TIMESTAMP_FIELDS", "create_statements", "quote", "select_columns"]
+__all__ = [
+    "GEOM",
+    "TIMESTAMP_FIELDS",
+    "create_statements",
+    "quote",
+    "select_columns",
+    "upgrade_statements",
+]
 
 GEOM = "geom"
 SRID = 4326
@@ -161,11 +168,21 @@ CREATE CONSTRAINT TRIGGER history_counted AFTER INSERT ON history
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION mapa_count();
 """
 
+#: What an UPDATE changed, ``{field: [old, new]}`` (``mapping.store.deltas``).
+_DELTA = """
+CREATE OR REPLACE FUNCTION mapa_delta(o jsonb, n jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
+  SELECT coalesce(jsonb_object_agg(b.key, jsonb_build_array(b.value, a.value)), '{}'::jsonb)
+  FROM jsonb_each(o) AS b JOIN jsonb_each(n) AS a ON a.key = b.key
+  WHERE b.value IS DISTINCT FROM a.value
+    AND b.key NOT IN ('id', 'version', 'created_at', 'updated_at', 'author') $$;
+"""
+
 _LOG = """
-CREATE FUNCTION {snapshot}(r {table}) RETURNS jsonb LANGUAGE sql STABLE AS
+CREATE OR REPLACE FUNCTION {snapshot}(r {table}) RETURNS jsonb LANGUAGE sql STABLE AS
 $$ SELECT {pairs} $$;
 
-CREATE FUNCTION {log}() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+CREATE OR REPLACE FUNCTION {log}()
+RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 DECLARE
   act text := CASE WHEN mapa_in_app() THEN nullif(current_setting('mapa.action', true), '') END;
   ts timestamptz;
@@ -175,7 +192,7 @@ BEGIN
     INSERT INTO history (layer, record_id, version, action, author, at, batch_id, note,
                          before, after)
     VALUES (TG_TABLE_NAME, NEW.id, NEW.version, coalesce(act, 'create'), NEW.author,
-            NEW.updated_at, mapa_batch(), mapa_note(), NULL, {snapshot}(NEW));
+            NEW.updated_at, mapa_batch(), mapa_note(), NULL, '{{}}'::jsonb);
   ELSIF TG_OP = 'UPDATE' THEN
     IF NEW.version = OLD.version THEN RETURN NULL; END IF;
     act := coalesce(act, CASE
@@ -185,7 +202,8 @@ BEGIN
     INSERT INTO history (layer, record_id, version, action, author, at, batch_id, note,
                          before, after)
     VALUES (TG_TABLE_NAME, NEW.id, NEW.version, act, NEW.author, NEW.updated_at,
-            mapa_batch(), mapa_note(), {snapshot}(OLD), {snapshot}(NEW));
+            mapa_batch(), mapa_note(), mapa_delta({snapshot}(OLD), {snapshot}(NEW)),
+            '{{}}'::jsonb);
   ELSE
     -- Deleted: the last state stays in history as an archived version, to restore from.
     ts := mapa_now();
@@ -218,6 +236,17 @@ def _snapshot_pairs(layer: Layer) -> str:
     return " || ".join(f"jsonb_build_object({', '.join(chunk)})" for chunk in chunks)
 
 
+def _log_statements(layer: Layer) -> list[str]:
+    """The layer's snapshot function and history trigger function (created or replaced)."""
+    script = _LOG.format(
+        snapshot=quote(f"mapa_snapshot_{layer.name}"),
+        table=quote(layer.name),
+        log=quote(f"mapa_log_{layer.name}"),
+        pairs=_snapshot_pairs(layer),
+    )
+    return _split(script)
+
+
 def _layer_statements(layer: Layer) -> list[str]:
     table = quote(layer.name)
     columns = ["fid bigserial PRIMARY KEY"]
@@ -245,13 +274,7 @@ def _layer_statements(layer: Layer) -> list[str]:
     if "city" in layer.field_names:
         statements.append(f"CREATE INDEX {quote(layer.name + '_city')} ON {table} (city)")
     log = quote(f"mapa_log_{layer.name}")
-    script = _LOG.format(
-        snapshot=quote(f"mapa_snapshot_{layer.name}"),
-        table=table,
-        log=log,
-        pairs=_snapshot_pairs(layer),
-    )
-    statements.extend(_split(script))
+    statements.extend(_log_statements(layer))
     statements.append(
         f"CREATE TRIGGER mapa_log AFTER INSERT OR UPDATE OR DELETE ON {table} "
         f"FOR EACH ROW EXECUTE FUNCTION {log}()"
@@ -261,9 +284,21 @@ def _layer_statements(layer: Layer) -> list[str]:
 
 def create_statements() -> list[str]:
     """Every statement that creates an empty map in the current schema, in order."""
-    statements = _split(_COMMON)
+    statements = _split(_COMMON) + _split(_DELTA)
     for layer in LAYERS.values():
         statements.extend(_layer_statements(layer))
+    return statements
+
+
+def upgrade_statements() -> list[str]:
+    """What brings a map made before deltas up to date: the history functions of today.
+
+    Rows written before keep their whole snapshots; ``mapping.store.deltas``
+    reads both.
+    """
+    statements = _split(_DELTA)
+    for layer in LAYERS.values():
+        statements.extend(_log_statements(layer))
     return statements
 
 

@@ -3,11 +3,15 @@
 Every backend keeps the same record form (``mapping.frames``) and the same
 history snapshot: the whole record as JSON with the geometry as WKT, so a map
 copied between backends (``mapping.store.copy``) keeps a history either can read.
+History rows keep whole snapshots only where the record's row is gone (a
+deletion) or where an older version wrote them; the others keep what changed
+(``mapping.store.deltas``), and ``history()`` shows whole snapshots again.
 """
 
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,16 +22,17 @@ from shapely.geometry.base import BaseGeometry
 
 from mapping.errors import ConflictError, MapError, ValidationError
 from mapping.frames import decode_list, is_list_field
-from mapping.language import Message
+from mapping.language import Message, named
 from mapping.schema import Field, Layer
 from mapping.store.gpkg_binary import decode_geometry
-from mapping.validation import clean_value
+from mapping.validation import already_clean, clean_value
 
 __all__ = [
     "HISTORY_FIELDS",
     "UNDO_NOTE_PREFIX",
-    "canonical_snapshot",
+    "clean_columns",
     "clean_records",
+    "clean_records_apart",
     "conflict_error",
     "fit_geometries",
     "fit_geometry",
@@ -62,14 +67,15 @@ def snapshot(record: Mapping[str, Any]) -> str:
     return _dumped(record, _geometry_to_wkt(record.get("geometry")))
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def snapshots(records: Sequence[Mapping[str, Any]]) -> list[str]:
     """``snapshot`` of each record, the geometries turned into WKT at once."""
     geoms = np.array([r.get("geometry") for r in records], dtype=object)
     wkts = shapely.to_wkt(geoms, rounding_precision=7)
+    wkts[shapely.is_empty(geoms)] = None  # as ``snapshot``: no geometry, not "POINT EMPTY"
     return [_dumped(r, w) for r, w in zip(records, wkts, strict=True)]
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 def _dumped(record: Mapping[str, Any], wkt: str | None) -> str:
@@ -104,16 +110,6 @@ def snapshot_record(layer: Layer, text: str) -> dict[str, Any]:
     return record
 
 
-def canonical_snapshot(layer: Layer, text: str) -> str:
-    """A snapshot in the form the app writes (lists as lists, geometry as WKT).
-
-    History rows written by a GeoPackage trigger (edits made outside the app)
-    hold lists as stored text and the geometry as a blob; readers of history
-    get every row in one form.
-    """
-    return snapshot(snapshot_record(layer, text))
-
-
 def clean_records(layer: Layer, many: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """``clean_record`` of each of ``many``, each distinct value of a field validated once.
 
@@ -121,39 +117,125 @@ def clean_records(layer: Layer, many: Sequence[Mapping[str, Any]]) -> list[dict[
     row; the first record with a problem raises its ``ValidationError``, as a
     loop of ``clean_record`` would.
     """
-    problems: dict[int, list[MapError]] = {}
-    columns: dict[str, list[Any]] = {}
-    for f in layer.fields:
-        columns[f.name] = _clean_column(f, many, problems)
-    cleaned_all = []
+    columns = clean_columns(layer, many)
     names = list(columns)
-    for position, row in enumerate(zip(*columns.values(), strict=True)):
-        values = many[position]
-        if layer.geometry_required and values.get("geometry") is None:
-            problems.setdefault(position, []).append(
-                MapError("brak lokalizacji", field="lokalizacja")
-            )
-        if position in problems:
-            raise ValidationError(problems[position])
-        cleaned = dict(zip(names, row, strict=True))
+    cleaned_all = [
+        dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)
+    ]
+    if not names:
+        cleaned_all = [{} for _ in many]
+    for cleaned, values in zip(cleaned_all, many, strict=True):
         if "geometry" in values:
             cleaned["geometry"] = values["geometry"]
-        cleaned_all.append(cleaned)
     return cleaned_all
 
 
-def _clean_column(
-    f: Field, many: Sequence[Mapping[str, Any]], problems: dict[int, list[MapError]]
-) -> list[Any]:
-    """``clean_value`` of field ``f`` of each record; problems collected per position."""
-    # Texts (most cells) are looked up by value; other values by type and value,
-    # as True == 1 but only 1 is a valid number.  A value that is not hashable
-    # is validated each time.
+def clean_columns(layer: Layer, many: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+    """``clean_records`` column by column: each declared field's clean values, in order.
+
+    What a bulk write needs (it writes columns); the geometries are left to
+    ``fit_geometries``, a missing one of a layer that requires it is a problem.
+    """
+    columns, problems = _cleaned(layer, many)
+    if problems:
+        raise ValidationError(problems[min(problems)])
+    return columns
+
+
+def clean_records_apart(
+    layer: Layer, many: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any] | None]:
+    """``clean_records`` that goes on past problems: None for each record that has one.
+
+    For an import's plan, which reports each refused row on its own (with
+    ``clean_record``, row by row, for those few).
+    """
+    columns, problems = _cleaned(layer, many)
+    names = list(columns)
+    return [
+        None if n in problems
+        else {**dict(zip(names, row, strict=True)),
+              **({"geometry": values["geometry"]} if "geometry" in values else {})}
+        for n, (values, row) in enumerate(zip(many, zip(*columns.values(), strict=True),
+                                              strict=True))
+    ]  # fmt: skip
+
+
+def _cleaned(
+    layer: Layer, many: Sequence[Mapping[str, Any]]
+) -> tuple[dict[str, list[Any]], dict[int, list[MapError]]]:
+    """Clean columns, and the problems of each record that has any."""
+    problems: dict[int, list[MapError]] = {}
+    raw = _raw_columns(layer.field_names, many)
+    columns = {f.name: _clean_column(f, raw[f.name], problems) for f in layer.fields}
+    if layer.geometry_required:
+        for n, values in enumerate(many):
+            if values.get("geometry") is None:
+                missing = MapError(
+                    Message("brak lokalizacji"), field=named("lokalizacja", "location")
+                )
+                problems.setdefault(n, []).append(missing)
+    return columns, problems
+
+
+def _raw_columns(names: Sequence[str], many: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+    """The values of each of ``names`` in ``many`` (None where absent), column by column."""
+    keys = {frozenset(values) for values in many}
+    if len(keys) != 1:
+        return {name: [values.get(name) for values in many] for name in names}
+    # Every record has the same keys (an import's case): taken row by row in C, then turned.
+    (present,) = keys
+    given = [name for name in names if name in present]
+    columns: dict[str, list[Any]] = {name: [None] * len(many) for name in names}
+    if len(given) == 1:
+        columns[given[0]] = [values[given[0]] for values in many]
+    elif given:
+        rows = map(operator.itemgetter(*given), many)
+        columns.update(zip(given, map(list, zip(*rows, strict=True)), strict=True))
+    return columns
+
+
+def _clean_column(f: Field, raw: list[Any], problems: dict[int, list[MapError]]) -> list[Any]:
+    """``clean_value`` of field ``f`` of each value; problems collected per position."""
+    kinds = set(map(type, raw))
+    keys: list[Any] | None = None
+    if kinds <= {str, type(None)}:  # an import's case: each distinct text once, by value
+        keys = raw
+    elif kinds <= {list, type(None)} and all(type(x) is str for v in raw if v for x in v):
+        keys = [None if v is None else tuple(v) for v in raw]
+    if keys is None:
+        return _clean_each(f, raw, problems)
+    cleaned: dict[Any, Any] = {}
+    failed: dict[Any, MapError] = {}
+    distinct = list(dict.fromkeys(keys))
+    if keys is raw:
+        texts = [key for key in distinct if key is not None]
+        if already_clean(f, texts):  # names, addresses: each its own, all clean
+            cleaned = dict(zip(texts, texts, strict=True))
+            distinct = [None] if None in distinct else []
+    for key in distinct:
+        try:
+            cleaned[key] = clean_value(f, list(key) if type(key) is tuple else key)
+        except MapError as exc:
+            failed[key] = exc
+    if failed:
+        for position, key in enumerate(keys):
+            if key in failed:
+                problems.setdefault(position, []).append(failed[key])
+    hits = list(map(cleaned.get, keys))
+    if any(type(hit) is list for hit in cleaned.values()):
+        return [list(hit) if type(hit) is list else hit for hit in hits]  # one list per record
+    return hits
+
+
+def _clean_each(f: Field, raw: list[Any], problems: dict[int, list[MapError]]) -> list[Any]:
+    """``clean_value`` of each value of a column of mixed types, each distinct one once."""
+    # Texts are looked up by value; other values by type and value, as True == 1
+    # but only 1 is a valid number.  A value that is not hashable is validated each time.
     texts: dict[str, Any] = {}
     others: dict[tuple[type, Any], Any] = {}
     column = []
-    for position, values in enumerate(many):
-        value = values.get(f.name)
+    for position, value in enumerate(raw):
         if type(value) is str:
             hit = texts.get(value, texts)
             cache: dict[Any, Any] | None = texts

@@ -2,13 +2,14 @@
 
 A backend (``GeoPackageStore``, ``PostGISStore``) inherits ``SingleWrites``
 and provides ``batch``, ``history`` and two reads of its history table:
-``_snapshot_text`` (the record as a version left it) and ``_batch_entries``
-(what a batch changed, newest first).
+``_record_log`` (a record now and its raw history rows) and ``_batch_entries``
+(what a batch changed, newest first).  Earlier states are rebuilt from the
+record and the deltas of its history (``mapping.store.deltas``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -17,12 +18,13 @@ import pandas as pd
 from mapping.errors import NotFoundError
 from mapping.schema import get_layer
 from mapping.store.base import Batch
-from mapping.store.records import UNDO_NOTE_PREFIX, snapshot_record
+from mapping.store.deltas import Entry, state_before, walk_back
+from mapping.store.records import UNDO_NOTE_PREFIX
 
 __all__ = ["BatchEntry", "SingleWrites", "StateWriter"]
 
-#: One history row of a batch: layer, record id, version, action, snapshot before.
-BatchEntry = tuple[str, str, int, str, str]
+#: One history row of a batch: layer, record id, version, action, before, after (raw).
+BatchEntry = tuple[str, str, int, str, str | None, str]
 
 
 class StateWriter(Batch, Protocol):
@@ -52,7 +54,10 @@ class SingleWrites:
         """Changes, newest first (the backend's)."""
         raise NotImplementedError
 
-    def _snapshot_text(self, layer: str, record_id: str, version: int) -> str | None:
+    def _record_log(
+        self, layer: str, record_id: str
+    ) -> tuple[dict[str, Any] | None, Sequence[Entry]]:
+        """The record now (None if deleted) and its raw history rows, newest first."""
         raise NotImplementedError
 
     def _batch_entries(self, batch_id: str) -> list[BatchEntry]:
@@ -126,17 +131,43 @@ class SingleWrites:
         if not entries:
             raise NotFoundError(f"nie ma zmian o numerze {batch_id}")
         with self.batch(author, note=f"{UNDO_NOTE_PREFIX}{batch_id}") as b:
-            for layer, record_id, version, action, before in entries:
-                if action == "create":
+            for layer, record_id, version, action, before, after in entries:
+                if before is None:  # a creation (or a record put back): archived again
                     b.archive(layer, record_id, expected_version=version)
                     continue
-                state = snapshot_record(get_layer(layer), before)
-                expected = None if action == "delete" else version
-                b.put_state(layer, record_id, state, "undo", expected_version=expected)
+                entry = {"before": before, "after": after}
+                if action == "delete":
+                    state = state_before(get_layer(layer), {}, entry)
+                    b.put_state(layer, record_id, state or {}, "undo")
+                    continue
+                try:
+                    current = b.current_record(layer, record_id)
+                except NotFoundError:  # deleted outside the app since: back as it was before
+                    state = self._state_before(layer, record_id, version)
+                    b.put_state(layer, record_id, state, "undo")
+                    continue
+                # Changed again since: put_state refuses it (ConflictError) before writing.
+                if current["version"] == version:
+                    current = state_before(get_layer(layer), current, entry) or current
+                b.put_state(layer, record_id, current, "undo", expected_version=version)
             return len(entries)
 
     def _snapshot_at(self, layer: str, record_id: str, version: int) -> dict[str, Any]:
-        text = self._snapshot_text(layer, record_id, version)
-        if text is None:
-            raise NotFoundError(f"wpis {record_id} nie ma wersji {version}")
-        return snapshot_record(get_layer(layer), text)
+        """The record as ``version`` left it: the record now, later changes undone."""
+        return self._states_of(layer, record_id, version)[1]
+
+    def _state_before(self, layer: str, record_id: str, version: int) -> dict[str, Any]:
+        """The record as it was before the change that made ``version``."""
+        return self._states_of(layer, record_id, version)[0] or {}
+
+    def _states_of(
+        self, layer: str, record_id: str, version: int
+    ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        """The states before and after the (latest) change that made ``version``."""
+        current, entries = self._record_log(layer, record_id)
+        wanted = [n for n, e in enumerate(entries) if int(e["version"]) == version]
+        if wanted:
+            before, after = walk_back(get_layer(layer), current, entries[: wanted[0] + 1])[-1]
+            if after is not None:
+                return before, after
+        raise NotFoundError(f"wpis {record_id} nie ma wersji {version}")
