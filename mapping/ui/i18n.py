@@ -109,13 +109,16 @@ def labelled_columns(table: pd.DataFrame, layer: Layer) -> pd.DataFrame:
 
 
 def translated_columns(table: pd.DataFrame, *, keep: tuple[str, ...] = ()) -> pd.DataFrame:
-    """``table`` with each column name (a Polish header the domain wrote) through ``tr``.
+    """``table`` with its column names and index name (Polish headers) through ``tr``.
 
     ``keep`` names program columns (ids hidden by ``column_config``) left as they are.
     """
     if language() == DEFAULT_LANGUAGE:
         return table
-    return table.rename(columns={c: tr(str(c)) for c in table.columns if c not in keep})
+    shown = table.rename(columns={c: tr(str(c)) for c in table.columns if c not in keep})
+    if isinstance(table.index.name, str) and table.index.name not in keep:
+        shown = shown.rename_axis(index=tr(table.index.name))  # the index's header too
+    return shown
 
 
 def said(value: Any) -> Any:

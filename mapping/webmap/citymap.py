@@ -139,4 +139,5 @@ def indicator_table(areas: gpd.GeoDataFrame) -> pd.DataFrame:
     """District indicators with Polish headers (for the table under the map)."""
     columns = [c for c in CHOROPLETH_INDICATORS if c in areas.columns]
     table = districts(areas)[["name", *columns]].set_index("name")
+    table.index.name = "Dzielnica"  # a header the reader reads, not the column's code
     return table.rename(columns={c: INDICATOR_LABELS[c][0] for c in columns})
