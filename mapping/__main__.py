@@ -19,7 +19,7 @@ python -m mapping osm --city CITY --district NAME -o FILE.json [--db FILE]
 Every --city is matched to the map's own spelling ignoring case and Polish
 letters: "gdansk", "GDAŃSK" and "Gdańsk" are the same city.
 python -m mapping report --city CITY --year YYYY [--partnership NAME] [--audience public|team]
-    [--organisation NAME] [--logo FILE.png] [--template FILE.docx]
+    [--organisation NAME] [--logo FILE.png] [--template FILE.docx] [--lang pl|en]
     [--db FILE] -o FILE
 python -m mapping users add LOGIN --role administrator|animator|partner [--name NAME]
     [--email E-MAIL] [--password-stdin] [--db FILE]
@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mapping.errors import MapError
+from mapping.language import DEFAULT_LANGUAGE, LANGUAGES
 from mapping.store import (
     REPO_ROOT,
     Store,
@@ -382,6 +383,7 @@ def _report(args: argparse.Namespace) -> int:
         audience=Audience(args.audience),
         organisation=args.organisation,
         logo=logo,
+        lang=args.lang,
     )
     target = write_report(content, args.output, template)
     print(f"Zapisano sprawozdanie {target}")
@@ -407,6 +409,12 @@ def _add_report_parser(sub: argparse._SubParsersAction) -> None:
         help="odbiorcy: public (do miasta, bez osób i planów zespołu) lub team",
     )
     p.add_argument("--organisation", help="nadawca w nagłówku (domyślnie nazwa partnerstwa)")
+    p.add_argument(
+        "--lang",
+        choices=list(LANGUAGES),
+        default=DEFAULT_LANGUAGE,
+        help="język sprawozdania: pl (domyślnie) lub en; wpisy zostają, jak je zapisano",
+    )
     p.add_argument("--logo", help="logo organizacji do nagłówka (PNG lub JPEG)")
     p.add_argument("--template", help="własny szablon Word (.docx) z polami {{ … }} (zob. README)")
     p.add_argument("--db", default=default_location(), help="plik mapy (.gpkg)")

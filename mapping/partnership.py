@@ -22,7 +22,8 @@ import shapely
 from mapping.areas import area_key, area_keys
 from mapping.errors import MapError
 from mapping.frames import METRIC_CRS, WGS84, decode_list, has_location
-from mapping.plural import Forms, with_count
+from mapping.language import Message, count, joined
+from mapping.plural import Forms
 from mapping.text import fold, match_key, polish_sorted, sort_key
 
 __all__ = [
@@ -129,14 +130,21 @@ def composition(partnership: Record, resources: pd.DataFrame) -> dict[str, int]:
     return {t.code: types.count(t.code) for t in MEMBER_TYPES if t.code in types}
 
 
-def composition_sentence(counts: Mapping[str, int]) -> str:
-    """ "12 partnerów: 6 instytucji i 6 organizacji pozarządowych" (from ``composition``)."""
+def composition_sentence(counts: Mapping[str, int]) -> Message:
+    """ "12 partnerów: 6 instytucji i 6 organizacji pozarządowych" (from ``composition``).
+
+    A message: its English says "12 partners: 6 institutions and 6 NGOs".
+    """
     total = sum(counts.values())
     if total == 0:
-        return "Brak partnerów na liście członków."
-    parts = [with_count(counts[t.code], t.forms) for t in MEMBER_TYPES if counts.get(t.code)]
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " i " + parts[-1]
-    return f"{with_count(total, PARTNER_FORMS)}: {listed}"
+        return Message("Brak partnerów na liście członków.")
+    parts = [count(counts[t.code], t.forms) for t in MEMBER_TYPES if counts.get(t.code)]
+    listed = (
+        parts[0]
+        if len(parts) == 1
+        else Message("{first} i {last}", first=joined(", ", parts[:-1]), last=parts[-1])
+    )
+    return Message("{total}: {listed}", total=count(total, PARTNER_FORMS), listed=listed)
 
 
 def members_table(partnership: Record, resources: pd.DataFrame) -> pd.DataFrame:

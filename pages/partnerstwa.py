@@ -34,7 +34,7 @@ elif without_members := [
     )
 for row in partnerships.to_dict("records"):
     counts = composition(row, resources)
-    with st.expander(f"**{ui.md(row['name'])}** — {composition_sentence(counts)}"):
+    with st.expander(f"**{ui.md(row['name'])}** — {ui.tr(composition_sentence(counts))}"):
         signed = row.get("signed_on") or "—"
         st.write(
             ui.tr(
@@ -101,6 +101,7 @@ if st.button(ui.tr("Przygotuj sprawozdanie"), type="primary"):
             audience=audience,
             organisation=organisation or None,
             logo=logo.getvalue() if logo else None,
+            lang=ui.language(),
         )
     )
     if content is not None:

@@ -5,6 +5,10 @@ them as printable HTML (``html``) or an editable Word document (``docx``),
 chosen by the file's extension.  Pages use ``render_report`` to offer the
 same bytes as a download.  A DOCX can be filled into the organisation's own
 Word template (``template``: the ``.docx`` bytes, see ``TEMPLATE_FIELDS``).
+
+The language is chosen once, when the content is gathered
+(``report_content(..., lang="en")``); the content remembers it
+(``ReportContent.lang``) and every writer follows it.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from mapping.export.about import format_day
+from mapping.language import DEFAULT_LANGUAGE, written_in
 from mapping.schema import DATE_MONTH_ONLY, DATE_YEAR_ONLY
 
 __all__ = [
@@ -29,6 +30,8 @@ NO_VALUE = "—"
 
 _MONTHS = ("styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień",
            "wrzesień", "październik", "listopad", "grudzień")  # fmt: skip
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")  # fmt: skip
 
 
 def as_text(value: Any) -> str:
@@ -48,7 +51,11 @@ def as_day(value: Any) -> str:
 
 
 def as_when(record: pd.Series) -> str:
-    """A record's date as far as its source knows it: a day, "wrzesień 2015" or "2015"."""
+    """A record's date as far as its source knows it: a day, "wrzesień 2015" or "2015".
+
+    The month is named in the language being written ("September 2015");
+    a day keeps the Polish ``14.10.2025`` in either language.
+    """
     source, text = as_text(record.get("source")), as_text(record.get("date"))[:10]
     try:
         day = date.fromisoformat(text)
@@ -57,7 +64,8 @@ def as_when(record: pd.Series) -> str:
     if DATE_YEAR_ONLY in source:
         return str(day.year)
     if DATE_MONTH_ONLY in source:
-        return f"{_MONTHS[day.month - 1]} {day.year}"
+        months = _MONTHS if written_in() == DEFAULT_LANGUAGE else _MONTHS_EN
+        return f"{months[day.month - 1]} {day.year}"
     return format_day(day)
 
 

@@ -23,6 +23,10 @@ about the app: sections are those of a partnership's yearly report — who we
 are, aims, meetings, actions, effects, needs, plans — and say nothing of
 "the map" or of how the numbers were gathered.
 
+The report is written in Polish or, asked for (``lang="en"``), in English:
+its own words — titles, sentences, headers, the schema's labels — while the
+records' names and descriptions stay as written.
+
 The parts themselves (tables, partnerships, actions, ``ReportContent``) are
 in ``mapping.report.parts``, how one value prints in ``mapping.report.cells``;
 they are importable from here too.
@@ -44,9 +48,10 @@ from mapping.export.about import SAMPLE_NOTE
 from mapping.export.request import EXPORT_AUDIENCES
 from mapping.export.selection import PERSON_KIND, audience_records
 from mapping.frames import decode_list
+from mapping.language import DEFAULT_LANGUAGE, count, say, the_label, writing, written_in
 from mapping.meeting import is_open_meeting
 from mapping.partnership import find_partnership, partnership_districts
-from mapping.plural import Forms, with_count
+from mapping.plural import Forms
 from mapping.report.cells import as_day, as_text, total
 from mapping.report.parts import (
     NO_MEMBERS,
@@ -203,7 +208,7 @@ def _needs_of_year(needs: pd.DataFrame, year: int) -> pd.DataFrame:
 def _status_counts(needs: pd.DataFrame) -> dict[str, int]:
     counts = needs["status"].value_counts()
     return {
-        c.label: int(counts.get(c.code, 0))
+        the_label(c): int(counts.get(c.code, 0))
         for c in NEEDS.field("status").choices
         if c.code != TO_COMPLETE or counts.get(c.code, 0)  # shown only when some wait
     }
@@ -253,7 +258,9 @@ def _has_samples(*frames: pd.DataFrame) -> bool:
 def _titles(needs: pd.DataFrame, limit: int = 8) -> str:
     titles = sorted((as_text(t) for t in needs["title"]), key=sort_key)
     shown = ", ".join(titles[:limit])
-    return shown if len(titles) <= limit else f"{shown} i {len(titles) - limit} innych"
+    if len(titles) <= limit:
+        return shown
+    return say("{shown} i {n} innych", shown=shown, n=len(titles) - limit)
 
 
 def _answered(needs: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
@@ -270,14 +277,19 @@ def _aims(needs: pd.DataFrame, actions: pd.DataFrame) -> tuple[str, ...]:
     lines = []
     answered = _answered(needs, actions)
     if not answered.empty:
-        lines.append(f"Odpowiedź na potrzeby mieszkańców: {_titles(answered)}.")
+        lines.append(say("Odpowiedź na potrzeby mieszkańców: {titles}.", titles=_titles(answered)))
     rest = needs[~needs["id"].isin(answered["id"]).to_numpy()]
     working = rest[(rest["status"] == "w_realizacji").to_numpy()]
     if not working.empty:
-        lines.append(f"Sprawy w toku: {_titles(working)}.")
+        lines.append(say("Sprawy w toku: {titles}.", titles=_titles(working)))
     waiting = rest[(rest["status"] == "zgloszona").to_numpy()]
     if not waiting.empty:
-        lines.append(f"Zgłoszone potrzeby, na które szukamy odpowiedzi: {_titles(waiting)}.")
+        lines.append(
+            say(
+                "Zgłoszone potrzeby, na które szukamy odpowiedzi: {titles}.",
+                titles=_titles(waiting),
+            )
+        )
     return tuple(lines)
 
 
@@ -291,27 +303,42 @@ def _effects(
     """The year's results in sentences: people reached, needs answered and met, resources."""
     lines = []
     if not meetings.empty:
-        who = "Partnerstwo spotkało się" if single else "Partnerstwa spotkały się łącznie"
-        lines.append(f"{who} {with_count(len(meetings), TIMES_FORMS)}.")
+        who = (
+            "Partnerstwo spotkało się {times}."
+            if single
+            else "Partnerstwa spotkały się łącznie {times}."
+        )
+        lines.append(say(who, times=count(len(meetings), TIMES_FORMS)))
     if not actions.empty:
         lines.append(
-            f"Działania: {with_count(len(actions), ACTIONS.count_forms)}, łącznie "
-            f"{with_count(total(actions['participants']), PARTICIPANT_FORMS)}."
+            say(
+                "Działania: {actions}, łącznie {people}.",
+                actions=count(len(actions), ACTIONS.count_forms),
+                people=count(total(actions["participants"]), PARTICIPANT_FORMS),
+            )
         )
     answered = _answered(needs, actions)
     if not answered.empty:
         lines.append(
-            f"Działania odpowiadały na {with_count(len(answered), NEEDS.count_forms)} "
-            "zgłoszone przez mieszkańców."
+            say(
+                "Działania odpowiadały na {needs} zgłoszone przez mieszkańców.",
+                needs=count(len(answered), NEEDS.count_forms),
+            )
         )
     met = int((needs["status"] == "zaspokojona").sum()) if not needs.empty else 0
     if met:
-        lines.append(f"Zaspokojone potrzeby zgłoszone w roku: {met} z {len(needs)}.")
+        lines.append(
+            say("Zaspokojone potrzeby zgłoszone w roku: {met} z {all}.", met=met, all=len(needs))
+        )
     added, verified = resources
     if added or verified:
         lines.append(
-            f"Nowo rozpoznane zasoby okolicy: {with_count(added, RESOURCES.count_forms)}; "
-            f"zasoby z potwierdzoną ofertą: {with_count(verified, RESOURCES.count_forms)}."
+            say(
+                "Nowo rozpoznane zasoby okolicy: {added}; "
+                "zasoby z potwierdzoną ofertą: {verified}.",
+                added=count(added, RESOURCES.count_forms),
+                verified=count(verified, RESOURCES.count_forms),
+            )
         )
     return tuple(lines)
 
@@ -334,7 +361,7 @@ def _source_notes(*frames: pd.DataFrame) -> list[str]:
     }
     if not sources:
         return []
-    return ["Źródła danych: " + "; ".join(sorted(sources, key=sort_key)) + "."]
+    return [say("Źródła danych: {sources}.", sources="; ".join(sorted(sources, key=sort_key)))]
 
 
 #: What a boundary's ``source`` says → the credit its licence asks for on the map.
@@ -348,7 +375,7 @@ def _map_credit(areas: pd.DataFrame) -> str:
     """The attribution of the located areas' sources ("© OpenStreetMap contributors…")."""
     located = areas[areas.geometry.notna().to_numpy()] if "geometry" in areas else areas
     sources = " ".join(as_text(v) for v in located["source"]) if not located.empty else ""
-    return "; ".join(credit for marker, credit in _BOUNDARY_CREDITS if marker in sources)
+    return "; ".join(say(credit) for marker, credit in _BOUNDARY_CREDITS if marker in sources)
 
 
 def _check_city(store: Store, city: str) -> None:
@@ -358,7 +385,7 @@ def _check_city(store: Store, city: str) -> None:
         raise MapError(f"nie ma miasta „{city}” na mapie; dostępne: {known}", field="miasto")
 
 
-def report_content(
+def report_content(  # noqa: PLR0913 - the one entry point; all but the store are keywords
     store: Store,
     *,
     city: str,
@@ -368,6 +395,7 @@ def report_content(
     audience: Audience = Audience.PUBLIC,
     organisation: str | None = None,
     logo: bytes | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> ReportContent:
     """Gather the annual report of ``city`` (or of one partnership) for ``year``.
 
@@ -384,6 +412,8 @@ def report_content(
     organisation : the sender on the letterhead (default: the partnership
         reported on, none for a whole city)
     logo : the organisation's logo (PNG or JPEG bytes) for the letterhead
+    lang : the report's language, "pl" (default) or "en": its own words; the
+        records' texts stay as written
 
     Raises
     ------
@@ -395,60 +425,67 @@ def report_content(
         allowed = ", ".join(a.value for a in EXPORT_AUDIENCES)
         raise MapError(f"sprawozdanie dla „{audience}” niedostępne; dozwolone: {allowed}")
     _check_city(store, city)
-    every = _Frames.load(store, city, audience)
-    scope = _scope(every, partnership)
-    frames = _scoped(every, scope)
-    meetings = _held(_in_year(frames.meetings, "date", year))
-    actions = _in_year(frames.actions, "date", year)
-    needs = _needs_of_year(frames.needs, year)
-    names = dict(zip(every.resources["id"], every.resources["name"].map(as_text), strict=True))
-    team_plans = audience.can_view(MEETINGS.field("plans").visibility)
-    plans, plans_meeting = _plans(meetings) if team_plans else ("", "")
-    highlight = list(scope.districts) or [
-        d for _, p in scope.partnerships.iterrows() for d in partnership_districts(p)
-    ]
-    credit = _map_credit(every.areas)
-    picture = render_report_map(
-        every.areas, highlight=highlight, actions=actions, needs=needs, credit=credit
-    )
-    single = scope.partnerships.iloc[0]["name"] if scope.single else None
-    notes = [SAMPLE_NOTE] if _has_samples(meetings, actions, needs, frames.resources) else []
-    notes += _source_notes(scope.partnerships, meetings, actions)
-    resources_added = _resources_added(
-        store, city, year, _scope_resource_ids(store, city, scope), audience
-    )
-    resources_verified = len(_in_year(frames.resources, "last_verified", year))
-    return ReportContent(
-        city=city,
-        year=year,
-        title=f"Sprawozdanie z działalności za rok {year}",
-        subtitle=f"{single} — {city}" if single else f"{city} — wszystkie partnerstwa",
-        generated_on=today or date.today(),
-        partnerships=tuple(
-            partnership_part(p, every.resources) for _, p in scope.partnerships.iterrows()
-        ),
-        meetings=meetings_table(meetings),
-        meetings_count=len(meetings),
-        meeting_participants=total(meetings["participants"]),
-        actions=actions_table(actions, names),
-        actions_count=len(actions),
-        action_participants=total(actions["participants"]),
-        needs=needs_table(needs),
-        needs_count=len(needs),
-        needs_by_status=_status_counts(needs),
-        resources_added=resources_added,
-        resources_verified=resources_verified,
-        plans=plans,
-        plans_meeting=plans_meeting,
-        map_png=picture,
-        map_note=credit if picture else "",
-        notes=tuple(notes),
-        audience=audience,
-        organisation=as_text(single) if organisation is None else organisation.strip(),
-        logo=logo,
-        aims=_aims(frames.needs, actions),
-        effects=_effects(
-            scope.single, meetings, actions, needs, (resources_added, resources_verified)
-        ),
-        action_entries=action_entries(actions, names),
-    )
+    # The report's own words in ``lang``; the records' texts stay as written.
+    with writing(lang):
+        every = _Frames.load(store, city, audience)
+        scope = _scope(every, partnership)
+        frames = _scoped(every, scope)
+        meetings = _held(_in_year(frames.meetings, "date", year))
+        actions = _in_year(frames.actions, "date", year)
+        needs = _needs_of_year(frames.needs, year)
+        names = dict(zip(every.resources["id"], every.resources["name"].map(as_text), strict=True))
+        team_plans = audience.can_view(MEETINGS.field("plans").visibility)
+        plans, plans_meeting = _plans(meetings) if team_plans else ("", "")
+        highlight = list(scope.districts) or [
+            d for _, p in scope.partnerships.iterrows() for d in partnership_districts(p)
+        ]
+        credit = _map_credit(every.areas)
+        picture = render_report_map(
+            every.areas, highlight=highlight, actions=actions, needs=needs, credit=credit
+        )
+        single = scope.partnerships.iloc[0]["name"] if scope.single else None
+        notes = (
+            [say(SAMPLE_NOTE)] if _has_samples(meetings, actions, needs, frames.resources) else []
+        )
+        notes += _source_notes(scope.partnerships, meetings, actions)
+        resources_added = _resources_added(
+            store, city, year, _scope_resource_ids(store, city, scope), audience
+        )
+        resources_verified = len(_in_year(frames.resources, "last_verified", year))
+        return ReportContent(
+            city=city,
+            year=year,
+            title=say("Sprawozdanie z działalności za rok {year}", year=year),
+            subtitle=f"{single} — {city}"
+            if single
+            else say("{city} — wszystkie partnerstwa", city=city),
+            generated_on=today or date.today(),
+            partnerships=tuple(
+                partnership_part(p, every.resources) for _, p in scope.partnerships.iterrows()
+            ),
+            meetings=meetings_table(meetings),
+            meetings_count=len(meetings),
+            meeting_participants=total(meetings["participants"]),
+            actions=actions_table(actions, names),
+            actions_count=len(actions),
+            action_participants=total(actions["participants"]),
+            needs=needs_table(needs),
+            needs_count=len(needs),
+            needs_by_status=_status_counts(needs),
+            resources_added=resources_added,
+            resources_verified=resources_verified,
+            plans=plans,
+            plans_meeting=plans_meeting,
+            map_png=picture,
+            map_note=credit if picture else "",
+            notes=tuple(notes),
+            audience=audience,
+            organisation=as_text(single) if organisation is None else organisation.strip(),
+            logo=logo,
+            aims=_aims(frames.needs, actions),
+            effects=_effects(
+                scope.single, meetings, actions, needs, (resources_added, resources_verified)
+            ),
+            action_entries=action_entries(actions, names),
+            lang=written_in(),
+        )

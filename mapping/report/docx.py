@@ -9,6 +9,8 @@ name (and logo) in the page header and "Strona X z Y" in the footer.
 An organisation's own template (a ``.docx`` with its letterhead) is filled
 with docxtpl: the placeholders are ``TEMPLATE_FIELDS`` (documented in the
 README); ``{{p tresc}}`` puts the whole built-in report body where it stands.
+The placeholders keep their Polish names in either language (they are the
+template's interface); their values are in the report's language.
 """
 
 from __future__ import annotations
@@ -31,12 +33,14 @@ from docx.text.paragraph import Paragraph
 
 from mapping.errors import MapError
 from mapping.export.about import format_day
+from mapping.language import say, writing
 from mapping.report.content import ReportContent, Table, printable
 
 __all__ = ["TEMPLATE_FIELDS", "template_context", "to_docx"]
 
-_LANGUAGE = "pl-PL"
-_NUMERIC = {"Uczestnicy", "Liczba potrzeb"}
+#: The proofing language Word checks the text in, by the report's language.
+_PROOFING = {"pl": "pl-PL", "en": "en-GB"}
+_NUMERIC = ("Uczestnicy", "Liczba potrzeb")
 _TEXT_WIDTH_MM = 174.0  # A4 width less two 18 mm margins
 _LOGO_HEIGHT_MM = 14.0
 
@@ -68,7 +72,8 @@ TEMPLATE_FIELDS: dict[str, str] = {
 
 
 def _setup(document: DocxDocument, content: ReportContent) -> None:
-    """A4 pages, 18 mm margins, Polish proofing language and document properties."""
+    """A4 pages, 18 mm margins, the report's proofing language and document properties."""
+    language_tag = _PROOFING.get(content.lang, _PROOFING["pl"])
     for section in document.sections:
         section.page_width, section.page_height = Mm(210), Mm(297)
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
@@ -78,10 +83,10 @@ def _setup(document: DocxDocument, content: ReportContent) -> None:
     # Word checks spelling in the language of the text; the template says
     # en-US, which would underline the whole Polish report in red.
     for language in document.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang"):
-        language.set(qn("w:val"), _LANGUAGE)
+        language.set(qn("w:val"), language_tag)
     properties = document.core_properties
     properties.title = f"{content.title} — {content.subtitle}"
-    properties.language = _LANGUAGE
+    properties.language = language_tag
     properties.author = content.organisation or content.city
 
 
@@ -113,9 +118,9 @@ def _letterhead(document: DocxDocument, content: ReportContent) -> None:
     header.add_run(content.organisation or content.city).bold = True
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer.add_run(f"{content.title} — {content.subtitle} · Strona ")
+    footer.add_run(f"{content.title} — {content.subtitle} · {say('Strona')} ")
     _field(footer, "PAGE")
-    footer.add_run(" z ")
+    footer.add_run(f" {say('z')} ")
     _field(footer, "NUMPAGES")
 
 
@@ -134,8 +139,9 @@ def _borders(grid: Any) -> None:
 def _add_table(document: DocxDocument, table: Table, empty: str) -> None:
     if not table.rows:
         if empty:
-            document.add_paragraph(empty)
+            document.add_paragraph(say(empty))
         return
+    numeric = {say(header) for header in _NUMERIC}
     rows = [table.headers, *table.rows, *([table.footer] if table.footer else [])]
     grid = document.add_table(rows=len(rows), cols=len(table.headers))
     grid.style = "Table Grid"
@@ -147,7 +153,7 @@ def _add_table(document: DocxDocument, table: Table, empty: str) -> None:
         for c, value in enumerate(values):
             paragraph = grid.cell(r, c).paragraphs[0]
             paragraph.add_run(value).bold = bold
-            if table.headers[c] in _NUMERIC:
+            if table.headers[c] in numeric:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     # Repeat the header row on every page the table spans.
     header_properties = grid.rows[0]._tr.get_or_add_trPr()
@@ -168,26 +174,26 @@ def _add_lines(document: DocxDocument, lines: tuple[str, ...], empty: str = "") 
     for line in lines:
         document.add_paragraph(line, style="List Bullet")
     if not lines and empty:
-        document.add_paragraph(empty)
+        document.add_paragraph(say(empty))
 
 
 def _add_partnerships(document: DocxDocument, content: ReportContent) -> None:
-    document.add_heading("Kim jesteśmy", level=1)
+    document.add_heading(say("Kim jesteśmy"), level=1)
     if not content.partnerships:
-        document.add_paragraph(f"W mieście {content.city} nie zapisano partnerstw.")
+        document.add_paragraph(say("W mieście {city} nie zapisano partnerstw.", city=content.city))
     for p in content.partnerships:
         if len(content.partnerships) > 1:
             document.add_heading(p.name, level=2)
         if p.description:
             document.add_paragraph(p.description)
         _add_facts(document, p.facts())
-        document.add_heading("Członkowie wymienieni z nazwy", level=3)
+        document.add_heading(say("Członkowie wymienieni z nazwy"), level=3)
         document.add_paragraph().add_run(p.sentence).bold = True
         _add_table(document, p.members, "")  # the sentence already says when it is empty
 
 
 def _add_actions(document: DocxDocument, content: ReportContent) -> None:
-    document.add_heading("Działania", level=1)
+    document.add_heading(say("Działania"), level=1)
     _add_table(document, content.actions, "W tym roku nie zapisano działań.")
     for action in content.action_entries:
         document.add_heading(f"{action.day} — {action.name}", level=2)
@@ -199,36 +205,36 @@ def _add_actions(document: DocxDocument, content: ReportContent) -> None:
 def _add_map(document: DocxDocument, content: ReportContent) -> None:
     if content.map_png is None:
         return
-    document.add_heading("Obszar działania na mapie", level=1)
+    document.add_heading(say("Obszar działania na mapie"), level=1)
     document.add_picture(io.BytesIO(content.map_png), width=Mm(_TEXT_WIDTH_MM))
     if content.map_note:
-        document.add_paragraph(f"Źródło granic: {content.map_note}.")
+        document.add_paragraph(say("Źródło granic: {credit}.", credit=content.map_note))
 
 
 def _add_plans(document: DocxDocument, content: ReportContent) -> None:
-    document.add_heading("Plany na kolejny okres", level=1)
+    document.add_heading(say("Plany na kolejny okres"), level=1)
     if content.plans:
-        document.add_paragraph(f"Ze spotkania: {content.plans_meeting}")
+        document.add_paragraph(say("Ze spotkania: {meeting}", meeting=content.plans_meeting))
         for line in content.plans.splitlines():
             document.add_paragraph(line)
     else:
-        document.add_paragraph("Na spotkaniach w tym roku nie zapisano planów.")
+        document.add_paragraph(say("Na spotkaniach w tym roku nie zapisano planów."))
 
 
 def _add_body(document: DocxDocument, content: ReportContent) -> None:
     """Every section after the title, in the order a partnership report has them."""
     _add_partnerships(document, content)
     if content.aims:
-        document.add_heading("Cele", level=1)
+        document.add_heading(say("Cele"), level=1)
         _add_lines(document, content.aims)
-    document.add_heading("Najważniejsze liczby", level=1)
+    document.add_heading(say("Najważniejsze liczby"), level=1)
     _add_facts(document, content.key_numbers())
-    document.add_heading("Spotkania partnerstwa", level=1)
+    document.add_heading(say("Spotkania partnerstwa"), level=1)
     _add_table(document, content.meetings, "W tym roku nie zapisano spotkań.")
     _add_actions(document, content)
-    document.add_heading("Efekty", level=1)
+    document.add_heading(say("Efekty"), level=1)
     _add_lines(document, content.effects, "W tym roku nie zapisano działań ani ich efektów.")
-    document.add_heading("Potrzeby mieszkańców zgłoszone w roku", level=1)
+    document.add_heading(say("Potrzeby mieszkańców zgłoszone w roku"), level=1)
     if content.needs_count:
         _add_table(document, content.status_table(), "")
     _add_table(document, content.needs, "W tym roku nie zgłoszono potrzeb.")
@@ -257,6 +263,11 @@ def _rows(table: Table, keys: tuple[str, ...]) -> list[dict[str, str]]:
 def template_context(content: ReportContent) -> dict[str, Any]:
     """The plain values of ``TEMPLATE_FIELDS`` (without the pictures and ``tresc``)."""
     content = printable(content)
+    with writing(content.lang):
+        return _context(content)
+
+
+def _context(content: ReportContent) -> dict[str, Any]:
     return {
         "tytul": content.title,
         "podtytul": content.subtitle,
@@ -343,14 +354,17 @@ def _from_template(content: ReportContent, template: bytes) -> bytes:
 def to_docx(content: ReportContent, template: bytes | None = None) -> bytes:
     """The report as a ``.docx`` file (bytes), in ``template`` when one is given.
 
+    Written in the report's language (``content.lang``).
+
     Raises
     ------
     MapError
         When the template is not a Word file or its placeholders are malformed.
     """
     content = printable(content)
-    if template is not None:
-        return _from_template(content, template)
-    buffer = io.BytesIO()
-    _built_in(content).save(buffer)
-    return buffer.getvalue()
+    with writing(content.lang):
+        if template is not None:
+            return _from_template(content, template)
+        buffer = io.BytesIO()
+        _built_in(content).save(buffer)
+        return buffer.getvalue()

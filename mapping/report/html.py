@@ -6,7 +6,8 @@ same anywhere.  Print CSS sets A4 pages with 18 mm margins; tables repeat
 their header row on each page and rows are not split, so "Drukuj → Zapisz
 jako PDF" in a browser gives a clean PDF, with the organisation at the top of
 the first page and "Strona X z Y" at the foot of each (CSS page margin
-boxes).  Every piece of user text goes through ``html.escape``.
+boxes).  Every piece of user text goes through ``html.escape``.  The fixed
+words are in the report's language (``ReportContent.lang``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import base64
 from html import escape
 
 from mapping.export.about import format_day
+from mapping.language import say, writing
 from mapping.report.content import ReportContent, Table, printable
 from mapping.webmap.tiles import OSM_CREDIT
 
@@ -23,12 +25,20 @@ __all__ = ["OSM_COPYRIGHT_URL", "to_html"]
 #: The only link in the report: the OpenStreetMap credit the ODbL asks for.
 OSM_COPYRIGHT_URL = "https://www.openstreetmap.org/copyright"
 
-_CSS = """
-@page { size: A4; margin: 18mm;
-        @bottom-center { content: "Strona " counter(page) " z " counter(pages);
-                         font-family: "DejaVu Sans", Arial, sans-serif; font-size: 8.5pt;
-                         color: #444; } }
-* { box-sizing: border-box; }
+
+def _page_css() -> str:
+    """A4 pages with "Strona X z Y" at the foot, in the language being written."""
+    page, of = _css_string(say("Strona") + " "), _css_string(" " + say("z") + " ")
+    return (
+        "\n@page { size: A4; margin: 18mm;\n"
+        f"        @bottom-center {{ content: {page} counter(page) {of} counter(pages);\n"
+        '                         font-family: "DejaVu Sans", Arial, sans-serif; '
+        "font-size: 8.5pt;\n"
+        "                         color: #444; } }\n"
+    )
+
+
+_CSS = """* { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; font-size: 10.5pt;
        line-height: 1.45; color: #1a1a1a; max-width: 174mm; margin: 0 auto; padding: 8mm 0; }
 h1 { font-size: 19pt; margin: 0 0 2mm; }
@@ -63,17 +73,18 @@ div.action h3 { margin-bottom: 0.5mm; }
 """
 
 #: Columns holding numbers (aligned right), by header.
-_NUMERIC = {"Uczestnicy", "Liczba potrzeb"}
+_NUMERIC = ("Uczestnicy", "Liczba potrzeb")
 
 
 def _table(table: Table, empty: str, *, narrow: bool = False) -> str:
     if not table.rows:
-        return f'<p class="note">{escape(empty)}</p>'
+        return f'<p class="note">{escape(say(empty))}</p>'
+    numeric = {say(header) for header in _NUMERIC}
 
     def cells(values: tuple[str, ...], tag: str) -> str:
         return "".join(
             f'<{tag} class="num">{escape(v)}</{tag}>'
-            if header in _NUMERIC
+            if header in numeric
             else f"<{tag}>{escape(v)}</{tag}>"
             for header, v in zip(table.headers, values, strict=True)
         )
@@ -94,23 +105,22 @@ def _facts(facts: list[tuple[str, str]]) -> str:
 
 def _lines(lines: tuple[str, ...], empty: str = "") -> str:
     if not lines:
-        return f'<p class="note">{escape(empty)}</p>' if empty else ""
+        return f'<p class="note">{escape(say(empty))}</p>' if empty else ""
     items = "".join(f"<li>{escape(line)}</li>" for line in lines)
     return f'<ul class="lines">{items}</ul>'
 
 
 def _partnerships(content: ReportContent) -> list[str]:
-    parts = ["<h2>Kim jesteśmy</h2>"]
+    parts = [f"<h2>{say('Kim jesteśmy')}</h2>"]
     if not content.partnerships:
-        parts.append(
-            f'<p class="note">W mieście {escape(content.city)} nie zapisano partnerstw.</p>'
-        )
+        none = say("W mieście {city} nie zapisano partnerstw.", city=escape(content.city))
+        parts.append(f'<p class="note">{none}</p>')
     for p in content.partnerships:
         parts += [
             f"<h3>{escape(p.name)}</h3>" if len(content.partnerships) > 1 else "",
             f"<p>{escape(p.description)}</p>" if p.description else "",
             _facts(p.facts()),
-            "<h4>Członkowie wymienieni z nazwy</h4>",
+            f"<h4>{say('Członkowie wymienieni z nazwy')}</h4>",
             f"<p><strong>{escape(p.sentence)}</strong></p>",
             _table(p.members, "") if p.members.rows else "",
         ]
@@ -118,7 +128,10 @@ def _partnerships(content: ReportContent) -> list[str]:
 
 
 def _actions(content: ReportContent) -> list[str]:
-    parts = ["<h2>Działania</h2>", _table(content.actions, "W tym roku nie zapisano działań.")]
+    parts = [
+        f"<h2>{say('Działania')}</h2>",
+        _table(content.actions, "W tym roku nie zapisano działań."),
+    ]
     for a in content.action_entries:
         description = f"<p>{escape(a.description)}</p>" if a.description else ""
         parts.append(
@@ -139,7 +152,7 @@ def _letterhead(content: ReportContent) -> str:
 
 
 def _map(content: ReportContent) -> list[str]:
-    parts = ["<h2>Obszar działania na mapie</h2>"]
+    parts = [f"<h2>{say('Obszar działania na mapie')}</h2>"]
     if content.map_png is None:
         return []
     data = base64.b64encode(content.map_png).decode("ascii")
@@ -147,11 +160,15 @@ def _map(content: ReportContent) -> list[str]:
     if OSM_CREDIT in content.map_note:  # the ODbL asks for the link
         link = f'<a href="{OSM_COPYRIGHT_URL}">{escape(OSM_CREDIT)}</a>'
         credit = credit.replace(escape(OSM_CREDIT), link)
-    caption = f"<figcaption>Źródło granic: {credit}.</figcaption>" if credit else ""
+    caption = (
+        f"<figcaption>{say('Źródło granic: {credit}.', credit=credit)}</figcaption>"
+        if credit
+        else ""
+    )
     return [
         *parts,
         f'<figure><img src="data:image/png;base64,{data}" '
-        f'alt="Mapa obszaru: {escape(content.subtitle)}">'
+        f'alt="{say("Mapa obszaru: {name}", name=escape(content.subtitle))}">'
         f"{caption}</figure>",
     ]
 
@@ -173,13 +190,18 @@ def _running_header(content: ReportContent) -> str:
 
 
 def to_html(content: ReportContent) -> str:
-    """The report as a complete HTML document (UTF-8 text)."""
+    """The report as a complete HTML document (UTF-8 text), in the report's language."""
     content = printable(content)
+    with writing(content.lang):
+        return _document(content)
+
+
+def _document(content: ReportContent) -> str:
     plans = (
-        f'<p class="meta">Ze spotkania: {escape(content.plans_meeting)}</p>'
-        f'<div class="plans">{escape(content.plans)}</div>'
+        f'<p class="meta">{say("Ze spotkania: {meeting}", meeting=escape(content.plans_meeting))}'
+        f'</p><div class="plans">{escape(content.plans)}</div>'
         if content.plans
-        else '<p class="note">Na spotkaniach w tym roku nie zapisano planów.</p>'
+        else f'<p class="note">{say("Na spotkaniach w tym roku nie zapisano planów.")}</p>'
     )
     body = [
         _letterhead(content),
@@ -187,19 +209,19 @@ def to_html(content: ReportContent) -> str:
         f'<p class="subtitle">{escape(content.subtitle)}</p>',
         f'<p class="meta">{escape(content.city)}, {format_day(content.generated_on)}</p>',
         *_partnerships(content),
-        "<h2>Cele</h2>" if content.aims else "",
+        f"<h2>{say('Cele')}</h2>" if content.aims else "",
         _lines(content.aims),
-        "<h2>Najważniejsze liczby</h2>",
+        f"<h2>{say('Najważniejsze liczby')}</h2>",
         _facts(content.key_numbers()),
-        "<h2>Spotkania partnerstwa</h2>",
+        f"<h2>{say('Spotkania partnerstwa')}</h2>",
         _table(content.meetings, "W tym roku nie zapisano spotkań."),
         *_actions(content),
-        "<h2>Efekty</h2>",
+        f"<h2>{say('Efekty')}</h2>",
         _lines(content.effects, "W tym roku nie zapisano działań ani ich efektów."),
-        "<h2>Potrzeby mieszkańców zgłoszone w roku</h2>",
+        f"<h2>{say('Potrzeby mieszkańców zgłoszone w roku')}</h2>",
         _table(content.status_table(), "", narrow=True) if content.needs_count else "",
         _table(content.needs, "W tym roku nie zgłoszono potrzeb."),
-        "<h2>Plany na kolejny okres</h2>" if content.shows_plans else "",
+        f"<h2>{say('Plany na kolejny okres')}</h2>" if content.shows_plans else "",
         plans if content.shows_plans else "",
         *_map(content),
         f'<p class="note">{escape(content.audience_note)}</p>',
@@ -207,7 +229,7 @@ def to_html(content: ReportContent) -> str:
     ]
     title = escape(f"{content.title} — {content.subtitle}")
     return (
-        '<!DOCTYPE html>\n<html lang="pl">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{title}</title>\n<style>{_CSS}{_running_header(content)}</style>\n"
+        f'<!DOCTYPE html>\n<html lang="{content.lang}">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n<style>{_page_css()}{_CSS}{_running_header(content)}</style>\n"
         "</head>\n<body>\n" + "\n".join(part for part in body if part) + "\n</body>\n</html>\n"
     )

@@ -3,6 +3,10 @@
 ``ReportContent`` holds every part; the functions below make the parts from
 the records of the year (already chosen by ``mapping.report.content``).
 Writers (``html``, ``docx``) read these dataclasses only.
+
+Texts are said in the language being written (``mapping.language.writing``,
+set by ``report_content`` and by the writers from ``ReportContent.lang``);
+the records' own texts stay as written.
 """
 
 from __future__ import annotations
@@ -16,15 +20,16 @@ from typing import Any
 import pandas as pd
 
 from mapping.frames import decode_list
+from mapping.language import DEFAULT_LANGUAGE, count, say, the_label, writing
 from mapping.partnership import (
     composition,
     composition_sentence,
     members_table,
     partnership_districts,
 )
-from mapping.plural import Forms, with_count
+from mapping.plural import Forms
 from mapping.report.cells import NO_VALUE, as_day, as_text, as_when, participants_cell, total_cell
-from mapping.schema import ACTIONS, MEETINGS, NEEDS, RESOURCES, Audience
+from mapping.schema import ACTIONS, MEETINGS, NEEDS, RESOURCES, Audience, Field
 from mapping.text import sort_key
 from mapping.validation import clean_text
 
@@ -38,6 +43,7 @@ __all__ = [
     "action_entries",
     "actions_table",
     "by_date",
+    "choice_text",
     "meetings_table",
     "needs_table",
     "partnership_part",
@@ -83,7 +89,7 @@ class PartnershipPart:
             ("Koordynator", self.coordinator),
             ("Data podpisania", self.signed_on),
         ]
-        return [(label, value) for label, value in facts if value]
+        return [(say(label), value) for label, value in facts if value]
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,7 @@ class ActionEntry:
             ("Uczestnicy", self.participants if self.participants != NO_VALUE else ""),
             ("Dla kogo", self.groups),
         ]
-        return [(label, value) for label, value in facts if value]
+        return [(say(label), value) for label, value in facts if value]
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,8 @@ class ReportContent:
     aims: tuple[str, ...] = field(default=())
     effects: tuple[str, ...] = field(default=())
     action_entries: tuple[ActionEntry, ...] = field(default=())
+    #: The language the report is written in ("pl" or "en"): its own words, not the records'.
+    lang: str = DEFAULT_LANGUAGE
 
     @property
     def shows_plans(self) -> bool:
@@ -157,25 +165,37 @@ class ReportContent:
     @property
     def audience_note(self) -> str:
         """One line saying which version this is."""
-        if self.audience == Audience.PUBLIC:
-            return "Wersja publiczna: bez osób prywatnych i bez wewnętrznych planów zespołu."
-        return "Wersja dla zespołu partnerstwa: zawiera plany ze spotkań; nie publikować."
+        with writing(self.lang):
+            if self.audience == Audience.PUBLIC:
+                return say(
+                    "Wersja publiczna: bez osób prywatnych i bez wewnętrznych planów zespołu."
+                )
+            return say("Wersja dla zespołu partnerstwa: zawiera plany ze spotkań; nie publikować.")
 
     def key_numbers(self) -> list[tuple[str, str]]:
-        """(label, value) lines of the summary, in Polish, with the right plural forms.
+        """(label, value) lines of the summary, with the right plural forms.
 
         A total of participants is given only when some record counted them:
         "łącznie 0 uczestników" for meetings nobody counted would be untrue.
         """
+        with writing(self.lang):
+            return self._key_numbers()
 
-        def counted(count: str, people: int, known: bool) -> str:
-            return f"{count}, łącznie {with_count(people, PARTICIPANT_FORMS)}" if known else count
+    def _key_numbers(self) -> list[tuple[str, str]]:
+        def counted(records: str, people: int, known: bool) -> str:
+            if not known:
+                return say(records)
+            return say(
+                "{records}, łącznie {people}",
+                records=records,
+                people=count(people, PARTICIPANT_FORMS),
+            )
 
-        return [
+        lines = [
             (
                 "Spotkania partnerstwa",
                 counted(
-                    with_count(self.meetings_count, MEETINGS.count_forms),
+                    count(self.meetings_count, MEETINGS.count_forms),
                     self.meeting_participants,
                     self.meetings.footer is None or self.meetings.footer[-1] != NO_VALUE,
                 ),
@@ -183,26 +203,40 @@ class ReportContent:
             (
                 "Działania",
                 counted(
-                    with_count(self.actions_count, ACTIONS.count_forms),
+                    count(self.actions_count, ACTIONS.count_forms),
                     self.action_participants,
                     self.actions.footer is None or self.actions.footer[-1] != NO_VALUE,
                 ),
             ),
-            ("Potrzeby zgłoszone w roku", with_count(self.needs_count, NEEDS.count_forms)),
+            ("Potrzeby zgłoszone w roku", say(count(self.needs_count, NEEDS.count_forms))),
             (
                 "Nowo rozpoznane zasoby",
-                with_count(self.resources_added, RESOURCES.count_forms),
+                say(count(self.resources_added, RESOURCES.count_forms)),
             ),
             (
                 "Zasoby z potwierdzoną ofertą",
-                with_count(self.resources_verified, RESOURCES.count_forms),
+                say(count(self.resources_verified, RESOURCES.count_forms)),
             ),
         ]
+        return [(say(label), value) for label, value in lines]
 
     def status_table(self) -> Table:
         """Needs of the year by their current status, with the total."""
         rows = tuple((label, str(n)) for label, n in self.needs_by_status.items())
-        return Table(("Status", "Liczba potrzeb"), rows, ("Razem", str(self.needs_count)))
+        with writing(self.lang):
+            headers = (say("Status"), say("Liczba potrzeb"))
+            return Table(headers, rows, (say("Razem"), str(self.needs_count)))
+
+
+def _headers(*names: str) -> tuple[str, ...]:
+    """Column headers in the language being written."""
+    return tuple(say(name) for name in names)
+
+
+def choice_text(field: Field, code: str) -> str:
+    """The label of a choice ``code`` of ``field`` in the language being written (else the code)."""
+    choice = next((c for c in field.choices if c.code == code), None)
+    return code if choice is None else the_label(choice)
 
 
 def _printable_value(value: Any) -> Any:
@@ -233,14 +267,15 @@ def partnership_part(partnership: pd.Series, resources: pd.DataFrame) -> Partner
     """The partnership as the report presents it: facts, composition, members."""
     counts = composition(partnership, resources)
     table = members_table(partnership, resources)
+    table["Rodzaj partnera"] = table["Rodzaj partnera"].map(say)  # a member type's label
     return PartnershipPart(
         name=as_text(partnership["name"]),
         districts=tuple(partnership_districts(partnership)),
         coordinator=as_text(partnership["coordinator"]),
         signed_on=as_day(partnership["signed_on"]),
         composition=counts,
-        sentence=composition_sentence(counts) if counts else NO_MEMBERS,
-        members=Table(tuple(table.columns), tuple(tuple(r) for r in table.to_numpy())),
+        sentence=say(composition_sentence(counts) if counts else NO_MEMBERS),
+        members=Table(_headers(*table.columns), tuple(tuple(r) for r in table.to_numpy())),
         description=as_text(partnership["description"]),
     )
 
@@ -265,8 +300,8 @@ def meetings_table(meetings: pd.DataFrame) -> Table:
         )
         for _, m in by_date(meetings, "title").iterrows()
     )
-    total = ("Razem", "", "", total_cell(meetings["participants"]))
-    return Table(("Data", "Temat spotkania", "Miejsce", "Uczestnicy"), rows, total)
+    total = (say("Razem"), "", "", total_cell(meetings["participants"]))
+    return Table(_headers("Data", "Temat spotkania", "Miejsce", "Uczestnicy"), rows, total)
 
 
 def actions_table(actions: pd.DataFrame, names: dict[str, str]) -> Table:
@@ -284,8 +319,9 @@ def actions_table(actions: pd.DataFrame, names: dict[str, str]) -> Table:
                 participants_cell(action["participants"]),
             )
         )
-    total = ("Razem", "", "", "", total_cell(actions["participants"]))
-    return Table(("Data", "Działanie", "Miejsce", "Partnerzy", "Uczestnicy"), tuple(rows), total)
+    total = (say("Razem"), "", "", "", total_cell(actions["participants"]))
+    headers = _headers("Data", "Działanie", "Miejsce", "Partnerzy", "Uczestnicy")
+    return Table(headers, tuple(rows), total)
 
 
 def action_entries(actions: pd.DataFrame, names: dict[str, str]) -> tuple[ActionEntry, ...]:
@@ -302,7 +338,7 @@ def action_entries(actions: pd.DataFrame, names: dict[str, str]) -> tuple[Action
                 partners=", ".join(names.get(i, i) for i in decode_list(action["partners"])),
                 participants=participants_cell(action["participants"]),
                 groups=", ".join(
-                    groups.choice_label(g) for g in decode_list(action["target_groups"])
+                    choice_text(groups, g) for g in decode_list(action["target_groups"])
                 ),
                 description=as_text(action["description"]),
             )
@@ -318,9 +354,9 @@ def needs_table(needs: pd.DataFrame) -> Table:
             as_day(n["reported_on"] or n["created_at"]),
             as_text(n["title"]),
             as_text(n["district"]),
-            category.choice_label(as_text(n["category"])),
-            status.choice_label(as_text(n["status"])),
+            choice_text(category, as_text(n["category"])),
+            choice_text(status, as_text(n["status"])),
         )
         for _, n in needs.sort_values("reported_on", na_position="last").iterrows()
     )
-    return Table(("Zgłoszono", "Potrzeba", "Dzielnica", "Kategoria", "Status"), rows)
+    return Table(_headers("Zgłoszono", "Potrzeba", "Dzielnica", "Kategoria", "Status"), rows)

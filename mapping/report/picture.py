@@ -3,6 +3,7 @@
 Drawn with matplotlib in EPSG:2180 (metric, made for Poland) so shapes are
 not stretched: district outlines, the partnership's districts filled, the
 year's actions (triangles) and needs (diamonds) in the app's layer colours.
+The legend is in the language being written (``mapping.language.writing``).
 A figure object is used instead of pyplot, so drawing is safe inside a
 Streamlit server thread.
 """
@@ -26,6 +27,7 @@ from matplotlib.typing import RcKeyType
 
 from mapping.areas import area_key, area_keys, is_kind, of_kind
 from mapping.frames import METRIC_CRS, has_location
+from mapping.language import named, say
 from mapping.schema import AreaKind
 from mapping.webmap.styles import LAYER_COLORS
 from mapping.webmap.tiles import OSM_CREDIT
@@ -174,8 +176,14 @@ def _draw(
 def _legend(ax: Axes, chosen: gpd.GeoDataFrame, points: dict[str, gpd.GeoSeries]) -> None:
     handles: list = []
     if not chosen.empty:
-        handles.append(Patch(facecolor=_HIGHLIGHT, edgecolor="#7A5B00", label="obszar partnerstwa"))
-    labels = {"actions": ("^", "działania"), "needs": ("D", "potrzeby")}
+        handles.append(
+            Patch(facecolor=_HIGHLIGHT, edgecolor="#7A5B00", label=say("obszar partnerstwa"))
+        )
+    # Named here: the catalogue's "działania" and "potrzeby" are the singular genitive.
+    labels = {
+        "actions": ("^", say(named("działania", "actions"))),
+        "needs": ("D", say(named("potrzeby", "needs"))),
+    }
     for name in points:
         marker, label = labels[name]
         handles.append(
