@@ -110,7 +110,7 @@ if st.button(ui.tr("Przygotuj sprawozdanie"), type="primary"):
         )
         if data is not None:
             st.session_state["report"] = (
-                f"sprawozdanie-{ctx.city}-{year}{fmt}",
+                f"{ui.tr('sprawozdanie')}-{ctx.city}-{year}{fmt}",
                 data,
                 FORMATS[fmt][1],
             )
