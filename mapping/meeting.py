@@ -34,6 +34,7 @@ from mapping.analysis.indicators import assign_district
 from mapping.areas import PLACE_KINDS, find_area, of_kind
 from mapping.errors import MapError
 from mapping.frames import WGS84, decode_list, has_location
+from mapping.language import say
 from mapping.schema import MEETING_MODE_SOURCE, NEEDS, PARTNERSHIPS
 from mapping.store import Store
 from mapping.text import fold
@@ -125,7 +126,8 @@ SLIDES: tuple[Slide, ...] = (
 def slide_title(slide: Slide, district: str | None = None) -> str:
     """The slide's title with the area discussed: ``"Zasoby — Stogi"``."""
     place = (district or "").strip()
-    return f"{slide.title} — {place}" if place else slide.title
+    title = say(slide.title)  # in the language being written (the slide's map)
+    return f"{title} — {place}" if place else title
 
 
 def guess_need_category(text: str) -> str:

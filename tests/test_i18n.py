@@ -604,3 +604,22 @@ def test_a_message_given_as_a_value_is_said_in_the_same_language():
     text = translate("{stale} (na mapie przerywany obrys)", "en", stale=stale)
     assert text.startswith("not verified for over 12 months: 43 entries; never verified: 42")
     forget_misses()  # the template itself is a throwaway
+
+
+def test_the_projector_map_in_english_says_its_own_words_in_english(seeded_store):
+    from shapely.geometry import Point
+
+    from mapping.meeting import SLIDES
+    from mapping.webmap.meeting import meeting_map, pending_place
+
+    names = ("resources", "needs", "actions", "partnerships")
+    records = {name: seeded_store.read_layer(name, city="Gdańsk") for name in names}
+    areas = seeded_store.read_layer("areas", city="Gdańsk")
+    forget_misses()
+    for slide in SLIDES:
+        page = meeting_map(slide, areas, records, focus=None, lang="en").map.get_root().render()
+        assert "Legend" in page, slide.key
+        assert [w for w in MAP_POLISH if w in page] == [], slide.key
+    place = pending_place(Point(18.6, 54.35), "en")
+    assert place.layer_name == "Place of the next need"
+    assert not misses(), _missing(misses())

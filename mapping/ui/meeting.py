@@ -37,7 +37,7 @@ from mapping.meeting import (
     start_meeting,
 )
 from mapping.schema import NEEDS, AreaKind, Audience
-from mapping.ui.i18n import choice_of, tr
+from mapping.ui.i18n import choice_of, language, tr
 from mapping.ui.maps import fresh_map, picked_geometry
 from mapping.ui.shell import AUTHOR_KEY, Context, _store_at, get_store, run_action
 from mapping.ui.text import CHOOSE, escape, md
@@ -472,7 +472,13 @@ def _close_form(room: Room) -> None:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _cached_meeting_map(
-    location: str, version: int, city: str, slide_key: str, focus: str | None, tiles: TileChoice
+    location: str,
+    version: int,
+    city: str,
+    slide_key: str,
+    focus: str | None,
+    tiles: TileChoice,
+    lang: str,
 ) -> CityMap:
     store = _store_at(location)
     names = ("resources", "needs", "actions", "partnerships")
@@ -482,7 +488,7 @@ def _cached_meeting_map(
     )
     slide = next(s for s in SLIDES if s.key == slide_key)
     built = meeting_map(
-        slide, store.read_layer("areas", city=city), records, focus=focus, tiles=tiles
+        slide, store.read_layer("areas", city=city), records, focus=focus, tiles=tiles, lang=lang
     )
     # An inline style in the map's header: streamlit-folium keeps those (and
     # the file is small, not worth a request of its own).
@@ -493,11 +499,12 @@ def _cached_meeting_map(
 
 
 def meeting_map_for(city: str, slide_key: str, *, focus: str | None, tiles: TileChoice) -> CityMap:
-    """The slide's projector map, rebuilt only when the data or the choices change."""
+    """The slide's projector map in this run's language, rebuilt only when the data or the
+    choices change."""
     store = get_store()
     with st.spinner(tr("Rysuję mapę…")):
         return _cached_meeting_map(
-            store.location, store.data_version(), city, slide_key, focus, tiles
+            store.location, store.data_version(), city, slide_key, focus, tiles, language()
         )
 
 
@@ -514,7 +521,7 @@ def show_clickable_map(built: CityMap, *, key: str) -> None:
         height=600,  # overridden: the map takes the rest of the screen
         use_container_width=True,
         returned_objects=_CLICK_RETURNS,
-        feature_group_to_add=pending_place(st.session_state.get(_CLICK)),
+        feature_group_to_add=pending_place(st.session_state.get(_CLICK), language()),
     )
 
 

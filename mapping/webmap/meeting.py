@@ -10,6 +10,7 @@ import geopandas as gpd
 from shapely.geometry import Point
 
 from mapping.analysis.matching import gaps, is_open_need, match_needs
+from mapping.language import DEFAULT_LANGUAGE, say, translate, writing
 from mapping.meeting import Slide, slide_title
 from mapping.partnership import partnership_links
 from mapping.webmap.assets import make_offline
@@ -72,9 +73,13 @@ def meeting_map(
     focus: str | None,
     tiles: TileChoice = LIGHT_FIRST[0],
     today: date | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> CityMap:
-    """The slide's map in projector style (24 px text, thick lines, light base)."""
+    """The slide's map in projector style (24 px text, thick lines, light base), in ``lang``."""
     today = today or date.today()
+    with writing(lang):
+        title = slide_title(slide, focus)
+        link_name = say("Powiązania partnerstw")
     built = city_map(
         areas,
         slide_frames(slide, records, today=today),
@@ -82,11 +87,13 @@ def meeting_map(
         focus=focus,
         tiles=tiles,
         style=PROJECTOR,
-        title=slide_title(slide, focus),
+        title=title,
         today=today,
+        lang=lang,
     )
     if slide.key == "partners":
-        _add_links(built.map, partnership_links(records["partnerships"], records["resources"]))
+        links = partnership_links(records["partnerships"], records["resources"])
+        _add_links(built.map, links, link_name)
     _for_the_room(built.map)
     return built
 
@@ -108,25 +115,25 @@ def _for_the_room(m: folium.Map) -> None:
             child.remembered_as(LEGEND_STORAGE_KEY)
 
 
-def _add_links(m: folium.Map, links: gpd.GeoDataFrame) -> None:
-    """Lines from each partnership to its members, as one toggleable layer."""
+def _add_links(m: folium.Map, links: gpd.GeoDataFrame, name: str) -> None:
+    """Lines from each partnership to its members, as one toggleable layer ``name``."""
     if links.empty:
         return
     folium.GeoJson(
         links[["geometry"]].to_json(drop_id=True),
-        name="Powiązania partnerstw",
+        name=name,
         style_function=lambda _: {"color": "#0072B2", "weight": 4, "opacity": 0.8},
     ).add_to(m)
     make_offline(m, "served")
 
 
-def pending_place(point: Point | None) -> folium.FeatureGroup:
+def pending_place(point: Point | None, lang: str = DEFAULT_LANGUAGE) -> folium.FeatureGroup:
     """The point clicked for the next need, drawn over the slide (empty when none).
 
     Added to the shown map by streamlit-folium without redrawing it, so the
     view the facilitator zoomed to stays put.
     """
-    group = folium.FeatureGroup(name="Miejsce następnej potrzeby", control=False)
+    group = folium.FeatureGroup(name=translate("Miejsce następnej potrzeby", lang), control=False)
     if point is not None:
         folium.CircleMarker(
             [point.y, point.x],
@@ -136,6 +143,6 @@ def pending_place(point: Point | None) -> folium.FeatureGroup:
             fill=True,
             fill_color="#D55E00",
             fill_opacity=0.9,
-            tooltip="miejsce następnej potrzeby",
+            tooltip=translate("miejsce następnej potrzeby", lang),
         ).add_to(group)
     return group
