@@ -163,18 +163,20 @@ class GeoPackageStore(SingleWrites):
         with self._connect() as conn:
             conn.execute("BEGIN")  # one committed state for the history and the rows
             conn.row_factory = sqlite3.Row
-            later: dict[str, list[Any]] = {}
-            # One pass over the table (``+layer``: not the record index, which would look
-            # every row up on its own; no index on ``at``, which would cost the file a tenth).
-            for entry in conn.execute(
-                "SELECT * FROM history WHERE +layer = ? AND at > ? ORDER BY fid DESC",
-                (layer, cutoff),
-            ):
-                later.setdefault(entry["record_id"], []).append(entry)
+            # One pass over the table for the ids changed since (``+layer``: not the record
+            # index, which would look every row up on its own; no index on ``at``, which
+            # would cost the file a tenth).
+            ids = sorted(
+                {
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT record_id FROM history WHERE +layer = ? AND at > ?",
+                        (layer, cutoff),
+                    )
+                }
+            )
             anchors: dict[str, Any] = {}
-            ids = sorted(later)
-            for start in range(0, len(ids), 500):  # SQLite's limit on parameters of one query
-                chunk = ids[start : start + 500]
+            for chunk in _chunks(ids):
                 anchors.update(
                     (entry["record_id"], entry)
                     for entry in conn.execute(
@@ -184,8 +186,21 @@ class GeoPackageStore(SingleWrites):
                         (layer, cutoff, *chunk),
                     )
                 )
+            # The later rows themselves only of records that existed by then: one
+            # created since has no row at or before the cutoff and is left out.
+            anchored = [i for i in ids if i in anchors]
+            later: dict[str, list[Any]] = {i: [] for i in ids}
+            for chunk in _chunks(anchored):
+                for entry in conn.execute(
+                    "SELECT * FROM history WHERE layer = ? AND at > ? "
+                    f"AND record_id IN ({', '.join('?' for _ in chunk)}) ORDER BY fid DESC",
+                    (layer, cutoff, *chunk),
+                ):
+                    later[entry["record_id"]].append(entry)
             conn.row_factory = None
-            changed = _currents(conn, schema, ids, with_fid=True)
+            # Only records that existed by then are rebuilt (those created later have no
+            # row at or before the cutoff and are left out): their current rows alone.
+            changed = _currents(conn, schema, anchored, with_fid=True)
             table = quote(schema.name)
             fids = [
                 r[0] for r in conn.execute(f"SELECT fid FROM {table} WHERE {where} ORDER BY fid")
@@ -319,6 +334,12 @@ class GeoPackageStore(SingleWrites):
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+
+def _chunks(ids: list[str], size: int = 500) -> Iterator[list[str]]:
+    """``ids`` in runs SQLite takes as the parameters of one query."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def _currents(
