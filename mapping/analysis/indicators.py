@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -94,14 +95,26 @@ def live_areas(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return live
 
 
-def _anchors(geometry: gpd.GeoSeries) -> np.ndarray:
-    """One point per record (metric): the point itself, or a point inside its shape."""
-    geoms = to_metric(geometry).to_numpy()
+def _anchors(geometry: gpd.GeoSeries, crs: Any) -> np.ndarray:
+    """One point per record in ``crs``: the point itself, or a point inside its shape."""
+    geoms = (geometry if geometry.crs == crs else geometry.to_crs(crs)).to_numpy()
     shaped = ~np.isin(shapely.get_type_id(geoms), (-1, 0))  # -1: missing, 0: Point
     if shaped.any():
         geoms = geoms.copy()
         geoms[shaped] = shapely.point_on_surface(geoms[shaped])
     return geoms
+
+
+def _placed_in(points: gpd.GeoSeries, areas: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (point, area) of every point within an area, tested in the areas' CRS.
+
+    Points and areas of one CRS (the store's EPSG:4326) are tested as they
+    are, as ``geopandas.sjoin`` does and QGIS counts points in polygons: no
+    reprojection of every point first.  Others meet in EPSG:2180.
+    """
+    if points.crs != areas.crs:
+        areas = to_metric(areas)
+    return _within_pairs(_anchors(points, areas.crs), areas.to_numpy())
 
 
 def _within_pairs(points: np.ndarray, polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -143,9 +156,7 @@ def assign_district(points: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> pd.Ser
     districts = areas[_kinds(areas) == _DISTRICT]
     if "archived_at" in districts:
         districts = districts[is_blank(districts["archived_at"])]
-    point_idx, area_idx = _within_pairs(
-        _anchors(points.geometry), to_metric(districts.geometry).to_numpy()
-    )
+    point_idx, area_idx = _placed_in(points.geometry, districts.geometry)
     first = pd.Series(area_idx).groupby(point_idx).min()
     names = pd.Series([None] * len(points), index=points.index, dtype=object)
     names.iloc[first.index.to_numpy()] = districts["name"].to_numpy()[first.to_numpy()]
@@ -191,9 +202,7 @@ def count_points_in_areas(
     """
     check_frame(points, "points", (by,) if by else ())
     check_frame(areas, "areas")
-    point_idx, area_idx = _within_pairs(
-        _anchors(points.geometry), to_metric(areas.geometry).to_numpy()
-    )
+    point_idx, area_idx = _placed_in(points.geometry, areas.geometry)
     if by is None:
         counts = np.bincount(area_idx, minlength=len(areas))
         return pd.DataFrame({"count": counts.astype("int64")}, index=areas.index)
@@ -230,9 +239,7 @@ def _membership(records: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> pd.DataFr
     by_city = record_keys.dropna(subset=["city"]).merge(
         by_area[kinds == _CITY], left_on="city", right_on="area_city"
     )
-    point_idx, area_idx = _within_pairs(
-        _anchors(records.geometry), to_metric(areas.geometry).to_numpy()
-    )
+    point_idx, area_idx = _placed_in(records.geometry, areas.geometry)
     # Location decides only where the columns do not: a district takes
     # records not placed in a district by name, the city takes records
     # without a city, a working area takes everything inside it.
