@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from shapely.geometry import Point
@@ -38,3 +39,16 @@ def need_values(**overrides: Any) -> dict[str, Any]:
     }
     values.update(overrides)
     return values
+
+
+@dataclass
+class Upload:
+    """What ``st.file_uploader`` returns: a name, an id, the bytes."""
+
+    name: str
+    file_id: str
+    data: bytes
+
+    def getvalue(self) -> bytes:
+        """The file's bytes, as Streamlit's ``UploadedFile.getvalue``."""
+        return self.data

@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import json
 import string
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -21,22 +20,11 @@ from streamlit.testing.v1 import AppTest
 
 from mapping.importing import build_report
 from mapping.language import catalogue, forget_misses, misses
+from tests.factories import Upload
 from tests.test_i18n import DOMAIN, _calls, _missing, _texts
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 REPO = Path(__file__).resolve().parents[1]
-
-
-@dataclass
-class _Upload:
-    """What ``st.file_uploader`` returns: a name, an id, the bytes."""
-
-    name: str
-    file_id: str
-    data: bytes
-
-    def getvalue(self) -> bytes:
-        return self.data
 
 
 def _partners(seeded_store) -> bytes:
@@ -56,7 +44,7 @@ def _partners(seeded_store) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("cp1250")
 
 
-def _dropped(monkeypatch, seeded_store, file: _Upload) -> _Upload:
+def _dropped(monkeypatch, seeded_store, file: Upload) -> Upload:
     # The page's uploader returns the file, as it does once a file is dropped on it.
     monkeypatch.setattr(st, "file_uploader", lambda *args, **kwargs: file)
     monkeypatch.setenv("MAPA_DB", str(seeded_store.path))
@@ -65,8 +53,8 @@ def _dropped(monkeypatch, seeded_store, file: _Upload) -> _Upload:
 
 
 @pytest.fixture
-def upload(seeded_store, monkeypatch) -> _Upload:
-    file = _Upload("partnerzy.csv", "partnerzy-1", _partners(seeded_store))
+def upload(seeded_store, monkeypatch) -> Upload:
+    file = Upload("partnerzy.csv", "partnerzy-1", _partners(seeded_store))
     return _dropped(monkeypatch, seeded_store, file)
 
 
@@ -183,7 +171,7 @@ def test_the_import_preview_in_polish_reads_as_before(upload):
 
 
 def test_a_file_that_cannot_be_read_is_refused_in_english(seeded_store, monkeypatch):
-    pdf = _Upload("partnerzy.csv", "pdf-1", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    pdf = Upload("partnerzy.csv", "pdf-1", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
     _dropped(monkeypatch, seeded_store, pdf)
     forget_misses()
     at = _run("en")
@@ -211,7 +199,7 @@ def _district_layer() -> bytes:
 
 
 def test_district_boundaries_report_unmatched_names_in_english(seeded_store, monkeypatch):
-    layer = _Upload("dzielnice.geojson", "dzielnice-1", _district_layer())
+    layer = Upload("dzielnice.geojson", "dzielnice-1", _district_layer())
     _dropped(monkeypatch, seeded_store, layer)
     forget_misses()
     at = _run("en", "Częstochowa", imp_layer="districts")

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from mapping.schema import TO_COMPLETE
-from tests.factories import resource_values
+from tests.factories import Upload, resource_values
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -44,23 +43,13 @@ def test_edit_page_lists_records_to_complete(app: AppTest, seeded_store) -> None
     assert "Koło bez kategorii" in picker.format_func(picker.value)
 
 
-@dataclass
-class _Upload:
-    name: str
-    file_id: str
-    data: bytes
-
-    def getvalue(self) -> bytes:
-        return self.data
-
-
 def test_upload_is_private_and_removed_after_the_import() -> None:
     from mapping.ui.shell import discard_upload, saved_upload
 
-    path = Path(saved_upload(_Upload("../../partnerzy.csv", "f1", b"Nazwa\nKlub\n")))
+    path = Path(saved_upload(Upload("../../partnerzy.csv", "f1", b"Nazwa\nKlub\n")))
     assert path.name == "partnerzy.csv" and path.read_bytes() == b"Nazwa\nKlub\n"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    assert saved_upload(_Upload("partnerzy.csv", "f1", b"")) == str(path)  # a rerun
+    assert saved_upload(Upload("partnerzy.csv", "f1", b"")) == str(path)  # a rerun
     discard_upload()
     assert not path.exists() and not path.parent.exists()
