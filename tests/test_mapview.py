@@ -358,6 +358,8 @@ def test_large_layers_are_clustered(areas) -> None:
     assert options["minZoom"] == 8 and options["maxZoom"] < 16
     # supercluster comes with the clustered layer only.
     assert "Supercluster=" in render(big) and "Supercluster=" not in render(small)
+    # The legend says what a count bubble is, only where there are bubbles.
+    assert "skupisko punktów" in render(big) and "skupisko punktów" not in render(small)
     assert len(render(big).encode()) < 400 * 1024 + 120 * n  # compact: ~100 bytes a point
 
 

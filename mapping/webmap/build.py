@@ -201,8 +201,9 @@ def build_map(  # noqa: PLR0913 - keyword options of one screen, each with a def
         bounds.extend(area_bounds.values())
         for key, frame in layers.items():
             stale = stale_mask(frame, stale_days, today)
-            data = _add_records(m, key, frame, stale, audience, style, cluster)
+            data, clustered = _add_records(m, key, frame, stale, audience, style, cluster)
             legend.add_records(key, frame, data, stale, stale_days)
+            legend.clustered |= clustered
             if data.bounds:
                 bounds.append(data.bounds)
         m.add_child(legend.element())
@@ -378,7 +379,8 @@ def _add_records(
     audience: Audience,
     style: MapStyle,
     cluster: bool | None,
-) -> LayerData:
+) -> tuple[LayerData, bool]:
+    """Add one record layer; return its packed data and whether it is clustered."""
     layer = get_layer(key)
     fields = [f for f in shipped_fields(layer, audience, frame) if f.name != layer.title_field]
     extra = _with_id(frame, audience, {"_stale": [1 if s else None for s in stale.tolist()]})
@@ -388,15 +390,17 @@ def _add_records(
         _base_settings("points", layer, fields, audience, style, data), **_symbols(key, style)
     )
     name = f"{the_label(layer)} ({format_number(data.count)})"
-    clustered = cluster if cluster is not None else data.count >= CLUSTER_MIN_POINTS
+    clustered = bool(data.count) and (
+        cluster if cluster is not None else data.count >= CLUSTER_MIN_POINTS
+    )
     RecordLayer(
         data.packed,
         settings,
         bounds=data.bounds,
         name=name,
-        cluster=_cluster_options(style) if clustered and data.count else None,
+        cluster=_cluster_options(style) if clustered else None,
     ).add_to(m)
-    return data
+    return data, clustered
 
 
 def _cluster_options(style: MapStyle) -> dict[str, Any]:

@@ -48,6 +48,8 @@ class LegendParts:
     notes: list[str] = field(default_factory=list)
     stale: bool = False
     stale_days: int = 365
+    #: Some layer is drawn as count bubbles: the legend says what a bubble is.
+    clustered: bool = False
 
     def add_records(
         self,
@@ -121,6 +123,17 @@ class LegendParts:
                     STALE_COLOR,
                     1.5,
                     dash="2 2",
+                )
+            )
+        if self.clustered:
+            # The bubbles' look (static/mapa/runtime.css, .mapa-cluster-s).
+            symbols.append(
+                LegendItem(
+                    say("skupisko punktów: liczba w kółku, kliknij, aby przybliżyć"),
+                    "circle",
+                    "#6ecc39",
+                    "#b5e28c",
+                    3,
                 )
             )
         # The shading's colour key first: it stays open when the legend
