@@ -84,10 +84,7 @@ class Message(str):
         """The message in ``lang`` (its values translated where they are messages)."""
         if lang == DEFAULT_LANGUAGE:
             return str(self)
-        values = {
-            k: translate(v, lang) if isinstance(v, Message) else v for k, v in self.values.items()
-        }
-        return _english(self.template).format(**values) if values else _english(self.template)
+        return translate(self.template, lang, **self.values)
 
 
 class _Count(Message):
@@ -119,6 +116,7 @@ class _Named(Message):
         return str(self) if lang == DEFAULT_LANGUAGE else str(self.values["en"])
 
 
+@functools.lru_cache(maxsize=4096)  # the same few labels, once per imported row and note
 def named(polish: str, english: str) -> Message:
     """``polish`` as a message whose English is ``english`` (e.g. a field's ``label_en``)."""
     return _Named("{pl}", pl=polish, en=english)
