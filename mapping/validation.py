@@ -21,7 +21,16 @@ from mapping.language import Message, joined, named
 from mapping.schema import Field, FieldType, Layer
 from mapping.text import fold
 
-__all__ = ["already_clean", "clean_record", "clean_text", "clean_value"]
+__all__ = [
+    "LOCATION_LABEL",
+    "already_clean",
+    "clean_record",
+    "clean_text",
+    "clean_value",
+    "error_message",
+    "field_label",
+    "missing_location",
+]
 
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-/]{6,30}$")
@@ -209,15 +218,24 @@ _CONVERTERS: dict[FieldType, Callable[[Any, Field], Any]] = {
 }
 
 
-def _label(f: Field) -> str:
-    """The field's label as a message (its English is the schema's ``label_en``)."""
+#: The field label used for anything about a record's position on the map.
+LOCATION_LABEL = named("lokalizacja", "location")
+
+
+def field_label(f: Field) -> Message:
+    """A schema field's label as a message: Polish, its English the schema's ``label_en``."""
     return named(f.label, f.label_en)
 
 
-def _said(exc: ValueError) -> str:
-    """What a converter's error says: its ``Message``, or its text if another raised it."""
+def error_message(exc: Exception) -> str:
+    """What an error says: the ``Message`` it was raised with, else its text."""
     said = exc.args[0] if exc.args else ""
     return said if isinstance(said, Message) else str(exc)
+
+
+def missing_location(row: int | None = None) -> MapError:
+    """The problem of a record that must have a location and has none."""
+    return MapError(Message("brak lokalizacji"), row=row, field=LOCATION_LABEL)
 
 
 #: Field types whose clean value of a clean text is the text itself, and the pattern it fits.
@@ -259,12 +277,12 @@ def clean_value(f: Field, value: Any, *, row: int | None = None) -> Any:
     value = _cleaned_input(value)
     if _is_blank(value):
         if f.required:
-            raise MapError(Message("pole jest wymagane"), row=row, field=_label(f))
+            raise MapError(Message("pole jest wymagane"), row=row, field=field_label(f))
         return [] if f.type in (FieldType.MULTICHOICE, FieldType.REFS) else None
     try:
         return _CONVERTERS[f.type](value, f)
     except ValueError as exc:
-        raise MapError(_said(exc), row=row, field=_label(f)) from None
+        raise MapError(error_message(exc), row=row, field=field_label(f)) from None
 
 
 def clean_record(
@@ -303,9 +321,7 @@ def clean_record(
         except MapError as exc:
             problems.append(exc)
     if layer.geometry_required and values.get("geometry") is None:
-        problems.append(
-            MapError(Message("brak lokalizacji"), row=row, field=named("lokalizacja", "location"))
-        )
+        problems.append(missing_location(row))
     if problems:
         raise ValidationError(problems)
     if "geometry" in values:

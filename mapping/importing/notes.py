@@ -16,6 +16,7 @@ from typing import Any
 from mapping.errors import MapError
 from mapping.language import Message, joined, named
 from mapping.schema import Field
+from mapping.validation import LOCATION_LABEL, error_message, field_label
 
 __all__ = [
     "LOCATION_LABEL",
@@ -27,15 +28,6 @@ __all__ = [
     "notes_from_error",
     "quoted",
 ]
-
-#: The field label used for anything about a row's position on the map; the
-#: same word the store and ``clean_record`` use.
-LOCATION_LABEL = named("lokalizacja", "location")
-
-
-def field_label(f: Field) -> Message:
-    """A schema field's label as a message: Polish, its English the schema's ``label_en``."""
-    return named(f.label, f.label_en)
 
 
 def choice_label(f: Field, code: str) -> str:
@@ -52,12 +44,6 @@ def quoted(names: Iterable[str]) -> str:
 def counted(counts: Mapping[str, int]) -> str:
     """Names with how many rows each has: „Biblioteki” (12), „Kluby” (3)."""
     return joined(", ", [Message("„{name}” ({count})", name=n, count=c) for n, c in counts.items()])
-
-
-def error_message(exc: Exception) -> str:
-    """What an error says: the ``Message`` it was raised with, else its text."""
-    said = exc.args[0] if exc.args else ""
-    return said if isinstance(said, Message) else str(exc)
 
 
 @dataclass(frozen=True)

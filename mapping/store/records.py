@@ -22,10 +22,10 @@ from shapely.geometry.base import BaseGeometry
 
 from mapping.errors import ConflictError, MapError, ValidationError
 from mapping.frames import decode_list, is_list_field
-from mapping.language import Message, named
+from mapping.language import Message
 from mapping.schema import Field, Layer
 from mapping.store.gpkg_binary import decode_geometry
-from mapping.validation import already_clean, clean_value
+from mapping.validation import already_clean, clean_value, missing_location
 
 __all__ = [
     "HISTORY_FIELDS",
@@ -171,10 +171,7 @@ def _cleaned(
     if layer.geometry_required:
         for n, values in enumerate(many):
             if values.get("geometry") is None:
-                missing = MapError(
-                    Message("brak lokalizacji"), field=named("lokalizacja", "location")
-                )
-                problems.setdefault(n, []).append(missing)
+                problems.setdefault(n, []).append(missing_location())
     return columns, problems
 
 
