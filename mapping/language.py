@@ -140,14 +140,17 @@ def _remade(cls: type[Message], template: str, values: dict[str, Any]) -> Messag
     return cls(template, **values)
 
 
-def translate(text: str, lang: str, **values: Any) -> str:
+def translate(text: str, lang: str, /, **values: Any) -> str:
     """``text`` (Polish, or a ``Message``) in ``lang``, its placeholders filled.
 
     In another language than Polish, a text the catalogue lacks stays Polish
     and is noted in ``misses``; values that are messages are said in ``lang`` too.
     """
-    if isinstance(text, Message) and not values:
-        return text.say(lang)
+    if isinstance(text, Message):
+        if not values:
+            return text.say(lang)
+        values = {**text.values, **values}  # more values: filled into the template
+        text = text.template
     if lang != DEFAULT_LANGUAGE and text:
         text = _english(str(text))
     # A message given as a value is said in the same language ("{counts} — …").
@@ -189,7 +192,7 @@ def written_in() -> str:
     return _WRITING.get()
 
 
-def say(text: str, **values: Any) -> str:
+def say(text: str, /, **values: Any) -> str:
     """``text`` (Polish, or a ``Message``) in the language being written."""
     return translate(text, _WRITING.get(), **values)
 

@@ -36,6 +36,11 @@ def format_day(day: date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
+def day_line(day: date, audience: str) -> str:
+    """ "stan na dzień 01.03.2025 · wersja publiczna", in the language being written."""
+    return say("stan na dzień {day} · {audience}", day=format_day(day), audience=say(audience))
+
+
 def title_of(request: ExportRequest) -> str:
     """E.g. ``Mapa zasobów i potrzeb — Gdańsk, Wrzeszcz Górny``."""
     place = request.city + (f", {request.district}" if request.district else "")

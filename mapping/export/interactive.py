@@ -38,7 +38,7 @@ from folium.template import Template
 
 from mapping.analysis import INDICATOR_LABELS
 from mapping.areas import find_area, is_kind
-from mapping.export.about import SAMPLE_NOTE, data_sources, format_day, has_samples, title_of
+from mapping.export.about import SAMPLE_NOTE, data_sources, day_line, has_samples, title_of
 from mapping.export.request import ExportRequest
 from mapping.frames import has_location
 from mapping.language import say, the_label, writing
@@ -173,14 +173,9 @@ def _page(frames: Mapping[str, gpd.GeoDataFrame], request: ExportRequest) -> str
         style=STYLES[request.style],
         sources=_attributed(sources),
     )
-    day = say(
-        "stan na dzień {day} · {audience}",
-        day=format_day(request.day),
-        audience=say(request.audience.version_label),
-    )
     FilterPanel(
         panel_categories(drawn),
-        day=day,
+        day=day_line(request.day, request.audience.version_label),
         sources=sources,
         sample_note=say(SAMPLE_NOTE) if has_samples(drawn) else None,
     ).add_to(m)

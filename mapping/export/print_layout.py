@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from mapping.export.about import format_day, title_of
+from mapping.export.about import day_line, title_of
 from mapping.export.print_index import IndexLayout, fit_index
 from mapping.export.print_labels import IndexEntry
 from mapping.export.request import PAPERS, ExportRequest
@@ -177,11 +177,7 @@ def draw_texts(figure: Figure, page: Page, request: ExportRequest, footer: str) 
     """Title, "stan na dzień" line and footer (sources, notes, attribution)."""
     left, top = 10 / page.width, 1 - 10 / page.height
     figure.text(left, top, title_of(request), va="top", fontsize=page.pt(15), fontweight="bold")
-    subtitle = say(
-        "stan na dzień {day} · {audience}",
-        day=format_day(request.day),
-        audience=say(request.audience.version_label),
-    )
+    subtitle = day_line(request.day, request.audience.version_label)
     figure.text(left, top - 9 * page.scale / page.height, subtitle, va="top", fontsize=page.pt(9))
     figure.text(
         left, 10 / page.height, footer, va="bottom", fontsize=page.pt(FOOTER_PT), linespacing=1.4

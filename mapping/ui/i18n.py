@@ -76,7 +76,7 @@ def language() -> str:
     return _LATEST[0]
 
 
-def tr(text: str, **values: Any) -> str:
+def tr(text: str, /, **values: Any) -> str:
     """``text`` (Polish, or a domain ``Message``) in the language of this run, placeholders filled.
 
     In English a text the catalogue lacks stays Polish and is noted in ``misses``.

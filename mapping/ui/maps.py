@@ -18,9 +18,10 @@ from streamlit_folium import generate_js_hash, st_folium
 
 from mapping.analysis.indicators import INDICATOR_LABELS
 from mapping.areas import district_names
+from mapping.export.about import day_line
 from mapping.export.interactive import FilterPanel, panel_categories
 from mapping.filters import RecordFilter, status_options
-from mapping.language import DEFAULT_LANGUAGE, say, writing
+from mapping.language import DEFAULT_LANGUAGE, writing
 from mapping.schema import NEEDS, RESOURCES, Audience, Field
 from mapping.ui.i18n import choice_of, label_of, language, tr
 from mapping.ui.shell import (
@@ -82,11 +83,7 @@ def _cached_city_map(
     records = {name: audience_layer(store, version, name, city, audience) for name in layers}
     built = city_map(load_shared(store, version, "areas", city), records, **opts)
     with writing(opts.get("lang", DEFAULT_LANGUAGE)):
-        panel_day = say(
-            "stan na dzień {day} · {audience}",
-            day=f"{date.today():%d.%m.%Y}",
-            audience=say(audience.label),
-        )
+        panel_day = day_line(date.today(), audience.label)
         FilterPanel(panel_categories(records), day=panel_day, sources=[]).add_to(built.map)
     make_offline(built.map, "served")
     return rendered(built)

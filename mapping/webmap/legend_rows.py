@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 
 from mapping.frames import has_location
-from mapping.language import Message, say, the_label
+from mapping.language import say, the_label
 from mapping.schema import CATEGORIES, Layer, get_layer
 from mapping.webmap.classes import Classification, format_number
 from mapping.webmap.legend import Legend, LegendItem, LegendSection
@@ -74,11 +74,9 @@ class LegendParts:
         if data.unplaced:
             self.notes.append(
                 say(
-                    Message(
-                        "{layer}: {count} bez lokalizacji (poza mapą).",
-                        layer=the_label(layer),
-                        count=format_number(data.unplaced),
-                    )
+                    "{layer}: {count} bez lokalizacji (poza mapą).",
+                    layer=the_label(layer),
+                    count=format_number(data.unplaced),
                 )
             )
 
@@ -113,10 +111,8 @@ class LegendParts:
             symbols.append(
                 LegendItem(
                     say(
-                        Message(
-                            "nieaktualny (weryfikacja ponad {days} dni temu lub brak)",
-                            days=self.stale_days,
-                        )
+                        "nieaktualny (weryfikacja ponad {days} dni temu lub brak)",
+                        days=self.stale_days,
                     ),
                     "circle",
                     "#e0e0e0",
@@ -167,8 +163,6 @@ def _layer_symbols(key: str, layer: Layer, kinds: set[str] | None) -> list[Legen
                 the_label(choice)
             )
     return [
-        LegendItem(
-            say(Message("zasób: {kinds}", kinds=", ".join(labels))), shape, "#ffffff", POINT_STROKE
-        )
+        LegendItem(say("zasób: {kinds}", kinds=", ".join(labels)), shape, "#ffffff", POINT_STROKE)
         for shape, labels in by_shape.items()
     ]

@@ -106,6 +106,16 @@ def _camel(name: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
+def _said_defaults(cls: type, names: frozenset[str] | None = None) -> dict[str, str]:
+    """The text defaults of dataclass ``cls`` (those in ``names``, else all) said in the
+    language being written (``mapping.language.writing``)."""
+    return {
+        f.name: say(str(f.default))
+        for f in dataclasses.fields(cls)
+        if names is None or f.name in names
+    }
+
+
 # --- the map ---------------------------------------------------------------------
 
 
@@ -123,7 +133,7 @@ class MapTexts:
     @classmethod
     def written(cls) -> MapTexts:
         """The texts in the language being written (``mapping.language.writing``)."""
-        return cls(**{f.name: say(f.default) for f in dataclasses.fields(cls)})  # type: ignore[arg-type]
+        return cls(**_said_defaults(cls))
 
 
 @dataclass(frozen=True)
@@ -376,7 +386,7 @@ class PanelSettings:
     @classmethod
     def written_texts(cls) -> dict[str, str]:
         """The panel's texts in the language being written (``mapping.language.writing``)."""
-        return {f.name: say(f.default) for f in dataclasses.fields(cls) if f.name in _PANEL_TEXTS}  # type: ignore[arg-type]
+        return _said_defaults(cls, _PANEL_TEXTS)
 
 
 #: The fields of ``PanelSettings`` that are its words.
