@@ -220,7 +220,9 @@ def _resources_added(
     """Resources whose creation in ``year`` is in the history (start data left out;
     people too, for the public)."""
     log = store.history("resources")
-    undone = undone_batches(store.history())
+    # Undoing a batch writes its note on the rows it takes back: a batch that added
+    # resources is undone in the resources' own history (not the whole map's, rebuilt).
+    undone = undone_batches(log)
     log = log[(log["action"] == "create") & (log["author"] != SEED_AUTHOR)]
     log = log[~log["batch_id"].isin(undone)]
     log = log[log["at"].astype(str).str[:4] == str(year)]
