@@ -25,6 +25,8 @@ from typing import Any, Protocol
 import geopandas as gpd
 import pandas as pd
 
+from mapping.store.refresh import LayerRead
+
 __all__ = ["Batch", "Store"]
 
 
@@ -80,6 +82,14 @@ class Store(Protocol):
         self, layer: str, *, city: str | None = None, include_archived: bool = False
     ) -> gpd.GeoDataFrame:
         """All records of a layer as a record frame (see ``mapping.frames``)."""
+        ...
+
+    def read_tracked(self, layer: str, *, city: str | None = None) -> LayerRead:
+        """The whole layer, archived records included, to be kept and ``refreshed``."""
+        ...
+
+    def refreshed(self, read: LayerRead) -> LayerRead:
+        """``read`` brought up to date (``mapping.store.refresh``)."""
         ...
 
     def read_layer_as_of(

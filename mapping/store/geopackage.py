@@ -31,11 +31,13 @@ import sqlite3
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from mapping.errors import MapError
@@ -43,7 +45,7 @@ from mapping.frames import column_names
 from mapping.schema import LAYERS, Layer, get_layer
 from mapping.store import accounts, gpkg_triggers
 from mapping.store.deltas import Entry, canonical_entry, derived_history, layer_as_of
-from mapping.store.gpkg_arrow import read_columns, sql_text
+from mapping.store.gpkg_arrow import read_columns, read_columns_placed, sql_text
 from mapping.store.gpkg_binary import add_spatial_functions
 from mapping.store.gpkg_file import file_uri, polish_errors
 from mapping.store.gpkg_rows import (
@@ -56,6 +58,7 @@ from mapping.store.gpkg_rows import (
 from mapping.store.gpkg_schema import check_file, create_file, ensure_versioning
 from mapping.store.gpkg_writer import Writer
 from mapping.store.records import HISTORY_FIELDS
+from mapping.store.refresh import MAX_PATCHED, LayerRead, history_mark, patched
 from mapping.store.single_writes import BatchEntry, SingleWrites
 from mapping.text import polish_sorted
 
@@ -145,6 +148,48 @@ class GeoPackageStore(SingleWrites):
                 return read_columns(self.path, schema, " AND ".join(where))
             finally:
                 conn.execute("COMMIT")
+
+    def read_tracked(self, layer: str, *, city: str | None = None) -> LayerRead:
+        """The whole layer (archived included) with what ``refreshed`` needs to bring it up
+        to date later: each row's place in the file and the data version it holds."""
+        schema = get_layer(layer)
+        where = f"city = {sql_text(city)}" if city is not None else ""
+        with self._connect() as conn:
+            conn.execute("BEGIN")  # the version and the rows of one committed state
+            version, mark = _version_mark(conn)
+            frame, fids = read_columns_placed(self.path, schema, where)
+            conn.execute("COMMIT")
+        return LayerRead(layer, city, frame, fids, version, mark)
+
+    def refreshed(self, read: LayerRead) -> LayerRead:
+        """``read`` as the layer is now: itself if nothing changed, else with the records
+        changed since read again (``mapping.store.refresh``), or the layer read whole."""
+        schema = get_layer(read.layer)
+        with self._connect() as conn:
+            conn.execute("BEGIN")  # the history and the rows read again of one state
+            try:
+                version, mark = _version_mark(conn)
+                if version == read.version and mark == read.mark:
+                    return read
+                changed = _changed_since(conn, read, schema)
+                if changed == []:  # only other layers changed: the same frame, newer
+                    return replace(read, version=version, mark=mark)
+                if changed is not None:
+                    fresh, fresh_fids = self._read_ids(schema, changed, read.city)
+            finally:
+                conn.execute("COMMIT")
+        patch = None if changed is None else patched(read, schema, changed, fresh, fresh_fids)
+        if patch is None:
+            return self.read_tracked(read.layer, city=read.city)
+        return LayerRead(read.layer, read.city, patch[0], patch[1], version, mark)
+
+    def _read_ids(
+        self, schema: Layer, ids: list[str], city: str | None
+    ) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+        where = f"id IN ({', '.join(sql_text(i) for i in ids)})"
+        if city is not None:
+            where += f" AND city = {sql_text(city)}"
+        return read_columns_placed(self.path, schema, where)
 
     def read_layer_as_of(
         self, layer: str, when: date, *, city: str | None = None
@@ -361,3 +406,30 @@ def _currents(
     if with_fid:
         return {r["id"]: (row[0], r) for row, r in zip(rows, records, strict=True)}
     return {r["id"]: r for r in records}
+
+
+def _version_mark(conn: sqlite3.Connection) -> tuple[int, str]:
+    """The data version (the newest history entry's number) and that entry's mark."""
+    row = conn.execute(
+        "SELECT fid, layer, record_id, version, action, at FROM history ORDER BY fid DESC LIMIT 1"
+    ).fetchone()
+    return (0, "") if row is None else (int(row[0]), history_mark(row))
+
+
+def _changed_since(conn: sqlite3.Connection, read: LayerRead, schema: Layer) -> list[str] | None:
+    """Ids of ``read``'s layer changed after its version, in the order of their first change;
+    None when this is not the history it was read at, or too much changed to patch."""
+    if read.version:
+        entry = conn.execute(
+            "SELECT fid, layer, record_id, version, action, at FROM history WHERE fid = ?",
+            (read.version,),
+        ).fetchone()
+        if history_mark(entry) != read.mark:
+            return None
+    rows = conn.execute(
+        # ``+layer``: walk the entries after ``fid``, not every entry of the layer's index.
+        "SELECT record_id FROM history WHERE fid > ? AND +layer = ? ORDER BY fid LIMIT ?",
+        (read.version, schema.name, MAX_PATCHED * 4),
+    ).fetchall()
+    ids = list(dict.fromkeys(r[0] for r in rows))
+    return None if len(rows) == MAX_PATCHED * 4 or len(ids) > MAX_PATCHED else ids

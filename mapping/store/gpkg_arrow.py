@@ -28,7 +28,7 @@ from mapping.frames import WGS84, column_names, decode_list, empty_frame, is_lis
 from mapping.schema import FieldType, Layer
 from mapping.store.gpkg_rows import GEOM, quote
 
-__all__ = ["read_columns", "sql_text"]
+__all__ = ["read_columns", "read_columns_placed", "sql_text"]
 
 #: Columns GDAL would parse into dates and times; read as the text they hold.
 _AS_TEXT = frozenset({"created_at", "updated_at", "archived_at"})
@@ -41,18 +41,32 @@ def sql_text(value: str) -> str:
 
 def read_columns(path: Path, schema: Layer, where: str) -> gpd.GeoDataFrame:
     """The rows matching ``where`` (SQL, literals quoted) as a record frame, in file order."""
+    return read_columns_placed(path, schema, where, fids=False)[0]
+
+
+def read_columns_placed(
+    path: Path, schema: Layer, where: str, *, fids: bool = True
+) -> tuple[gpd.GeoDataFrame, np.ndarray]:
+    """``read_columns`` and each row's ``fid`` (its place in the file; empty if not ``fids``)."""
     names = column_names(schema)
     text = _AS_TEXT | {f.name for f in schema.fields if f.type == FieldType.DATE}
     select = ", ".join(
         f"CAST({quote(n)} AS TEXT) AS {quote(n)}" if n in text else quote(n) for n in names
     )
+    if fids:  # GDAL hands the real fid over only when it is selected by name
+        select = f"fid, {select}"
     if schema.geometry:
         select += f", {GEOM}"
     sql = f"SELECT {select} FROM {quote(schema.name)}"
     sql += (f" WHERE {where}" if where else "") + " ORDER BY fid"
-    _, table = pyogrio.read_arrow(str(path), sql=sql)
+    meta, table = pyogrio.read_arrow(str(path), sql=sql, return_fids=fids)
+    places = np.empty(0, dtype=np.int64)
+    if fids and table.num_rows:
+        if meta["fid_column"] != "fid":  # GDAL numbered the rows itself: not their places
+            raise RuntimeError(f"GDAL nie podał numerów wierszy (fid): {meta['fid_column']}")
+        places = table.column("fid").to_numpy().astype(np.int64)
     if table.num_rows == 0:
-        return empty_frame(schema)
+        return empty_frame(schema), places
     listed = {f.name for f in schema.fields if is_list_field(f.type)}
     frame = pd.DataFrame(
         {n: _column(table.column(n), listed=n in listed) for n in names}, columns=names
@@ -61,7 +75,7 @@ def read_columns(path: Path, schema: Layer, where: str) -> gpd.GeoDataFrame:
     if schema.geometry:
         wkb = table.column(table.num_columns - 1).to_numpy(zero_copy_only=False)
         geoms = shapely.from_wkb(wkb)
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=WGS84), crs=WGS84)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=WGS84), crs=WGS84), places
 
 
 def _column(column: pa.ChunkedArray, *, listed: bool) -> pd.Series | np.ndarray:

@@ -49,6 +49,7 @@ from mapping.store.postgis_sql import (
 )
 from mapping.store.postgis_writer import Writer
 from mapping.store.records import HISTORY_FIELDS
+from mapping.store.refresh import LayerRead
 from mapping.store.single_writes import BatchEntry, SingleWrites
 from mapping.text import polish_sorted
 
@@ -260,6 +261,23 @@ class PostGISStore(SingleWrites):
         """Every account row, by login."""
         with self._connect() as conn:
             return postgis_accounts.list_accounts(conn)
+
+    def read_tracked(self, layer: str, *, city: str | None = None) -> LayerRead:
+        """The whole layer (archived included) and the data version it holds at least.
+
+        No places: the server's history numbers entries as transactions start,
+        not as they commit, so "entries after this one" could miss a change;
+        ``refreshed`` reads the layer whole when anything changed.
+        """
+        version = self.data_version()  # before the read: the rows hold this or newer
+        frame = self.read_layer(layer, city=city, include_archived=True)
+        return LayerRead(layer, city, frame, None, version, "")
+
+    def refreshed(self, read: LayerRead) -> LayerRead:
+        """``read`` itself if nothing changed since, else the layer read whole."""
+        if self.data_version() == read.version:
+            return read
+        return self.read_tracked(read.layer, city=read.city)
 
     def data_version(self) -> int:
         """The number of committed changes (kept by a trigger, grows with every write)."""

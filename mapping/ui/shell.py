@@ -26,6 +26,7 @@ from mapping.export.selection import audience_records
 from mapping.permissions import Role, audience_for, can_see_page
 from mapping.schema import Audience, Layer
 from mapping.store import Store, default_location, open_store, shown_location
+from mapping.store.refresh import LayerRead
 from mapping.ui.i18n import language, language_switch, tr
 from mapping.ui.login import login_panel
 from mapping.ui.text import CHOOSE, md
@@ -147,11 +148,34 @@ def _cached_layer(
     # copied (st.cache_data unpickles a fresh copy on every call: 50,000 rows
     # each time).  Callers must not modify it; pandas operations return new frames.
     if include_archived:
-        return _store_at(location).read_layer(layer, city=city, include_archived=True)
+        return _tracked_read(location, version, layer, city).frame
     # The live records are the archived-inclusive read without the archived
     # ones (the store's own rule, ``archived_at IS NULL``): one read per layer.
     every = _cached_layer(location, version, layer, city, True)
     return every[every["archived_at"].isna().to_numpy()].reset_index(drop=True)
+
+
+#: The newest read of each layer (location, layer, city), to be brought up to date
+#: by the records changed since rather than read again whole (issue 14).
+_TRACKED: dict[tuple[str, str, str | None], LayerRead] = {}
+_TRACKED_LOCK = threading.Lock()
+
+
+def _tracked_read(location: str, version: int, layer: str, city: str | None) -> LayerRead:
+    """The layer at ``version`` or newer: the last read refreshed, or a first read."""
+    key = (location, layer, city)
+    with _TRACKED_LOCK:
+        last = _TRACKED.get(key)
+    store = _store_at(location)
+    if last is not None and last.version <= version:
+        read = store.refreshed(last)
+    else:  # none yet, or the map went back to an older version (a backup put back)
+        read = store.read_tracked(layer, city=city)
+    with _TRACKED_LOCK:
+        newest = _TRACKED.get(key)
+        if newest is None or newest.version <= read.version:
+            _TRACKED[key] = read
+    return read
 
 
 def load_shared(
