@@ -8,12 +8,17 @@ A temporary store gets the bundled data (``python -m mapping init``) plus
 ``--n`` synthetic resources and ``--n / 10`` needs in Gdańsk, written through
 the store API in one batch.  Then the real app (``python -m mapping.launch``,
 what ``make run`` starts) on a free port over it (``MAPA_DB``) and headless
-Debian Chromium (every request that is not to localhost aborted, tiles
-answered with a blank tile) walks through the app as one visitor would:
+Debian Chromium (no host but localhost resolves, so nothing leaves the
+machine and tiles stay blank; no request routed through Playwright, which
+would turn the HTTP cache off) walks through the app as one visitor would:
 
-* Mapa, first view on a fresh server (cold) and in a new session (warm);
-  beside it, a new session opening the light Dane page (``boot_s``): what
-  any Streamlit page costs a new visitor before our map;
+* Mapa, first view on a fresh server (cold) and in a new session (warm: a new
+  tab of the same browser, which keeps Streamlit's hashed bundles in its
+  cache, as someone coming back to the app); beside it, as context, the same
+  in a browser profile that never saw the app (``map_warm_new_profile_s``) and
+  a new session opening the light Dane page in each (``boot_s`` in a new
+  profile, ``boot_tab_s`` in a new tab): what any Streamlit page costs before
+  our map;
 * a category filter change, then the same change once more (warm);
 * Mapa after one edit (a resource renamed through the store, as another
   user's save would; then a new visit to the map);
@@ -40,19 +45,17 @@ machine.  The last line::
 from __future__ import annotations
 
 import argparse
-import base64
 import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
 from typing import Any
-from urllib.parse import urlparse
 
 import folium
 import geopandas as gpd
@@ -80,9 +83,6 @@ CATEGORY = "Kultura i biblioteki"  # the filter step shows only this category (i
 TIMEOUT_MS = 300_000  # today's slowest pages take a minute; a broken one stops the run
 MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
 SESSIONS = 5
-BLANK_TILE = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAC0lEQVR4nGNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII="
-)
 _SYSTEM = {f.name for f in SYSTEM_FIELDS}
 
 # True once the (single) map iframe holds a Leaflet map with our datasets
@@ -204,21 +204,12 @@ def fast_marker_cluster_page(browser: Any, path: Path, folder: Path) -> tuple[fl
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     try:
         page = context.new_page()
-        page.route("**/*", _route_file)
         page.goto(page_file.as_uri())
         page.wait_for_function(_FMC_READY, arg=expected, polling="raf", timeout=TIMEOUT_MS)
         page.evaluate(_TWO_FRAMES)
         return built, time.perf_counter() - start
     finally:
         context.close()
-
-
-def _route_file(route: Any, request: Any) -> None:
-    # The page is one file: anything else it asks for (tiles) is not there offline.
-    if request.url.startswith("file://"):
-        route.continue_()
-    else:
-        route.abort()
 
 
 # --- the server --------------------------------------------------------------
@@ -283,22 +274,16 @@ def _on_socket(session: Session) -> Callable[[Any], None]:
     return handler
 
 
-def _route(route: Any, request: Any) -> None:
-    url = request.url
-    host = urlparse(url).hostname or ""
-    if url.startswith(("data:", "blob:", "about:")) or host in {"localhost", "127.0.0.1"}:
-        route.continue_()
-    elif host.endswith(("tile.openstreetmap.org", "basemaps.cartocdn.com")):
-        route.fulfill(status=200, content_type="image/png", body=BLANK_TILE)
-    else:
-        route.abort()
+def new_profile(browser: Any) -> Any:
+    """A fresh browser profile (its own HTTP cache and cookies); offline by ``launch``."""
+    return browser.new_context(viewport={"width": 1366, "height": 900}, locale="pl-PL")
 
 
 @contextmanager
-def new_session(browser: Any) -> Iterator[Session]:
-    """A fresh browser context (a new Streamlit session), offline."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="pl-PL")
-    context.route("**/*", _route)
+def new_session(browser: Any, profile: Any = None) -> Iterator[Session]:
+    """A new tab, hence a new Streamlit session: in ``profile`` (a returning visitor's
+    browser, with Streamlit's bundles in its cache) or in a fresh profile of its own."""
+    context = profile or new_profile(browser)
     page = context.new_page()
     session = Session(page)
     page.on("websocket", _on_socket(session))
@@ -308,7 +293,9 @@ def new_session(browser: Any) -> Iterator[Session]:
         page.screenshot(path=str(Path(tempfile.gettempdir()) / "app_pages_failed.png"))
         raise
     finally:
-        context.close()
+        page.close()
+        if profile is None:
+            context.close()
 
 
 @dataclass
@@ -447,6 +434,19 @@ def _choose(page: Any, combo: Any, label: str) -> None:
 # --- the run -----------------------------------------------------------------
 
 
+def _sessions(browser: Any, profile: Any = None, count: int = 3) -> Iterator[Session]:
+    """``count`` new sessions one after another (see ``new_session``)."""
+    for _ in range(count):
+        with new_session(browser, profile) as session:
+            yield session
+
+
+def _median_step(steps: Iterable[Step]) -> Step:
+    done = list(steps)
+    return Step(median(s.seconds for s in done), median(s.kb for s in done),
+                median(s.script_s for s in done))  # fmt: skip
+
+
 def run(n: int, folder: Path) -> str:
     """Measure every step over a store of ``n`` resources; return the summary line."""
     from playwright.sync_api import sync_playwright
@@ -457,27 +457,33 @@ def run(n: int, folder: Path) -> str:
     steps: dict[str, Step] = {}
     rss: list[float] = []
     with app_server(store_path, folder / "streamlit.log") as server, sync_playwright() as p:
-        browser = launch(p)
+        browser = launch(p, local_only=True)
         peer = [fast_marker_cluster_page(browser, store_path, folder) for _ in range(3)]
         fmc_build_s, fmc_s = median(p[0] for p in peer), median(p[1] for p in peer)
         print(f"  folium FastMarkerCluster (odczyt, budowa, HTML): {fmc_build_s:.2f} s")
         print(f"  folium FastMarkerCluster (odczyt + budowa + przeglądarka): {fmc_s:.2f} s")
-        with new_session(browser) as first:
+        # One visitor's browser: the first visit fills its cache; later visits are new
+        # tabs in it (new Streamlit sessions), as someone coming back to the app.
+        visitor = new_profile(browser)
+        with new_session(browser, visitor) as first:
             steps["map_cold"] = open_map(first, server.url)
             steps["filter"] = change_filter(first)
             steps["filter_clear"] = clear_filter(first)
             steps["filter_warm"] = change_filter(first)
-        warm = []
-        for _ in range(3):
-            with new_session(browser) as visit:
-                warm.append(open_map(visit, server.url))
-        steps["map_warm"] = Step(median(s.seconds for s in warm), median(s.kb for s in warm))
-        # The floor of any new session: Streamlit's page and one light run (Dane).
-        boots = []
-        for _ in range(3):
-            with new_session(browser) as visit:
-                boots.append(open_page(visit, server.url, "dane"))
-        steps["boot"] = Step(median(s.seconds for s in boots), median(s.kb for s in boots))
+        steps["map_warm"] = _median_step(
+            open_map(visit, server.url) for visit in _sessions(browser, visitor)
+        )
+        # Context: the same in a browser that never saw the app (Streamlit's bundles
+        # downloaded and compiled again), and its floor: one light page (Dane).
+        steps["map_warm_new_profile"] = _median_step(
+            open_map(visit, server.url) for visit in _sessions(browser)
+        )
+        steps["boot"] = _median_step(
+            open_page(visit, server.url, "dane") for visit in _sessions(browser)
+        )
+        steps["boot_tab"] = _median_step(
+            open_page(visit, server.url, "dane") for visit in _sessions(browser, visitor)
+        )
         store = GeoPackageStore(store_path)
         record = store.get("resources", edited)
         store.update(
@@ -487,7 +493,7 @@ def run(n: int, folder: Path) -> str:
             expected_version=int(record["version"]),
             author="bench",
         )
-        with new_session(browser) as visit:
+        with new_session(browser, visitor) as visit:
             steps["after_edit"] = open_map(visit, server.url)
             steps["analiza"] = go_to(visit, "Analiza")
             steps["dane"] = go_to(visit, "Dane")
@@ -532,7 +538,9 @@ def run(n: int, folder: Path) -> str:
         f"analiza_s={steps['analiza'].seconds:.2f} analiza_kb={steps['analiza'].kb:.0f} "
         f"dane_s={steps['dane'].seconds:.2f} dane_kb={steps['dane'].kb:.0f} "
         f"export_s={steps['export'].seconds:.2f} rss_mb={max(rss):.0f} fmc_s={fmc_s:.2f} "
-        f"fmc_build_s={fmc_build_s:.2f} boot_s={steps['boot'].seconds:.2f}"
+        f"fmc_build_s={fmc_build_s:.2f} boot_s={steps['boot'].seconds:.2f} "
+        f"boot_tab_s={steps['boot_tab'].seconds:.2f} "
+        f"map_warm_new_profile_s={steps['map_warm_new_profile'].seconds:.2f}"
     )
 
 
