@@ -40,4 +40,5 @@ bench: setup
 serve: setup
 	$(PY) -m mapping init
 	$(PY) -m mapping users check
-	MAPA_TEAM=1 $(PY) -m mapping.launch --server.address 0.0.0.0 --server.port $(PORT) --server.headless true
+	MAPA_TEAM=1 $(PY) -m mapping.launch --server.address 0.0.0.0 --server.port $(PORT) --server.headless true \
+		--server.enableWebsocketCompression true
