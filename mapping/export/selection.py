@@ -133,10 +133,10 @@ def audience_records(
         return out
     people = people_source["kind"] == PERSON_KIND
     withheld = set(people_source.loc[people, "id"])
+    if not withheld:  # nobody to hide: the frames as they are, not copies
+        return out
     if "resources" in out:
         out["resources"] = out["resources"][~out["resources"]["id"].isin(withheld)]
-    if not withheld:
-        return out
     for name, layer in LAYERS.items():
         if name not in out:
             continue

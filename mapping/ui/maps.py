@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -16,8 +17,10 @@ from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 from streamlit_folium import generate_js_hash, st_folium
 
+from mapping.accounts import team_mode
 from mapping.analysis.indicators import INDICATOR_LABELS
 from mapping.areas import district_names
+from mapping.errors import MapError
 from mapping.export.about import day_line
 from mapping.export.interactive import FilterPanel, panel_categories
 from mapping.filters import RecordFilter, status_options
@@ -35,6 +38,7 @@ from mapping.ui.shell import (
 from mapping.ui.text import CHOOSE
 from mapping.webmap.assets import make_offline
 from mapping.webmap.citymap import CHOROPLETH_INDICATORS, CityMap, city_map
+from mapping.webmap.served_data import DATA_DIR, ensure_written, serve_layer_data
 from mapping.webmap.tiles import TILES, tile_label
 
 __all__ = [
@@ -60,6 +64,8 @@ class AppMap(CityMap):
     """
 
     component: dict[str, Any] = field(default_factory=dict)
+    #: The layers' data files the component loads (``mapping.webmap.served_data``).
+    data_files: dict[Path, str] = field(default_factory=dict, repr=False)
     _hashes: dict[str, str] = field(default_factory=dict, repr=False)
 
     def component_key(self, key: str) -> str:
@@ -86,12 +92,19 @@ def _cached_city_map(
         panel_day = day_line(date.today(), audience.label)
         FilterPanel(panel_categories(records), day=panel_day, sources=[]).add_to(built.map)
     make_offline(built.map, "served")
-    return rendered(built)
+    files = serve_layer_data(built.map) if _may_serve_data(audience) else {}
+    return rendered(built, files)
 
 
-def rendered(built: CityMap) -> AppMap:
+def _may_serve_data(audience: Audience) -> bool:
+    """Whether the map's data may be files anyone reaching the server can fetch:
+    on the single-user app (this machine only), or the public map in team mode."""
+    return not team_mode() or audience == Audience.PUBLIC
+
+
+def rendered(built: CityMap, data_files: dict[Path, str] | None = None) -> AppMap:
     """``built`` with the component's arguments rendered once (see ``show_map``)."""
-    return AppMap(**vars(built), component=_component_args(built.map))
+    return AppMap(**vars(built), component=_component_args(built.map), data_files=data_files or {})
 
 
 def city_map_for(city: str, **options: Any) -> AppMap:
@@ -174,6 +187,16 @@ def show_map(built: CityMap, *, height: int = 640, key: str = "mapa") -> dict[st
             use_container_width=True,
             returned_objects=[],
         )
+    try:
+        ensure_written(built.data_files)  # removed meanwhile (old files are let go)
+    except OSError as error:
+        raise MapError(
+            tr(
+                "Nie mogę zapisać danych mapy w folderze {folder}: {error}",
+                folder=str(DATA_DIR),
+                error=error.strerror or str(error),
+            )
+        ) from error
     return _sf._component_func(
         **built.component,
         key=built.component_key(key),

@@ -135,7 +135,7 @@ class RecordLayer(JSCSSMixin, folium.GeoJson):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }}_cfg = {{ this.config }};
         var {{ this.get_name() }} = MAPA.layer({{ this.map_name }},
-            {{ this.packed }}, {{ this.get_name() }}_cfg);
+            {{ this.packed_source }}, {{ this.get_name() }}_cfg);
         {% endmacro %}
         """
     )
@@ -153,12 +153,25 @@ class RecordLayer(JSCSSMixin, folium.GeoJson):
         super().__init__({"type": "FeatureCollection", "features": []}, name=name, show=show)
         self._name = "RecordLayer"
         self.packed = packed
+        self.data_key: str | None = None
         self.settings = replace(settings, cluster=dict(cluster) if cluster else None)
         self.config = settings_json(self.settings)
         self.bounds = bounds
         # Instance lists (never the class's): mapping.webmap.assets rewrites them.
         self.default_js = own_links(CLUSTER_JS) if cluster else []
         self.default_css = []
+
+    def serve_data(self, key: str, url: str) -> None:
+        """Take the packed data from the file at ``url`` (``mapping.webmap.served_data``),
+        which assigns it to ``MAPA_DATA[key]``, instead of the script's own text."""
+        self.data_key = key
+        self.default_js = [*self.default_js, (f"mapa_data_{key}", url)]
+
+    @property
+    def packed_source(self) -> str:
+        """The packed data in the script: the text itself, or where the data file put it."""
+        key = self.data_key
+        return f'window.MAPA_DATA["{key}"]' if key else self.packed
 
     @property
     def map_name(self) -> str:

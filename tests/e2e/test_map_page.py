@@ -172,3 +172,18 @@ def test_city_without_boundaries_shows_the_note_and_its_points(page, server) -> 
     wait_for_drawn(page, expected)
     assert drawn_features(page)[RES] == expected[RES]
     assert_offline_and_clean(page)
+
+
+def test_large_layers_come_from_a_data_file_the_browser_can_keep(page, server) -> None:
+    """Gdańsk's districts are too large to travel inside the map's script
+    (``mapping.webmap.served_data``): the iframe loads them from static/mapdata."""
+    open_map(page, server)
+    frame = map_frame(page)
+    loaded = frame.evaluate(
+        """() => performance.getEntriesByType("resource").map((e) => e.name)
+             .filter((n) => n.includes("/app/static/mapdata/"))"""
+    )
+    keys = frame.evaluate("() => Object.keys(window.MAPA_DATA || {})")
+    assert loaded and keys
+    assert {url.rsplit("/", 1)[1].removesuffix(".js") for url in loaded} == set(keys)
+    assert_offline_and_clean(page)
