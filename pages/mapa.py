@@ -53,4 +53,5 @@ if not built.has_polygons:
     )
 ui.show_map(built)
 with st.expander(ui.tr("Wskaźniki dzielnic")):
-    st.dataframe(ui.translated_columns(indicator_table(built.areas)), width="stretch")
+    # A plain table: a data grid would be drawn (folded away) with every map view.
+    st.table(ui.translated_columns(indicator_table(built.areas)))

@@ -21,6 +21,7 @@ from mapping.analysis import (
 )
 from mapping.errors import MapError
 from mapping.schema import RESOURCES
+from mapping.webmap.citymap import indicator_table
 from tests.analysis_fixtures import CITY, STALE, TODAY, area, city_areas, frame, need, resource
 
 
@@ -230,3 +231,26 @@ def test_rate_per_1000() -> None:
     assert math.isnan(got[1])
     assert math.isnan(got[2])
     assert got[3] == 0.0
+
+
+def test_indicator_table_under_the_map_reads_in_polish_notation() -> None:
+    areas = gpd.GeoDataFrame(
+        {
+            "name": ["Wrzeszcz", "Oliwa"],
+            "kind": ["dzielnica", "dzielnica"],
+            "population": [47_412, 18_000],
+            "resources_per_1000": [3.14159, float("nan")],
+            "verified_share": [0.4, None],
+        },
+        geometry=[None, None],
+        crs="EPSG:4326",
+    )
+    table = indicator_table(areas)
+    assert table.index.name == "Dzielnica"
+    assert table.loc["Wrzeszcz"].tolist() == ["47\u00a0412", "3,14", "40%"]
+    assert table.loc["Oliwa"].tolist() == ["18\u00a0000", "—", "—"]
+    assert list(table.columns) == [
+        "Liczba mieszkańców",
+        "Zasoby na 1000 mieszkańców",
+        "Udział zasobów zweryfikowanych w terminie",
+    ]

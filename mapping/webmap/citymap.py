@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -26,6 +28,7 @@ from mapping.language import DEFAULT_LANGUAGE
 from mapping.schema import LAYERS, NEEDS, RESOURCES, Audience
 from mapping.webmap.assets import AssetMode
 from mapping.webmap.build import build_map
+from mapping.webmap.classes import format_number
 from mapping.webmap.legend import sources_for
 from mapping.webmap.styles import STANDARD, MapStyle
 from mapping.webmap.tiles import TileChoice
@@ -136,8 +139,19 @@ def _city_of(areas: gpd.GeoDataFrame) -> str | None:
 
 
 def indicator_table(areas: gpd.GeoDataFrame) -> pd.DataFrame:
-    """District indicators with Polish headers (for the table under the map)."""
+    """District indicators with Polish headers, as text in Polish notation (the table
+    under the map): "12 345" people, "3,25" per 1000, "40%" of a share, "—" for none."""
     columns = [c for c in CHOROPLETH_INDICATORS if c in areas.columns]
     table = districts(areas)[["name", *columns]].set_index("name")
     table.index.name = "Dzielnica"  # a header the reader reads, not the column's code
+    for column in columns:
+        table[column] = table[column].map(partial(_cell, unit=INDICATOR_LABELS[column][1]))
     return table.rename(columns={c: INDICATOR_LABELS[c][0] for c in columns})
+
+
+def _cell(value: Any, unit: str) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    if unit == "udział":
+        return format_number(float(value), 0, percent=True)
+    return format_number(float(value), 2 if unit == "na 1000 mieszkańców" else 0)
