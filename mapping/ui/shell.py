@@ -265,11 +265,18 @@ def load_layer(
         _stop(exc)
 
 
+@versioned
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _cached_cities(location: str, version: int) -> tuple[str, ...]:
+    # Asked on every run of every page: one pass over the resources per data version.
+    return tuple(_store_at(location).cities())
+
+
 def sidebar() -> Context:
     """Draw the shared sidebar (city; sign-in or your name) and return its choices."""
     store = get_store()
     try:
-        cities = store.cities() or ["Gdańsk"]
+        cities = list(_cached_cities(store.location, data_version(store))) or ["Gdańsk"]
     except MapError as exc:  # e.g. the map stayed busy longer than the wait
         _stop(exc)
     # The sidebar is drawn before ``st.navigation`` (the role picks the pages), and
