@@ -605,9 +605,13 @@
       });
       map.mapaLabelsPlaced = (map.mapaLabelsPlaced || 0) + 1;
     }
-    map.on("moveend resize mapalayout", place);
-    layer.on("add", place);
-    if (map.hasLayer(layer)) { place(); }
+    // Once a frame however often asked (the map's start moves, resizes and
+    // adds layers in one go); at once after the legend moved, in its frame.
+    var soon = M.coalesced(place);
+    map.on("moveend resize", soon);
+    map.on("mapalayout", place);
+    layer.on("add", soon);
+    if (map.hasLayer(layer)) { soon(); }
   };
 
   // Show one record (row ``row`` of ``target``): zoom to it and open its
@@ -760,9 +764,23 @@
     });
     // Again when the map's size changes or another control arrives (the
     // filter panel, MAPA_PANEL): the legend's corner depends on both.
-    map.on("resize mapacontrol", layout);
-    layout();
+    // The first layout waits for the frame: the filter panel and a resize of
+    // the iframe arrive meanwhile, and one layout serves them all.
+    var relayout = M.coalesced(layout);
+    map.on("resize mapacontrol", relayout);
+    relayout();
     return control;
+  };
+  // ``fn`` run in the next animation frame (before it is painted), once
+  // however often it is asked for meanwhile: a layout measures the page,
+  // and each measuring after a change makes the browser lay it out again.
+  M.coalesced = function (fn) {
+    var asked = false;
+    return function () {
+      if (asked) { return; }
+      asked = true;
+      window.requestAnimationFrame(function () { asked = false; fn(); });
+    };
   };
   // A small state kept in the browser between maps (localStorage).  Storage
   // may be refused (a file opened from disk, private mode): then nothing is
