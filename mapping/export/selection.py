@@ -31,7 +31,7 @@ from mapping.analysis.matching import to_metric
 from mapping.areas import PLACE_KINDS, area_key, area_keys, districts, find_area, of_kind
 from mapping.errors import MapError
 from mapping.export.request import EXPORT_AUDIENCES
-from mapping.frames import WGS84, has_location
+from mapping.frames import WGS84, has_location, texts_in
 from mapping.schema import LAYERS, SYSTEM_FIELDS, AreaKind, Audience, FieldType, Layer
 from mapping.store.base import Store
 from mapping.text import polish_sorted
@@ -131,12 +131,13 @@ def audience_records(
     people_source = out.get("resources", resources)
     if people_source is None or people_source.empty:
         return out
-    people = people_source["kind"] == PERSON_KIND
-    withheld = set(people_source.loc[people, "id"])
-    if not withheld:  # nobody to hide: the frames as they are, not copies
+    people = people_source["kind"].eq(PERSON_KIND).fillna(False).to_numpy(dtype=bool)
+    if not people.any():  # nobody to hide: the frames as they are, not copies
         return out
+    person_ids = people_source["id"].to_numpy(dtype=object)[people].tolist()
     if "resources" in out:
-        out["resources"] = out["resources"][~out["resources"]["id"].isin(withheld)]
+        out["resources"] = out["resources"][~texts_in(out["resources"]["id"], person_ids)]
+    withheld = set(person_ids)
     for name, layer in LAYERS.items():
         if name not in out:
             continue

@@ -58,7 +58,13 @@ from mapping.store.gpkg_rows import (
 from mapping.store.gpkg_schema import check_file, create_file, ensure_versioning
 from mapping.store.gpkg_writer import Writer
 from mapping.store.records import HISTORY_FIELDS
-from mapping.store.refresh import MAX_PATCHED, LayerRead, history_mark, patched
+from mapping.store.refresh import (
+    MAX_PATCHED,
+    LayerRead,
+    filled_counts,
+    history_mark,
+    patched,
+)
 from mapping.store.single_writes import BatchEntry, SingleWrites
 from mapping.text import polish_sorted
 
@@ -159,7 +165,7 @@ class GeoPackageStore(SingleWrites):
             version, mark = _version_mark(conn)
             frame, fids = read_columns_placed(self.path, schema, where)
             conn.execute("COMMIT")
-        return LayerRead(layer, city, frame, fids, version, mark)
+        return LayerRead(layer, city, frame, fids, version, mark, filled_counts(frame))
 
     def refreshed(self, read: LayerRead) -> LayerRead:
         """``read`` as the layer is now: itself if nothing changed, else with the records
@@ -181,7 +187,7 @@ class GeoPackageStore(SingleWrites):
         patch = None if changed is None else patched(read, schema, changed, fresh, fresh_fids)
         if patch is None:
             return self.read_tracked(read.layer, city=read.city)
-        return LayerRead(read.layer, read.city, patch[0], patch[1], version, mark)
+        return replace(patch, version=version, mark=mark)
 
     def _read_ids(
         self, schema: Layer, ids: list[str], city: str | None

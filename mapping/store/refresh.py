@@ -16,8 +16,8 @@ None when it cannot be sure, and the layer is then read whole.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
@@ -25,7 +25,7 @@ import pandas as pd
 
 from mapping.schema import FieldType, Layer
 
-__all__ = ["MAX_PATCHED", "LayerRead", "history_mark", "patched"]
+__all__ = ["MAX_PATCHED", "LayerRead", "filled_counts", "history_mark", "patched"]
 
 #: More changed records than this: the layer is read whole (as fast by then).
 MAX_PATCHED = 2000
@@ -42,6 +42,7 @@ class LayerRead:
     fids : each row's place in the file, or None when the store keeps no places
     version : the store's data version it holds (at least)
     mark : the history entry numbered ``version`` (see ``history_mark``)
+    filled : how many rows have a value, by column (see ``filled_counts``)
     """
 
     layer: str
@@ -50,6 +51,14 @@ class LayerRead:
     fids: np.ndarray | None
     version: int
     mark: str
+    filled: Mapping[str, int] = field(default_factory=dict)
+
+
+def filled_counts(frame: gpd.GeoDataFrame) -> dict[str, int]:
+    """Rows with a value in each column but the geometry: whether a column has any
+    value at all decides the type a whole read gives it (see ``patched``)."""
+    plain = [c for c in frame.columns if c != frame.geometry.name]
+    return {c: int(n) for c, n in frame[plain].notna().sum().items()}
 
 
 def history_mark(entry: tuple[object, ...] | None) -> str:
@@ -63,28 +72,67 @@ def patched(
     changed: Collection[str],
     fresh: gpd.GeoDataFrame,
     fresh_fids: np.ndarray,
-) -> tuple[gpd.GeoDataFrame, np.ndarray] | None:
-    """``read`` with the records ``changed`` replaced by ``fresh`` (their rows now).
+) -> LayerRead | None:
+    """``read`` with the records ``changed`` replaced by ``fresh`` (their rows now),
+    at its ``version`` and ``mark`` still (the caller sets the new ones).
 
     A changed record absent from ``fresh`` was deleted (or left the city); one
     only in ``fresh`` is new.  Rows keep their file order.  None when the result
-    could differ from a whole read in its column types (a type pandas infers
-    from the values, which the few fresh rows may change).
+    could differ from a whole read in its column types: pandas infers a
+    column's type from its values, so a patch that gives a blank column its
+    first value, or takes its last one away, is not a whole read's frame.
     """
-    if read.fids is None:
+    if read.fids is None or not read.filled:
         return None
     old = read.frame
-    keep = ~old["id"].isin(list(changed)).to_numpy()
-    parts = [old[keep]] + ([_typed_like(fresh, old)] if len(fresh) else [])
-    fids = np.concatenate([read.fids[keep], fresh_fids if len(fresh) else fresh_fids[:0]])
+    gone = np.flatnonzero(old["id"].isin(list(changed)).to_numpy())
+    if len(fresh):
+        fresh = _typed_like(fresh, old)
+        if list(fresh.columns) != list(old.columns) or any(
+            fresh[c].dtype != old[c].dtype for c in old.columns
+        ):
+            return None
+    filled = _filled_after(read, old.iloc[gone], fresh)
+    if filled is None or not _whole_numbers_kept(
+        filled, old, schema, len(old) - len(gone) + len(fresh)
+    ):
+        return None
+    keep = np.ones(len(old), dtype=bool)
+    keep[gone] = False
+    rows = np.concatenate([np.flatnonzero(keep), len(old) + np.arange(len(fresh))])
+    fids = np.concatenate([read.fids[keep], fresh_fids[: len(fresh)]])
     if not len(fids):  # nothing left: a whole read says which empty frame
         return None
-    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     order = np.argsort(fids, kind="stable")
-    frame = frame.iloc[order].reset_index(drop=True)
-    if not isinstance(frame, gpd.GeoDataFrame) or not _same_types(frame, old, schema):
+    both = pd.concat([old, fresh], ignore_index=True) if len(fresh) else old
+    frame = both.take(rows[order]).reset_index(drop=True)
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.crs != old.crs:
         return None
-    return frame, fids[order]
+    return replace(read, frame=frame, fids=fids[order], filled=filled)
+
+
+def _filled_after(
+    read: LayerRead, removed: pd.DataFrame, fresh: pd.DataFrame
+) -> dict[str, int] | None:
+    """The value counts after the patch; None if a column gains its first value or
+    loses its last one."""
+    after = {}
+    for column, before in read.filled.items():
+        now = before - int(removed[column].notna().sum())
+        if len(fresh):
+            now += int(fresh[column].notna().sum())
+        if (now == 0) != (before == 0):
+            return None
+        after[column] = now
+    return after
+
+
+def _whole_numbers_kept(
+    filled: Mapping[str, int], old: pd.DataFrame, schema: Layer, rows: int
+) -> bool:
+    """Whole numbers with a blank among them read as floats, without one as integers."""
+    whole = [f.name for f in schema.fields if f.type == FieldType.INTEGER]
+    return not any(old[n].dtype.kind == "f" and filled.get(n) == rows for n in whole)
 
 
 def _typed_like(fresh: gpd.GeoDataFrame, old: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -100,20 +148,3 @@ def _typed_like(fresh: gpd.GeoDataFrame, old: gpd.GeoDataFrame) -> gpd.GeoDataFr
     if not blank:
         return fresh
     return fresh.astype({name: old[name].dtype for name in blank})
-
-
-def _same_types(frame: gpd.GeoDataFrame, old: gpd.GeoDataFrame, schema: Layer) -> bool:
-    """Whether each column keeps its type, and it is the one a whole read would give."""
-    if list(frame.columns) != list(old.columns) or frame.crs != old.crs:
-        return False
-    if any(frame[name].dtype != old[name].dtype for name in frame.columns):
-        return False
-    # A column with no value at all reads as objects holding None, with one as
-    # its values' type (text as pandas' strings): a patch that fills the first
-    # blank column, or empties the last value, is not a whole read's frame.
-    plain = [name for name in frame.columns if name != frame.geometry.name]
-    if any(frame[name].isna().all() != old[name].isna().all() for name in plain):
-        return False
-    # Whole numbers with a blank among them read as floats, without one as integers.
-    whole = [f.name for f in schema.fields if f.type == FieldType.INTEGER]
-    return not any(frame[name].dtype.kind == "f" and not frame[name].isna().any() for name in whole)
