@@ -148,11 +148,17 @@ def _columns(
             columns[f.name] = _encode_text(column.take(rows))
             continue
         values = column.to_numpy(dtype=object, na_value=None)[rows]
-        columns[f.name] = _encode(_clean_values(values, f), is_list_field(f.type))
+        if is_list_field(f.type):
+            columns[f.name] = _encode_lists(values)
+            continue
+        columns[f.name] = _encode(_clean_values(values, f), False)
     for name, given in (extra or {}).items():
         values = np.empty(len(given), dtype=object)
         values[:] = list(given)  # slice assignment keeps list values as objects
-        cleaned = [_clean_extra(v) for v in values[rows]]
+        picked = values[rows].tolist()
+        # Flags and ids from Python (``_stale``: 1 or None) need no cleaning.
+        plain = {type(v) for v in picked} <= {int, str, type(None)}
+        cleaned = picked if plain else [_clean_extra(v) for v in picked]
         columns[name] = _encode(cleaned, any(isinstance(v, list) for v in cleaned))
     return {name: column for name, column in columns.items() if column}
 
@@ -180,7 +186,7 @@ def _clean_values(values: np.ndarray, field: Field) -> list[Any]:
     as_text = _is_text(field)
     if field.type == FieldType.DATE:
         # Dates are ISO strings in frames; other date objects go value by value.
-        as_text = all(v is None or isinstance(v, str) for v in values)
+        as_text = pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
     if as_text:
         # Vectorised: pandas strips a whole column far faster than a loop.
         text = pd.Series(values, dtype="string").str.strip()
@@ -206,6 +212,32 @@ def _clean_lists(values: np.ndarray) -> list[Any]:
             cleaned = _clean_list(value)
         out.append(cleaned)
     return out
+
+
+def _encode_lists(values: np.ndarray) -> dict[str, list[Any]]:
+    """``_encode`` of a list column's cleaned values, each distinct list cleaned once
+    (50,000 rows hold a few dozen combinations of target groups)."""
+    keys = pd.Series(
+        [tuple(v) if isinstance(v, list | tuple) else v for v in values.tolist()], dtype=object
+    )
+    try:
+        codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+    except TypeError:  # an unhashable item: row by row
+        return _encode(_clean_lists(values), True)
+    cleaned = [_clean_list(list(u) if isinstance(u, tuple) else u) for u in uniques.tolist()]
+    # Lists that clean to nothing are blanks; equal cleaned lists share one entry.
+    final: dict[tuple[str, ...], int] = {}
+    remap = np.full(len(cleaned) + 1, -1, dtype=np.int64)
+    for k, items in enumerate(cleaned):
+        if items:
+            remap[k] = final.setdefault(tuple(items), len(final))
+    codes = remap[codes]  # the sentinel -1 picks the last entry, -1
+    if not final:
+        return {}
+    distinct = [list(t) for t in final]
+    if len(distinct) * 2 <= len(codes):
+        return {"d": distinct, "i": codes.tolist()}
+    return {"v": [distinct[c] if c >= 0 else None for c in codes.tolist()]}
 
 
 def _encode(values: list[Any], is_list: bool) -> dict[str, list[Any]]:
