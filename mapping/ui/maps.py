@@ -37,7 +37,9 @@ from mapping.ui.shell import (
 )
 from mapping.ui.text import CHOOSE
 from mapping.webmap.assets import make_offline
+from mapping.webmap.bases import LayerBases, ScopedPacker
 from mapping.webmap.citymap import CHOROPLETH_INDICATORS, CityMap, city_map
+from mapping.webmap.packing import pack_whole
 from mapping.webmap.served_data import DATA_DIR, ensure_written, serve_layer_data
 from mapping.webmap.tiles import TILES, tile_label
 
@@ -75,6 +77,10 @@ class AppMap(CityMap):
         return self._hashes[key]
 
 
+#: The point layers last packed whole, shared by every session (``mapping.webmap.bases``).
+_BASES = LayerBases()
+
+
 @versioned
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _cached_city_map(
@@ -87,12 +93,18 @@ def _cached_city_map(
     layers = opts.pop("layers")
     audience = opts.get("audience", Audience.PUBLIC)
     records = {name: audience_layer(store, version, name, city, audience) for name in layers}
-    built = city_map(load_shared(store, version, "areas", city), records, **opts)
+    served = _may_serve_data(audience)
+    # The layers as patches of those the visitors' browsers keep (mapping.webmap.bases).
+    scope = (location, city, repr(options), date.today())  # the options hold dicts: by text
+    packer = _BASES.packer(scope) if served else pack_whole
+    built = city_map(load_shared(store, version, "areas", city), records, packer=packer, **opts)
     with writing(opts.get("lang", DEFAULT_LANGUAGE)):
         panel_day = day_line(date.today(), audience.label)
         FilterPanel(panel_categories(records), day=panel_day, sources=[]).add_to(built.map)
     make_offline(built.map, "served")
-    files = serve_layer_data(built.map) if _may_serve_data(audience) else {}
+    files = serve_layer_data(built.map) if served else {}
+    if isinstance(packer, ScopedPacker):
+        files.update(packer.files)
     return rendered(built, files)
 
 

@@ -229,6 +229,19 @@ def render_once(element: MacroElement, **kwargs: object) -> None:
         child.render(**kwargs)
 
 
+#: Where the app serves its maps' data files (``mapping.webmap.served_data``).
+DATA_URL = "/app/static/mapdata"
+
+
+#: How a data file's link is named among an element's scripts (``RecordLayer``).
+DATA_LINK = "mapa_data_"
+
+
+def data_url(key: str) -> str:
+    """The URL of the map data file ``key`` (a hash of its content)."""
+    return f"{DATA_URL}/{key}.js"
+
+
 def served_prefix(base_url_path: str = "") -> str:
     """URL prefix of the vendored files for a Streamlit ``server.baseUrlPath``."""
     base = base_url_path.strip("/")
@@ -286,9 +299,12 @@ def make_offline(
                 "użyj legendy z mapping.webmap.legend"
             )
         if isinstance(element, JSCSSMixin):
+            data = [(n, url) for n, url in element.default_js if n.startswith(DATA_LINK)]
+            if data and mode == "inline":
+                raise OfflineError("mapa z plikiem danych aplikacji nie może być jednym plikiem")
             names = _local_names(element, keep_jquery)
             needed.extend(n for n in names if n not in needed)
-            element.default_js = _links(names, "js", mode, prefix)
+            element.default_js = _links(names, "js", mode, prefix) + data
             element.default_css = _links(names, "css", mode, prefix)
     if mode == "inline":
         _inline(figure, needed)
@@ -316,6 +332,8 @@ def _local_names(element: JSCSSMixin, keep_jquery: bool) -> list[str]:
     """Names of the vendored assets ``element`` needs; raise for anything remote."""
     names: list[str] = []
     for name, url in [*element.default_js, *element.default_css]:
+        if name.startswith(DATA_LINK) and url.startswith(DATA_URL + "/"):
+            continue  # the app's own data file (kept as it is by make_offline)
         if name in _ASSETS:
             if name != "jquery" or keep_jquery:
                 names.append(name)

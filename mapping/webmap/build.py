@@ -47,7 +47,7 @@ from mapping.webmap.classes import Classification, classify, format_number
 from mapping.webmap.layers import DeferredLayerControl, MapRuntime, RecordLayer
 from mapping.webmap.legend import DATA_SOURCES, LegendItem, attribution_html
 from mapping.webmap.legend_rows import LegendParts
-from mapping.webmap.packing import LayerData, pack_layer, shipped_fields
+from mapping.webmap.packing import LayerData, Packer, pack_layer, pack_whole, shipped_fields
 from mapping.webmap.settings import (
     AreaStyle,
     FieldSpec,
@@ -142,6 +142,7 @@ def build_map(  # noqa: PLR0913 - keyword options of one screen, each with a def
     cluster: bool | None = None,
     sources: Sequence[str] = DATA_SOURCES,
     lang: str = DEFAULT_LANGUAGE,
+    packer: Packer = pack_whole,
 ) -> folium.Map:
     """Build the map of ``areas`` and record ``layers`` for ``audience``.
 
@@ -169,6 +170,8 @@ def build_map(  # noqa: PLR0913 - keyword options of one screen, each with a def
     sources : data sources named in the attribution
     lang : the language of the map's own words (legend, popups' labels, layer
         names): "pl" or "en"; the records' texts stay as they were written
+    packer : how the record layers are packed (the app patches the layer its
+        visitors' browsers keep, ``mapping.webmap.bases``)
 
     Raises
     ------
@@ -201,7 +204,7 @@ def build_map(  # noqa: PLR0913 - keyword options of one screen, each with a def
         bounds.extend(area_bounds.values())
         for key, frame in layers.items():
             stale = stale_mask(frame, stale_days, today)
-            data, clustered = _add_records(m, key, frame, stale, audience, style, cluster)
+            data, clustered = _add_records(m, key, frame, stale, audience, style, cluster, packer)
             legend.add_records(key, frame, data, stale, stale_days)
             legend.clustered |= clustered
             if data.bounds:
@@ -379,13 +382,14 @@ def _add_records(
     audience: Audience,
     style: MapStyle,
     cluster: bool | None,
+    packer: Packer,
 ) -> tuple[LayerData, bool]:
     """Add one record layer; return its packed data and whether it is clustered."""
     layer = get_layer(key)
     fields = [f for f in shipped_fields(layer, audience, frame) if f.name != layer.title_field]
     extra = _with_id(frame, audience, {"_stale": [1 if s else None for s in stale.tolist()]})
     title = [layer.field(layer.title_field)] if layer.title_field in frame.columns else []
-    data = pack_layer(frame, title + fields, extra=extra)
+    data = packer(key, frame, title + fields, extra)
     settings = replace(
         _base_settings("points", layer, fields, audience, style, data), **_symbols(key, style)
     )
@@ -393,13 +397,16 @@ def _add_records(
     clustered = bool(data.count) and (
         cluster if cluster is not None else data.count >= CLUSTER_MIN_POINTS
     )
-    RecordLayer(
+    layer_element = RecordLayer(
         data.packed,
         settings,
         bounds=data.bounds,
         name=name,
         cluster=_cluster_options(style) if clustered else None,
-    ).add_to(m)
+    )
+    if data.patch_of:
+        layer_element.patch_data(*data.patch_of)
+    layer_element.add_to(m)
     return data, clustered
 
 

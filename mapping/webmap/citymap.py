@@ -30,6 +30,7 @@ from mapping.webmap.assets import AssetMode
 from mapping.webmap.build import build_map
 from mapping.webmap.classes import format_number
 from mapping.webmap.legend import sources_for
+from mapping.webmap.packing import Packer, pack_whole
 from mapping.webmap.styles import STANDARD, MapStyle
 from mapping.webmap.tiles import TileChoice
 
@@ -89,6 +90,7 @@ def city_map(  # noqa: PLR0913 - keyword options of one screen, each with a defa
     title: str | None = None,
     today: date | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    packer: Packer = pack_whole,
 ) -> CityMap:
     """Shade districts by ``indicator`` (computed over all records) and draw the
     records that pass ``flt``."""
@@ -117,6 +119,7 @@ def city_map(  # noqa: PLR0913 - keyword options of one screen, each with a defa
         style=style,
         sources=sources_for(_city_of(areas)),
         lang=lang,
+        packer=packer,
     )
     counts = {
         name: count_label(name, len(shown[name]), len(frame)) for name, frame in records.items()

@@ -25,6 +25,7 @@ Everything user-supplied enters the page through ``script_json`` (JSON with
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -34,7 +35,7 @@ from branca.element import CssLink, Figure, JavascriptLink, MacroElement
 from folium.elements import ElementAddToElement, JSCSSMixin
 from folium.template import Template
 
-from mapping.webmap.assets import own_links, render_once
+from mapping.webmap.assets import DATA_LINK, data_url, own_links, render_once
 from mapping.webmap.settings import (
     LayerSettings,
     MapSettings,
@@ -154,6 +155,7 @@ class RecordLayer(JSCSSMixin, folium.GeoJson):
         self._name = "RecordLayer"
         self.packed = packed
         self.data_key: str | None = None
+        self.dropped: tuple[int, ...] | None = None
         self.settings = replace(settings, cluster=dict(cluster) if cluster else None)
         self.config = settings_json(self.settings)
         self.bounds = bounds
@@ -165,13 +167,26 @@ class RecordLayer(JSCSSMixin, folium.GeoJson):
         """Take the packed data from the file at ``url`` (``mapping.webmap.served_data``),
         which assigns it to ``MAPA_DATA[key]``, instead of the script's own text."""
         self.data_key = key
-        self.default_js = [*self.default_js, (f"mapa_data_{key}", url)]
+        self.default_js = [*self.default_js, (f"{DATA_LINK}{key}", url)]
+
+    def patch_data(self, key: str, dropped: tuple[int, ...]) -> None:
+        """Take the layer in data file ``key`` without its rows ``dropped`` and with this
+        layer's own packed rows added (``MAPA_PACKED.patch``, ``mapping.webmap.bases``)."""
+        self.serve_data(key, data_url(key))
+        self.dropped = dropped
 
     @property
     def packed_source(self) -> str:
-        """The packed data in the script: the text itself, or where the data file put it."""
+        """The packed data in the script: the text itself, where the data file put it,
+        or that patched with the text."""
         key = self.data_key
-        return f'window.MAPA_DATA["{key}"]' if key else self.packed
+        if not key:
+            return self.packed
+        served = f'window.MAPA_DATA["{key}"]'
+        if self.dropped is None:
+            return served
+        dropped = json.dumps(list(self.dropped), separators=(",", ":"))
+        return f"window.MAPA_PACKED.patch({served}, {dropped}, {self.packed})"
 
     @property
     def map_name(self) -> str:

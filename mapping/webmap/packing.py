@@ -41,7 +41,15 @@ from mapping.frames import WGS84, decode_list, has_location, is_list_field
 from mapping.schema import Audience, Field, FieldType, Layer
 from mapping.webmap.layers import escape_json_text
 
-__all__ = ["PRECISION", "LayerData", "pack_layer", "shipped_fields"]
+__all__ = [
+    "PRECISION",
+    "LayerData",
+    "Packer",
+    "pack_layer",
+    "pack_whole",
+    "shape_bounds",
+    "shipped_fields",
+]
 
 #: Decimal places kept in coordinates: 1e-5° is about 1.1 m in latitude.
 PRECISION = 5
@@ -62,6 +70,9 @@ class LayerData:
     unplaced : records left out because they have no location
     bounds : ``[[south, west], [north, east]]`` or None when nothing is placed
     has_shapes : whether any feature is a line or polygon (not a point)
+    rows : the frame's row of each packed feature, in packed order
+    patch_of : ``(key, dropped rows)`` when ``packed`` only says what changed
+        since the layer in data file ``key`` (``mapping.webmap.bases``)
     """
 
     packed: str
@@ -69,6 +80,8 @@ class LayerData:
     unplaced: int
     bounds: list[list[float]] | None
     has_shapes: bool
+    rows: tuple[int, ...] = ()
+    patch_of: tuple[str, tuple[int, ...]] | None = None
 
 
 def shipped_fields(layer: Layer, audience: Audience, frame: pd.DataFrame) -> list[Field]:
@@ -130,9 +143,21 @@ def pack_layer(
         packed=escape_json_text(text),
         count=len(rows),
         unplaced=len(frame) - len(rows),
-        bounds=_bounds(shapes),
+        bounds=shape_bounds(shapes),
         has_shapes=bool(len(others)),
+        rows=tuple(rows),
     )
+
+
+#: How a map packs one record layer: (layer name, frame, fields, extra) → data.
+Packer = Callable[[str, gpd.GeoDataFrame, Sequence[Field], Mapping[str, Sequence[Any]]], LayerData]
+
+
+def pack_whole(
+    layer: str, frame: gpd.GeoDataFrame, fields: Sequence[Field], extra: Mapping[str, Sequence[Any]]
+) -> LayerData:
+    """The ``Packer`` of every map but the app's: the whole layer, every time."""
+    return pack_layer(frame, fields, extra=extra)
 
 
 def _columns(
@@ -266,7 +291,8 @@ def _check_frame(frame: gpd.GeoDataFrame, extra: Mapping[str, Sequence[Any]] | N
             raise ValueError(f"Kolumna {name!r}: {len(values)} wartości, wierszy {len(frame)}")
 
 
-def _bounds(shapes: np.ndarray) -> list[list[float]] | None:
+def shape_bounds(shapes: np.ndarray) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` of ``shapes``, or None for none."""
     if len(shapes) == 0:
         return None
     minx, miny, maxx, maxy = shapely.total_bounds(shapes).tolist()

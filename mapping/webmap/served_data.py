@@ -28,13 +28,20 @@ from pathlib import Path
 
 import folium
 
-from mapping.webmap.assets import STATIC_DIR
+from mapping.webmap.assets import DATA_URL, STATIC_DIR, data_url
 from mapping.webmap.layers import RecordLayer
 
-__all__ = ["DATA_DIR", "DATA_URL", "MIN_SERVED", "ensure_written", "serve_layer_data"]
+__all__ = [
+    "DATA_DIR",
+    "DATA_URL",
+    "MIN_SERVED",
+    "data_file",
+    "data_key",
+    "ensure_written",
+    "serve_layer_data",
+]
 
 DATA_DIR = STATIC_DIR / "mapdata"
-DATA_URL = "/app/static/mapdata"
 #: Packed data shorter than this stays in the script (a file costs a request).
 MIN_SERVED = 64 * 1024
 #: Files kept whatever their age; older ones beyond them go after ``_MAX_AGE_S``.
@@ -55,21 +62,37 @@ def serve_layer_data(
     then stays in the script, as before).  ``now`` is the time old files are
     judged by (tests).
     """
-    files: dict[Path, str] = {}
-    layers = [e for e in _walk(m) if isinstance(e, RecordLayer) and len(e.packed) >= MIN_SERVED]
-    for layer in layers:
-        key = hashlib.sha256(layer.packed.encode("utf-8")).hexdigest()[:32]
-        text = f'(window.MAPA_DATA = window.MAPA_DATA || {{}})["{key}"] = {layer.packed};\n'
-        files[folder / f"{key}.js"] = text
+    layers = [
+        e
+        for e in _walk(m)
+        if isinstance(e, RecordLayer) and not e.data_key and len(e.packed) >= MIN_SERVED
+    ]
+    keys = [data_key(layer.packed) for layer in layers]
+    files = dict(
+        data_file(key, layer.packed, folder) for key, layer in zip(keys, layers, strict=True)
+    )
     try:
         ensure_written(files)
     except OSError:
         return {}
-    for layer in layers:
-        key = hashlib.sha256(layer.packed.encode("utf-8")).hexdigest()[:32]
-        layer.serve_data(key, f"{DATA_URL}/{key}.js")
+    for key, layer in zip(keys, layers, strict=True):
+        layer.serve_data(key, data_url(key))
     _forget_old(folder, keep=set(files), now=time.time() if now is None else now)
     return files
+
+
+def data_key(packed: str) -> str:
+    """The name of the data file holding ``packed``: a hash of it."""
+    return hashlib.sha256(packed.encode("utf-8")).hexdigest()[:32]
+
+
+def data_file(key: str, packed: str, folder: Path = DATA_DIR) -> tuple[Path, str]:
+    """The data file of ``packed`` (named ``key``) and its content: a script that puts
+    the data in ``window.MAPA_DATA[key]``."""
+    return (
+        folder / f"{key}.js",
+        f'(window.MAPA_DATA = window.MAPA_DATA || {{}})["{key}"] = {packed};\n',
+    )
 
 
 def ensure_written(files: Mapping[Path, str]) -> None:

@@ -84,7 +84,54 @@
     return { type: "FeatureCollection", features: features.concat(shapes(packed).features) };
   }
 
+  // A layer kept by the browser (a data file) brought up to date after edits:
+  // its rows ``drop`` (row numbers of ``base``) taken out and the rows of
+  // ``delta`` (packed the same way) added, points after the base's points,
+  // shapes after its shapes.  Packed again, with plain columns (mapping/
+  // webmap/bases.py sends the delta; the base file stays in the cache).
+  function patch(base, drop, delta) {
+    var gone = {}, k, c;
+    for (k = 0; k < drop.length; k++) { gone[drop[k]] = true; }
+    var parts = [[base, columns(base)], [delta, columns(delta)]];
+    var names = parts[0][1].names.slice();
+    parts[1][1].names.forEach(function (n) { if (names.indexOf(n) < 0) { names.push(n); } });
+    var rows = [], shapesOut = [], xs = [], ys = [];
+    parts.forEach(function (part, which) {  // the points, kept or new
+      var packed = part[0], s = packed.s, y = packed.y0;
+      for (var i = 0; i < packed.x.length; i++) {
+        y -= packed.y[i];
+        if (which === 0 && gone[i]) { continue; }
+        rows.push([part[1], i]);
+        xs.push(packed.x0 + packed.x[i]);
+        ys.push(y);
+      }
+      if (s !== base.s) { throw new Error("patch: different scales"); }
+    });
+    parts.forEach(function (part, which) {  // then the shapes
+      var packed = part[0], np = packed.x.length;
+      for (var k2 = 0; k2 < packed.g.length; k2++) {
+        if (which === 0 && gone[np + k2]) { continue; }
+        rows.push([part[1], np + k2]);
+        shapesOut.push(packed.g[k2]);
+      }
+    });
+    var dy = new Array(ys.length), last = 0;
+    for (k = 0; k < ys.length; k++) { dy[k] = last - ys[k]; last = ys[k]; }
+    var p = {};
+    names.forEach(function (name) {
+      var values = new Array(rows.length), any = false;
+      for (k = 0; k < rows.length; k++) {
+        var table = rows[k][0], at = table.names.indexOf(name);
+        values[k] = at < 0 ? null : cell(table.cols[at], rows[k][1]);
+        if (values[k] !== null) { any = true; }
+      }
+      if (any) { p[name] = { v: values }; }
+    });
+    return { n: rows.length, s: base.s, x0: 0, y0: 0, x: xs, y: dy, g: shapesOut, p: p };
+  }
+
   return {
+    patch: patch,
     columns: columns,
     cell: cell,
     rowProps: rowProps,

@@ -100,3 +100,47 @@ test("coordinates decodes every point's latitude and longitude by row", () => {
     assert.equal(c.lng[i], lng);
   });
 });
+
+// A base layer and what changed since (mapping/webmap/bases.py): the patched
+// layer holds the same features as the layer packed whole, in its own order.
+function featureKey(f) {
+  return JSON.stringify([f.geometry.type, f.geometry.coordinates.flat(3).map((v) => v.toFixed(6)),
+    Object.keys(f.properties).sort().map((k) => [k, f.properties[k]])]);
+}
+
+test("patch drops rows of the base and adds the delta's, as packing it whole gives", () => {
+  const base = {
+    n: 4, s: 100000, x0: 1800000, y0: 5400000,
+    x: [0, 100, 200], y: [0, 100, 100],
+    g: [{ type: "LineString", coordinates: [[18, 54], [18.1, 54.1]] }],
+    p: { name: { v: ["A", "B", "C", "linia"] }, kind: { d: ["x"], i: [0, -1, 0, -1] } },
+  };
+  const delta = {
+    n: 2, s: 100000, x0: 1850000, y0: 5450000, x: [0], y: [0],
+    g: [{ type: "Polygon", coordinates: [[[18, 54], [18.1, 54], [18, 54.1], [18, 54]]] }],
+    p: { name: { v: ["B2", "obszar"] }, extra: { v: [1, null] } },
+  };
+  const patched = P.patch(base, [1], delta);
+  assert.equal(patched.n, 5);
+  const got = P.unpack(patched).features.map(featureKey).sort();
+  const want = [
+    { type: "Point", coordinates: [18, 54] }, { type: "Point", coordinates: [18.002, 53.998] },
+    { type: "Point", coordinates: [18.5, 54.5] },
+  ].map((g, i) => ({ geometry: g, properties: [{ name: "A", kind: "x" },
+    { name: "C", kind: "x" }, { name: "B2", extra: 1 }][i] }))
+    .concat([
+      { geometry: base.g[0], properties: { name: "linia" } },
+      { geometry: delta.g[0], properties: { name: "obszar" } },
+    ]).map(featureKey).sort();
+  assert.deepEqual(got, want);
+  // Points first, then the shapes: the runtime's rows.
+  assert.equal(patched.x.length, 3);
+  assert.equal(patched.g.length, 2);
+});
+
+test("patch with nothing dropped and an empty delta keeps every feature", () => {
+  const empty = { n: 0, s: fixture.packed.s, x0: 0, y0: 0, x: [], y: [], g: [], p: {} };
+  const patched = P.patch(fixture.packed, [], empty);
+  assert.deepEqual(P.unpack(patched).features.map(featureKey).sort(),
+    P.unpack(fixture.packed).features.map(featureKey).sort());
+});
