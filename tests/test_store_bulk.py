@@ -130,3 +130,32 @@ def test_bulk_cleaning_with_problems_and_mixed_keys_equals_cleaning_each() -> No
     with pytest.raises(ValidationError) as single:
         clean_record(schema, many[5])
     assert str(bulk.value) == str(single.value)
+
+
+def test_a_bulk_insert_writes_the_history_rows_create_would_in_record_order(
+    tmp_path: Path,
+) -> None:
+    many = [resource_values(name=f"Klub {i}", geometry=Point(18.6, 54.3)) for i in range(300)]
+    bulk, one_by_one = GeoPackageStore(tmp_path / "a.gpkg"), GeoPackageStore(tmp_path / "b.gpkg")
+    with bulk.batch("ala", note="import") as b:
+        created = b.create_many("resources", many)
+    with one_by_one.batch("ala", note="import") as b:
+        for values in many:
+            b.create("resources", values)
+    kept = ["layer", "version", "action", "author", "note", "before", "after"]
+
+    def rows(store: GeoPackageStore) -> list[tuple]:
+        conn = sqlite3.connect(store.path)
+        try:
+            return conn.execute(
+                f"SELECT record_id, {', '.join(kept)} FROM history ORDER BY fid"
+            ).fetchall()
+        finally:
+            conn.close()
+
+    assert [r[0] for r in rows(bulk)] == [r["id"] for r in created]
+    assert len(set(r["id"] for r in created)) == len(many)
+    assert [r[1:] for r in rows(bulk)] == [r[1:] for r in rows(one_by_one)]
+    stored = bulk.read_layer("resources").drop(columns=["id", "created_at", "updated_at"])
+    expected = one_by_one.read_layer("resources").drop(columns=["id", "created_at", "updated_at"])
+    assert stored.equals(expected)

@@ -8,6 +8,7 @@ transaction and hands out a ``Writer``.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
@@ -42,10 +43,27 @@ __all__ = ["Writer"]
 _NewRecords = tuple[list[dict[str, Any]], dict[str, list[Any]]]
 #: From how many new records on they are written without per-row triggers (``Writer._bulk``).
 _BULK = 200
+#: The history rows of new records, in the order of the JSON array of their ids.
+_HISTORY_CREATES = (
+    "INSERT INTO history (layer, record_id, version, action, author, at, batch_id, "
+    "note, before, after) SELECT ?, value, 1, 'create', ?, ?, ?, ?, NULL, ? "
+    "FROM json_each(?) ORDER BY key"
+)
 _HISTORY_INSERT = (
     "INSERT INTO history (layer, record_id, version, action, author, at, batch_id, "
     "note, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+def _fresh_ids(count: int) -> list[str]:
+    """``count`` new ids of 12 hex digits: consecutive from a random 48-bit start.
+
+    As unlikely to meet an id in use as ``count`` random ones (a fresh id is
+    taken only if a run overlaps it), and the unique index and the history's
+    take them in order rather than at random places.
+    """
+    start = int.from_bytes(os.urandom(6), "big") % (2**48 - count)
+    return [f"{start + n:012x}" for n in range(count)]
 
 
 def _now() -> str:
@@ -179,8 +197,9 @@ class Writer:
         """Validated records with their system fields; an id already taken is an error."""
         now = _now()
         columns: dict[str, list[Any]] = {}
-        fresh = os.urandom(6 * len(many)).hex()  # 12 random hex digits each, as uuid4's
-        columns["id"] = [rid or fresh[12 * n : 12 * n + 12] for n, rid in enumerate(record_ids)]
+        columns["id"] = [
+            rid or fresh for rid, fresh in zip(record_ids, _fresh_ids(len(many)), strict=True)
+        ]
         system = {"version": 1, "created_at": now, "updated_at": now, "author": self.author,
                   "archived_at": None}  # fmt: skip
         columns.update((name, [value] * len(many)) for name, value in system.items())
@@ -223,16 +242,25 @@ class Writer:
             values.append([encode_list(v) for v in column] if listed else column)
         if schema.geometry:
             values.append(encode_geometries(columns["geometry"], SRS_ID))
+        # Columns empty in every row are left out (NULL all the same, and sqlite3 binds
+        # a None slowly); a column with a default of its own, never.
+        filled = {n for n, column in enumerate(values) if any(v is not None for v in column)}
+        if len(filled) < len(values):
+            table = self.conn.execute(f"PRAGMA table_info({quote(schema.name)})").fetchall()
+            filled.update(n for n, name in enumerate(cols)
+                          if any(r[1] == name and r[4] is not None for r in table))  # fmt: skip
+            cols = [name for n, name in enumerate(cols) if n in filled]
+            values = [column for n, column in enumerate(values) if n in filled]
         rows = list(zip(*values, strict=True))
-        # A creation keeps no snapshot: the row holds the state (mapping.store.deltas).
-        history = [
-            (schema.name, rid, 1, "create", self.author, columns["updated_at"][0],
-             self.batch_id, self.note, None, NO_STATE)
-            for rid in columns["id"]
-        ]  # fmt: skip
         self.conn.execute("SAVEPOINT mapa_write")
         try:
-            self.conn.executemany(_HISTORY_INSERT, history)
+            # A creation keeps no snapshot: the row holds the state (mapping.store.deltas).
+            # One statement for the whole batch: only the record id differs from row to row.
+            self.conn.execute(
+                _HISTORY_CREATES,
+                (schema.name, self.author, columns["updated_at"][0], self.batch_id, self.note,
+                 NO_STATE, json.dumps(columns["id"])),
+            )  # fmt: skip
             with self._bulk(schema, columns["geometry"]):
                 self.conn.executemany(
                     f"INSERT INTO {quote(schema.name)} ({', '.join(map(quote, cols))}) "
