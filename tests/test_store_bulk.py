@@ -61,10 +61,22 @@ def _index(path: Path) -> tuple[list[tuple], str]:
     return rows, sql
 
 
-def test_a_bulk_insert_fills_the_spatial_index_as_its_trigger_would(tmp_path: Path) -> None:
+def _checked(path: Path) -> str:
+    """SQLite's own check of the R-tree's nodes ("ok", or what is wrong)."""
+    conn = sqlite3.connect(path)
+    try:
+        return str(conn.execute("SELECT rtreecheck('rtree_resources_geom')").fetchone()[0])
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("count", [450, 1500])  # entries added one by one, the tree packed
+def test_a_bulk_insert_fills_the_spatial_index_as_its_trigger_would(
+    tmp_path: Path, count: int
+) -> None:
     many = [
         resource_values(name=f"Klub {i}", geometry=Point(18.6 + i / 1000, 54.3 - i / 997))
-        for i in range(450)
+        for i in range(count)
     ]
     many[7]["geometry"] = None  # no location: not in the index
     bulk, one_by_one = GeoPackageStore(tmp_path / "a.gpkg"), GeoPackageStore(tmp_path / "b.gpkg")
@@ -74,14 +86,16 @@ def test_a_bulk_insert_fills_the_spatial_index_as_its_trigger_would(tmp_path: Pa
         for values in many:
             b.create("resources", values)
     assert _index(bulk.path) == _index(one_by_one.path)
-    assert len(_index(bulk.path)[0]) == 449
+    assert len(_index(bulk.path)[0]) == count - 1
+    assert _checked(bulk.path) == "ok"
     # A bulk insert that fails takes the index and its trigger back with it.
     with pytest.raises(MapError), bulk.batch("ala") as b:
         b.create_many("resources", many)
         raise MapError("przerwane")
     assert _index(bulk.path) == _index(one_by_one.path)
     bulk.create("resources", resource_values(geometry=Point(18.7, 54.4)), author="ala")
-    assert len(_index(bulk.path)[0]) == 450  # the trigger works again
+    assert len(_index(bulk.path)[0]) == count  # the trigger works again
+    assert _checked(bulk.path) == "ok"
     # The file's own insert trigger is back too: a row added outside gets id and history.
     conn = sqlite3.connect(bulk.path)
     add_spatial_functions(conn)  # as GDAL defines them for the layer's spatial index

@@ -28,6 +28,7 @@ import shapely
 from mapping.qgis_style import layer_qml
 from mapping.schema import LAYERS, Layer
 from mapping.store.gpkg_binary import add_spatial_functions
+from mapping.store.gpkg_rtree import pack_rtree, worth_packing
 
 __all__ = [
     "LAYER_STYLES",
@@ -170,11 +171,16 @@ def indexed_in_bulk(
         raise RuntimeError(f"{len(fids)} rows inserted into {table}, {len(geometries)} expected")
     bounds = shapely.bounds(np.asarray(geometries, dtype=object))  # NaN: no geometry or empty
     present = ~np.isnan(bounds[:, 0])
-    entries = np.column_stack([np.asarray(fids, dtype=float), bounds[:, [0, 2, 1, 3]]])[present]
-    conn.executemany(
-        f"INSERT OR REPLACE INTO {_quote(f'rtree_{table}_{column}')} VALUES (?, ?, ?, ?, ?)",
-        [(int(row[0]), *row[1:]) for row in entries.tolist()],
-    )
+    rtree = f"rtree_{table}_{column}"
+    if worth_packing(conn, rtree, int(present.sum())):  # many: the whole tree written at once
+        pack_rtree(conn, rtree, np.asarray(fids, dtype=np.int64)[present],
+                   bounds[present][:, [0, 2, 1, 3]])  # fmt: skip
+    else:
+        entries = np.column_stack([np.asarray(fids, dtype=float), bounds[:, [0, 2, 1, 3]]])
+        conn.executemany(
+            f"INSERT OR REPLACE INTO {_quote(rtree)} VALUES (?, ?, ?, ?, ?)",
+            [(int(row[0]), *row[1:]) for row in entries[present].tolist()],
+        )
     conn.execute(found[0])
 
 

@@ -244,7 +244,7 @@ class Writer:
             values.append(encode_geometries(columns["geometry"], SRS_ID))
         # Columns empty in every row are left out (NULL all the same, and sqlite3 binds
         # a None slowly); a column with a default of its own, never.
-        filled = {n for n, column in enumerate(values) if any(v is not None for v in column)}
+        filled = {n for n, column in enumerate(values) if column.count(None) < len(column)}
         if len(filled) < len(values):
             table = self.conn.execute(f"PRAGMA table_info({quote(schema.name)})").fetchall()
             filled.update(n for n, name in enumerate(cols)
