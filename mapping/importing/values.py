@@ -109,14 +109,20 @@ class Prepared:
     incomplete: list[str] = field(default_factory=list)
 
 
+_PHONE_PREFIX = re.compile(r"^\s*(tel(efon)?|kom(órka|orka)?|phone)\.?\s*:?\s*", re.I)
+_PHONE_SEPARATOR = re.compile(r"\s*[,;]\s*")
+_BARE_HOST = re.compile(r"^[\w.-]+\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
+_MAILTO = re.compile(r"^mailto:", re.IGNORECASE)
+
+
 def _tidy_phone(text: str) -> str:
-    text = re.sub(r"^\s*(tel(efon)?|kom(órka|orka)?|phone)\.?\s*:?\s*", "", text, flags=re.I)
-    return " ".join(re.sub(r"\s*[,;]\s*", " / ", text).split())
+    text = _PHONE_PREFIX.sub("", text)
+    return " ".join(_PHONE_SEPARATOR.sub(" / ", text).split())
 
 
 def _tidy_url(text: str) -> str:
     text = text.strip()
-    if re.match(r"^[\w.-]+\.[a-z]{2,}(/\S*)?$", text, re.IGNORECASE) and "@" not in text:
+    if _BARE_HOST.match(text) and "@" not in text:
         return "https://" + text  # "mops.czestochowa.pl" as people write it
     return text
 
@@ -125,7 +131,7 @@ def _tidy(f: Field, value: Any) -> Any:
     if f.type == FieldType.PHONE:
         return _tidy_phone(cell_text(value))
     if f.type == FieldType.EMAIL:
-        return re.sub(r"^mailto:", "", cell_text(value), flags=re.IGNORECASE).replace(" ", "")
+        return _MAILTO.sub("", cell_text(value)).replace(" ", "")
     if f.type == FieldType.URL:
         return _tidy_url(cell_text(value))
     if f.type in (FieldType.TEXT, FieldType.LONGTEXT):
@@ -155,6 +161,7 @@ class _Preparer:
         self.fields = {f.name: f for f in self.schema.fields}
         self.defaults = dict(defaults or {})
         self.context = list(context)
+        self._parsed_groups: dict[str, tuple[list[str], list[str]]] = {}
 
     def __call__(self, raw: Mapping[str, Any]) -> Prepared:
         values = {k: _tidy(self.fields[k], v) for k, v in raw.items() if k in self.fields}
@@ -292,7 +299,11 @@ class _Preparer:
         given = p.values.get("target_groups")
         if is_blank_cell(given) or isinstance(given, list):
             return
-        codes, unknown = parse_target_groups(cell_text(given), f)
+        text = cell_text(given)
+        parsed = self._parsed_groups.get(text)  # a file repeats a few group texts
+        if parsed is None:
+            parsed = self._parsed_groups[text] = parse_target_groups(text, f)
+        codes, unknown = list(parsed[0]), parsed[1]
         p.values["target_groups"] = codes
         if unknown:
             message = Message("pominięto nieznane grupy: {groups}", groups=", ".join(unknown))

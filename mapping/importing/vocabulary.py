@@ -141,12 +141,22 @@ _GROUP_RULES = [(code, re.compile(p)) for code, p in _GROUP_WORDS]
 _fold = lru_cache(maxsize=65536)(fold)
 
 
-@lru_cache(maxsize=64)
+#: Each field's folded codes and labels, by the field's identity: hashing a field
+#: hashes all its choices, too slow to do for every cell of a file.
+_CODES: dict[int, tuple[Field, dict[str, str]]] = {}
+
+
 def _choice_codes(f: Field) -> dict[str, str]:
+    known = _CODES.get(id(f))
+    if known is not None and known[0] is f:
+        return known[1]
     table: dict[str, str] = {}
     for choice in f.choices:
         for text in (choice.code, choice.label, choice.label_en):
             table.setdefault(fold(text), choice.code)
+    if len(_CODES) > 256:  # fields made on the fly (tests): forget the old ones
+        _CODES.clear()
+    _CODES[id(f)] = (f, table)
     return table
 
 
