@@ -80,15 +80,25 @@ def collect_values(
         target = mapping.get(str(header))
         if target:
             by_target.setdefault(target, []).append(position)
-    rows = []
-    for cells in frame.itertuples(index=False, name=None):
-        values: dict[str, Any] = {}
-        for target, positions in by_target.items():
-            present = [cells[p] for p in positions if not is_blank_cell(cells[p])]
+    # Column by column: a field read from one column (most) takes its cells as they are.
+    columns = {p: list(frame.iloc[:, p]) for ps in by_target.values() for p in ps}  # as itertuples
+    blank = {p: [is_blank_cell(v) for v in column] for p, column in columns.items()}
+    rows: list[dict[str, Any]] = [{} for _ in range(len(frame))]
+    for target, positions in by_target.items():
+        if len(positions) == 1:
+            (p,) = positions
+            for values, value, empty in zip(rows, columns[p], blank[p], strict=True):
+                if not empty:
+                    values[target] = value
+            continue
+        f = fields.get(target)
+        for i, values in enumerate(rows):
+            present = [columns[p][i] for p in positions if not blank[p][i]]
             if present:
-                values[target] = _combine(fields.get(target), present)
-        _compose_address(values)
-        rows.append(values)
+                values[target] = _combine(f, present)
+    if STREET in by_target or HOUSE_NUMBER in by_target:  # else there is nothing to compose
+        for values in rows:
+            _compose_address(values)
     return rows
 
 
