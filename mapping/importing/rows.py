@@ -429,15 +429,14 @@ def _mark_duplicates(work: _Work, planned: list[PlannedRow], frame: pd.DataFrame
         )
         for k in valid
     ]
-    cells = work.table.frame.itertuples(index=False, name=None)
-    signatures = [tuple(map(cell_text, row)) for row in cells]
+    # No whole-row signatures: find_duplicates does not look at them (same name and
+    # address, or name and place, find a repeated row).
     matches = find_duplicates(
         candidates,
         existing,
         title_field=schema.title_field,
         rows=[planned[k].row for k in valid],
         city=work.context.city,
-        signatures=[signatures[k] for k in valid],
     )
     for position, match in matches.items():
         row = planned[valid[position]]
