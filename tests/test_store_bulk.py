@@ -173,3 +173,44 @@ def test_a_bulk_insert_writes_the_history_rows_create_would_in_record_order(
     stored = bulk.read_layer("resources").drop(columns=["id", "created_at", "updated_at"])
     expected = one_by_one.read_layer("resources").drop(columns=["id", "created_at", "updated_at"])
     assert stored.equals(expected)
+
+
+def test_bulk_inserts_of_one_batch_are_indexed_as_their_rows_stand_at_commit(
+    tmp_path: Path,
+) -> None:
+    def points(start: int) -> list[dict]:
+        return [
+            resource_values(name=f"Klub {i}", geometry=Point(18.6 + i / 1000, 54.3))
+            for i in range(start, start + 300)
+        ]
+
+    def fill(store: GeoPackageStore, bulk: bool) -> None:
+        with store.batch("ala") as b:
+            first = (
+                b.create_many("resources", points(0))
+                if bulk
+                else [b.create("resources", v) for v in points(0)]
+            )
+            moved, cleared = first[3], first[4]
+            b.update("resources", moved["id"], {"geometry": Point(19.0, 54.0)}, expected_version=1)
+            b.update("resources", cleared["id"], {"geometry": None}, expected_version=1)
+            b.create("resources", resource_values(name="Pojedynczy", geometry=Point(18.9, 54.1)))
+            if bulk:
+                b.create_many("resources", points(300))
+            else:
+                for values in points(300):
+                    b.create("resources", values)
+
+    bulk, one_by_one = GeoPackageStore(tmp_path / "a.gpkg"), GeoPackageStore(tmp_path / "b.gpkg")
+    fill(bulk, bulk=True)
+    fill(one_by_one, bulk=False)
+    assert _index(bulk.path) == _index(one_by_one.path)
+    assert len(_index(bulk.path)[0]) == 600
+    assert _checked(bulk.path) == "ok"
+    conn = sqlite3.connect(bulk.path)
+    try:
+        triggers = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+    finally:
+        conn.close()
+    assert triggers["mapa_resources_insert"] == trigger_statements()["mapa_resources_insert"]
+    assert "rtree_resources_geom_insert" in triggers

@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from mapping.schema import SYSTEM_FIELDS, Layer, get_layer
 from mapping.store import gpkg_triggers
 from mapping.store.deltas import NO_STATE, changes_text
 from mapping.store.gpkg_binary import encode_geometries
-from mapping.store.gpkg_extras import indexed_in_bulk
+from mapping.store.gpkg_extras import index_rows_after, spatial_index_trigger
 from mapping.store.gpkg_rows import (
     GEOM,
     SRS_ID,
@@ -41,7 +41,7 @@ __all__ = ["Writer"]
 
 #: New records, and the same by column (as validated, with their system fields).
 _NewRecords = tuple[list[dict[str, Any]], dict[str, list[Any]]]
-#: From how many new records on they are written without per-row triggers (``Writer._bulk``).
+#: From how many new records on they are written without per-row triggers (``Writer._stand_aside``).
 _BULK = 200
 #: The history rows of new records, in the order of the JSON array of their ids.
 _HISTORY_CREATES = (
@@ -96,6 +96,8 @@ class Writer:
         self.batch_id = batch_id
         self.note = note
         self.changes = 0
+        #: Layers whose insert triggers stand aside: the last fid before, the triggers' SQL.
+        self._aside: dict[str, tuple[int, list[str]]] = {}
 
     # -- reading inside the transaction ----------------------------------
     def current(self, layer: Layer, record_id: str) -> dict[str, Any]:
@@ -252,6 +254,8 @@ class Writer:
             cols = [name for n, name in enumerate(cols) if n in filled]
             values = [column for n, column in enumerate(values) if n in filled]
         rows = list(zip(*values, strict=True))
+        if len(rows) >= _BULK:  # outside the savepoint: the triggers stay aside till ``finish``
+            self._stand_aside(schema)
         self.conn.execute("SAVEPOINT mapa_write")
         try:
             # A creation keeps no snapshot: the row holds the state (mapping.store.deltas).
@@ -261,12 +265,11 @@ class Writer:
                 (schema.name, self.author, columns["updated_at"][0], self.batch_id, self.note,
                  NO_STATE, json.dumps(columns["id"])),
             )  # fmt: skip
-            with self._bulk(schema, columns["geometry"]):
-                self.conn.executemany(
-                    f"INSERT INTO {quote(schema.name)} ({', '.join(map(quote, cols))}) "
-                    f"VALUES ({', '.join('?' for _ in cols)})",
-                    rows,
-                )
+            self.conn.executemany(
+                f"INSERT INTO {quote(schema.name)} ({', '.join(map(quote, cols))}) "
+                f"VALUES ({', '.join('?' for _ in cols)})",
+                rows,
+            )
         except BaseException:
             self.conn.execute("ROLLBACK TO mapa_write")
             self.conn.execute("RELEASE mapa_write")
@@ -274,24 +277,35 @@ class Writer:
         self.conn.execute("RELEASE mapa_write")
         self.changes += len(records)
 
-    @contextmanager
-    def _bulk(self, schema: Layer, geometries: Sequence[Any]) -> Iterator[None]:
-        """Many rows inserted in the block without a trigger call each (inside the savepoint).
+    def _stand_aside(self, schema: Layer) -> None:
+        """Drop the layer's insert triggers until ``finish``: rows go in without a call each.
 
         The file's insert trigger only looks each row up in the history the app
         has just written, and the spatial index's calls Python five times a row:
-        for a bulk insert both stand aside (``BEGIN IMMEDIATE`` holds the write
-        lock, so no other client inserts meanwhile) and come back as they were.
+        for bulk inserts both stand aside until the batch ends (``BEGIN IMMEDIATE``
+        holds the write lock, so no other client inserts meanwhile), when the rows
+        added since are indexed at once and the triggers come back as they were.
         """
-        if len(geometries) < _BULK:
-            yield
+        if schema.name in self._aside:
             return
+        table = quote(schema.name)
+        (last,) = self.conn.execute(f"SELECT coalesce(max(fid), 0) FROM {table}").fetchone()
+        index = spatial_index_trigger(self.conn, schema.name) if schema.geometry else None
+        if index is not None:
+            self.conn.execute(f"DROP TRIGGER {quote(index[0])}")
         trigger = gpkg_triggers.insert_trigger_name(schema)
         self.conn.execute(f"DROP TRIGGER IF EXISTS {quote(trigger)}")
-        index = indexed_in_bulk(self.conn, schema.name, geometries) if schema.geometry else None
-        with index or nullcontext():
-            yield
-        self.conn.execute(gpkg_triggers.trigger_statements()[trigger])
+        back = [index[1]] if index else []
+        self._aside[schema.name] = (last, [*back, gpkg_triggers.trigger_statements()[trigger]])
+
+    def finish(self) -> None:
+        """Before the commit: index the rows added in bulk, bring their triggers back."""
+        for name, (last, triggers) in self._aside.items():
+            if len(triggers) > 1:  # the layer has a spatial index
+                index_rows_after(self.conn, name, last)
+            for sql in triggers:
+                self.conn.execute(sql)
+        self._aside = {}
 
     def _insert(self, schema: Layer, record: Mapping[str, Any]) -> None:
         cols = [*column_names(schema), *([GEOM] if schema.geometry else [])]
