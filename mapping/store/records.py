@@ -152,13 +152,16 @@ def clean_records_apart(
     """
     columns, problems = _cleaned(layer, many)
     names = list(columns)
-    return [
-        None if n in problems
-        else {**dict(zip(names, row, strict=True)),
-              **({"geometry": values["geometry"]} if "geometry" in values else {})}
-        for n, (values, row) in enumerate(zip(many, zip(*columns.values(), strict=True),
-                                              strict=True))
-    ]  # fmt: skip
+    cleaned_all: list[dict[str, Any] | None] = []
+    for n, (values, row) in enumerate(zip(many, zip(*columns.values(), strict=True), strict=True)):
+        if n in problems:
+            cleaned_all.append(None)
+            continue
+        cleaned = dict(zip(names, row, strict=True))
+        if "geometry" in values:
+            cleaned["geometry"] = values["geometry"]
+        cleaned_all.append(cleaned)
+    return cleaned_all
 
 
 def _cleaned(
@@ -195,21 +198,28 @@ def _raw_columns(names: Sequence[str], many: Sequence[Mapping[str, Any]]) -> dic
 def _clean_column(f: Field, raw: list[Any], problems: dict[int, list[MapError]]) -> list[Any]:
     """``clean_value`` of field ``f`` of each value; problems collected per position."""
     kinds = set(map(type, raw))
-    keys: list[Any] | None = None
     if kinds <= {str, type(None)}:  # an import's case: each distinct text once, by value
-        keys = raw
-    elif kinds <= {list, type(None)} and all(type(x) is str for v in raw if v for x in v):
+        return _clean_by_key(f, raw, problems, texts=True)
+    if kinds <= {list, type(None)} and all(type(x) is str for v in raw if v for x in v):
         keys = [None if v is None else tuple(v) for v in raw]
-    if keys is None:
-        return _clean_each(f, raw, problems)
+        return _clean_by_key(f, keys, problems, texts=False)
+    return _clean_each(f, raw, problems)
+
+
+def _clean_by_key(
+    f: Field, keys: list[Any], problems: dict[int, list[MapError]], *, texts: bool
+) -> list[Any]:
+    """``_clean_column`` of texts (or lists of texts as tuples): each distinct key once."""
     cleaned: dict[Any, Any] = {}
     failed: dict[Any, MapError] = {}
     distinct = list(dict.fromkeys(keys))
-    if keys is raw:
-        texts = [key for key in distinct if key is not None]
-        if already_clean(f, texts):  # names, addresses: each its own, all clean
-            cleaned = dict(zip(texts, texts, strict=True))
-            distinct = [None] if None in distinct else []
+    if texts:
+        present = [key for key in distinct if key is not None]
+        if already_clean(f, present):  # names, addresses: each its own, all clean
+            if len(present) == len(distinct):  # and none missing: the column as it is
+                return list(keys)
+            cleaned = dict(zip(present, present, strict=True))
+            distinct = [None]
     for key in distinct:
         try:
             cleaned[key] = clean_value(f, list(key) if type(key) is tuple else key)
