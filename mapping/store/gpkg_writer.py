@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from mapping.collector import collector_paused
 from mapping.errors import ConflictError, MapError, NotFoundError
 from mapping.frames import column_names, encode_list
 from mapping.schema import SYSTEM_FIELDS, Layer, get_layer
@@ -126,6 +127,7 @@ class Writer:
         self._insert_all(schema, new)
         return new[0][0]
 
+    @collector_paused()  # a bulk write builds its rows (mapping.collector)
     def create_many(self, layer: str, many: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """``create`` of each of ``many``, validated first and written in bulk.
 
