@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -141,6 +142,8 @@ def _source_geometries(work: _Work) -> list[BaseGeometry | None]:
             if geom is not None and not geom.is_empty:
                 geoms[i] = geom if valid[i] else _repaired(work, i, geom)
         _reader_geometry_notes(work)
+    placed: list[int] = []
+    coordinates: list[tuple[float, float]] = []
     for i, raw in enumerate(work.raws):
         if geoms[i] is not None:
             continue
@@ -158,7 +161,12 @@ def _source_geometries(work: _Work) -> list[BaseGeometry | None]:
             )
             continue
         if xy is not None:
-            geoms[i] = shapely.Point(*xy)
+            placed.append(i)
+            coordinates.append(xy)
+    if placed:  # the points made at once, not one by one
+        points = shapely.points(np.array(coordinates, dtype=float)).tolist()
+        for i, point in zip(placed, points, strict=True):
+            geoms[i] = point
     return geoms
 
 

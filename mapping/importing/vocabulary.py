@@ -168,25 +168,34 @@ def match_choice(f: Field, text: str) -> str | None:
 def guess_kind(texts: Iterable[str | None]) -> str | None:
     """The resource kind named by the first text that names one (type, then name)."""
     for text in texts:
-        if not text:
-            continue
-        folded = _fold(text)
-        for code, pattern in _KIND_RULES:
-            if pattern.search(folded):
-                return code
+        if text and (code := _kind_in(text)) is not None:
+            return code
+    return None
+
+
+# A file's types repeat on every row: each text is read once.
+@lru_cache(maxsize=65536)
+def _kind_in(text: str) -> str | None:
+    folded = _fold(text)
+    for code, pattern in _KIND_RULES:
+        if pattern.search(folded):
+            return code
     return None
 
 
 def guess_category(texts: Iterable[str | None]) -> str | None:
     """The category named earliest in the first text that names one."""
     for text in texts:
-        if not text:
-            continue
-        folded = _fold(text)
-        hits = [(m.start(), code) for code, p in _CATEGORY_RULES if (m := p.search(folded))]
-        if hits:
-            return min(hits)[1]
+        if text and (code := _category_in(text)) is not None:
+            return code
     return None
+
+
+@lru_cache(maxsize=65536)
+def _category_in(text: str) -> str | None:
+    folded = _fold(text)
+    hits = [(m.start(), code) for code, p in _CATEGORY_RULES if (m := p.search(folded))]
+    return min(hits)[1] if hits else None
 
 
 def parse_target_groups(text: str, f: Field) -> tuple[list[str], list[str]]:
