@@ -137,16 +137,25 @@ def _tidy_url(text: str) -> str:
     return text
 
 
-def _tidy(f: Field, value: Any) -> Any:
-    if f.type == FieldType.PHONE:
-        return _tidy_phone(cell_text(value))
-    if f.type == FieldType.EMAIL:
-        return _MAILTO.sub("", cell_text(value)).replace(" ", "")
-    if f.type == FieldType.URL:
-        return _tidy_url(cell_text(value))
-    if f.type in (FieldType.TEXT, FieldType.LONGTEXT):
-        return cell_text(value)
+def _tidy_email(value: Any) -> str:
+    return _MAILTO.sub("", cell_text(value)).replace(" ", "")
+
+
+def _kept(value: Any) -> Any:
     return value
+
+
+def _tidier(f: Field) -> Callable[[Any], Any]:
+    """How a value of ``f`` is tidied (asked once per field, not once per cell)."""
+    if f.type == FieldType.PHONE:
+        return lambda value: _tidy_phone(cell_text(value))
+    if f.type == FieldType.EMAIL:
+        return _tidy_email
+    if f.type == FieldType.URL:
+        return lambda value: _tidy_url(cell_text(value))
+    if f.type in (FieldType.TEXT, FieldType.LONGTEXT):
+        return cell_text
+    return _kept
 
 
 def _labels(f: Field) -> str:
@@ -169,12 +178,14 @@ class _Preparer:
         self.city = city
         self.source_name = source_name
         self.fields = {f.name: f for f in self.schema.fields}
+        self.tidiers = {name: _tidier(f) for name, f in self.fields.items()}
         self.defaults = dict(defaults or {})
         self.context = list(context)
         self._parsed_groups: dict[str, tuple[list[str], list[str]]] = {}
 
     def __call__(self, raw: Mapping[str, Any]) -> Prepared:
-        values = {k: _tidy(self.fields[k], v) for k, v in raw.items() if k in self.fields}
+        tidy = self.tidiers
+        values = {k: tidy[k](v) for k, v in raw.items() if k in tidy}
         prepared = Prepared(values)
         self._city(prepared)
         self._defaults(prepared)
