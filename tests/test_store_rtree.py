@@ -55,3 +55,19 @@ def test_a_packed_tree_holds_and_finds_what_inserts_would(new: int, held: int) -
         for conn in (packed, inserted):
             conn.execute("DELETE FROM r WHERE id = ?", (fid,))
     same()
+
+
+def test_blob_bounds_read_points_from_their_bytes_and_parse_the_rest() -> None:
+    import shapely
+
+    from mapping.store.gpkg_binary import blob_bounds, encode_geometry
+
+    shapes = [
+        shapely.Point(18.6, 54.3),
+        shapely.MultiPolygon([shapely.box(18.0, 54.0, 18.5, 54.2)]),
+        shapely.Point(-0.5, 51.25),
+        shapely.LineString([(1, 2), (3, -4)]),
+    ]
+    blobs = [encode_geometry(g) for g in shapes]
+    expected = [[g.bounds[0], g.bounds[2], g.bounds[1], g.bounds[3]] for g in shapes]
+    assert blob_bounds([b for b in blobs if b is not None]).tolist() == expected

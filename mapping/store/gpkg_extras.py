@@ -21,11 +21,10 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
-import shapely
 
 from mapping.qgis_style import layer_qml
 from mapping.schema import LAYERS, Layer
-from mapping.store.gpkg_binary import add_spatial_functions, decode_geometries
+from mapping.store.gpkg_binary import add_spatial_functions, blob_bounds
 from mapping.store.gpkg_rtree import pack_rtree, worth_packing
 
 __all__ = [
@@ -160,11 +159,10 @@ def index_rows_after(conn: sqlite3.Connection, table: str, last: int) -> None:
     ).fetchall()
     if not rows:
         return
-    geometries = decode_geometries([row[1] for row in rows])
-    bounds = shapely.bounds(geometries)  # NaN: an empty geometry, not indexed
+    bounds = blob_bounds([row[1] for row in rows])  # NaN: an empty geometry, not indexed
     present = ~np.isnan(bounds[:, 0])
     fids = np.array([row[0] for row in rows], dtype=np.int64)[present]
-    boxes = bounds[present][:, [0, 2, 1, 3]]
+    boxes = bounds[present]
     rtree = f"rtree_{table}_geom"
     if worth_packing(conn, rtree, len(fids)):  # many: the whole tree written at once
         pack_rtree(conn, rtree, fids, boxes)

@@ -67,6 +67,22 @@ def _fresh_ids(count: int) -> list[str]:
     return [f"{start + n:012x}" for n in range(count)]
 
 
+def _encoded_lists(column: Sequence[Any]) -> list[str | None]:
+    """``encode_list`` of each value, each distinct list once (an import's repeat)."""
+    encoded: dict[Any, str | None] = {}
+    out = []
+    for value in column:
+        key = tuple(value) if type(value) is list else value
+        try:
+            hit = encoded[key]
+        except KeyError:
+            hit = encoded[key] = encode_list(value)
+        except TypeError:  # an item that is not hashable: encoded on its own
+            hit = encode_list(value)
+        out.append(hit)
+    return out
+
+
 def _now() -> str:
     # GeoPackage DATETIME format: ISO 8601 in UTC with milliseconds and 'Z'.
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
@@ -243,7 +259,7 @@ class Writer:
         values = [columns[f.name] for f in SYSTEM_FIELDS]
         for name, listed in field_kinds(schema):
             column = columns[name]
-            values.append([encode_list(v) for v in column] if listed else column)
+            values.append(_encoded_lists(column) if listed else column)
         if schema.geometry:
             values.append(encode_geometries(columns["geometry"], SRS_ID))
         # Columns empty in every row are left out (NULL all the same, and sqlite3 binds
