@@ -214,3 +214,29 @@ def test_bulk_inserts_of_one_batch_are_indexed_as_their_rows_stand_at_commit(
         conn.close()
     assert triggers["mapa_resources_insert"] == trigger_statements()["mapa_resources_insert"]
     assert "rtree_resources_geom_insert" in triggers
+
+
+def test_records_cleaned_for_an_import_are_cleaned_again_once_changed(tmp_path: Path) -> None:
+    from mapping.store.records import clean_records_apart
+
+    schema = get_layer("resources")
+    many = [resource_values(name=f" Klub {i} ", target_groups="dzieci; seniorzy") for i in range(3)]
+    planned = clean_records_apart(schema, many)
+    store = GeoPackageStore(tmp_path / "a.gpkg")
+    with store.batch("ala") as b:
+        created = b.create_many("resources", planned)  # taken as cleaned
+    assert [r["name"] for r in created] == ["Klub 0", "Klub 1", "Klub 2"]
+    assert [r["target_groups"] for r in created] == [["dzieci", "seniorzy"]] * 3
+    changed = clean_records_apart(schema, many)
+    assert changed[1] is not None and changed[2] is not None
+    changed[1]["target_groups"].append("nie ma takiej grupy")  # changed in place
+    with pytest.raises(ValidationError, match="nie ma takiej grupy"), store.batch("ala") as b:
+        b.create_many("resources", changed)
+    changed = clean_records_apart(schema, many)
+    assert changed[2] is not None
+    changed[2]["kind"] = "nie ma takiego"
+    with pytest.raises(ValidationError, match="nie ma takiego"), store.batch("ala") as b:
+        b.create_many("resources", changed)
+    with pytest.raises(ValidationError), store.batch("ala") as b:  # cleaned for another layer
+        b.create_many("needs", clean_records_apart(schema, many))
+    assert len(store.read_layer("resources")) == 3

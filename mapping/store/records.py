@@ -30,6 +30,7 @@ from mapping.validation import already_clean, clean_value, missing_location
 __all__ = [
     "HISTORY_FIELDS",
     "UNDO_NOTE_PREFIX",
+    "CleanRecord",
     "clean_columns",
     "clean_records",
     "clean_records_apart",
@@ -152,6 +153,7 @@ def clean_records_apart(
     """
     columns, problems = _cleaned(layer, many)
     names = list(columns)
+    listed = [name for name, f in zip(names, layer.fields, strict=True) if is_list_field(f.type)]
     cleaned_all: list[dict[str, Any] | None] = []
     for n, (values, row) in enumerate(zip(many, zip(*columns.values(), strict=True), strict=True)):
         if n in problems:
@@ -160,8 +162,32 @@ def clean_records_apart(
         cleaned = dict(zip(names, row, strict=True))
         if "geometry" in values:
             cleaned["geometry"] = values["geometry"]
-        cleaned_all.append(cleaned)
+        cleaned_all.append(CleanRecord(layer, cleaned, listed))
     return cleaned_all
+
+
+class CleanRecord(dict[str, Any]):
+    """A record as ``clean_records_apart`` cleaned it for a layer.
+
+    Cleaning is idempotent: cleaning these values again gives them back.  So a
+    bulk write of the same layer (an import's commit, after its plan) takes
+    them as they are, as long as they are still exactly these — compared with
+    a copy kept aside; a record changed since is cleaned as any other is.
+    """
+
+    __slots__ = ("_as_cleaned", "_layer")
+
+    def __init__(self, layer: Layer, values: dict[str, Any], listed: Sequence[str] = ()) -> None:
+        super().__init__(values)
+        self._layer = layer
+        kept = dict(values)
+        for name in listed:  # a list changed in place must not change the copy too
+            kept[name] = list(kept[name])
+        self._as_cleaned = kept
+
+    def cleaned_for(self, layer: Layer) -> bool:
+        """Whether this holds exactly what cleaning for ``layer`` gave."""
+        return self._layer is layer and dict.__eq__(self, self._as_cleaned) is True
 
 
 def _cleaned(
@@ -170,7 +196,12 @@ def _cleaned(
     """Clean columns, and the problems of each record that has any."""
     problems: dict[int, list[MapError]] = {}
     raw = _raw_columns(layer.field_names, many)
-    columns = {f.name: _clean_column(f, raw[f.name], problems) for f in layer.fields}
+    if many and all(type(v) is CleanRecord and v.cleaned_for(layer) for v in many):
+        # Cleaned already (an import's rows, planned): the values as they are, lists copied.
+        columns = {f.name: [list(v) for v in raw[f.name]] if is_list_field(f.type)
+                   else raw[f.name] for f in layer.fields}  # fmt: skip
+    else:
+        columns = {f.name: _clean_column(f, raw[f.name], problems) for f in layer.fields}
     if layer.geometry_required:
         for n, values in enumerate(many):
             if values.get("geometry") is None:
