@@ -115,6 +115,8 @@ class Writer:
         self.changes = 0
         #: Layers whose insert triggers stand aside: the last fid before, the triggers' SQL.
         self._aside: dict[str, tuple[int, list[str]]] = {}
+        #: Columns with a default of their own, by table (the schema holds during the batch).
+        self._defaults: dict[str, set[str]] = {}
 
     # -- reading inside the transaction ----------------------------------
     def current(self, layer: Layer, record_id: str) -> dict[str, Any]:
@@ -266,9 +268,8 @@ class Writer:
         # a None slowly); a column with a default of its own, never.
         filled = {n for n, column in enumerate(values) if column.count(None) < len(column)}
         if len(filled) < len(values):
-            table = self.conn.execute(f"PRAGMA table_info({quote(schema.name)})").fetchall()
-            filled.update(n for n, name in enumerate(cols)
-                          if any(r[1] == name and r[4] is not None for r in table))  # fmt: skip
+            defaults = self._with_default(schema.name)
+            filled.update(n for n, name in enumerate(cols) if name in defaults)
             cols = [name for n, name in enumerate(cols) if n in filled]
             values = [column for n, column in enumerate(values) if n in filled]
         rows = list(zip(*values, strict=True))
@@ -294,6 +295,13 @@ class Writer:
             raise
         self.conn.execute("RELEASE mapa_write")
         self.changes += len(records)
+
+    def _with_default(self, table: str) -> set[str]:
+        """The columns of ``table`` with a default value (read once per batch)."""
+        if table not in self._defaults:
+            info = self.conn.execute(f"PRAGMA table_info({quote(table)})").fetchall()
+            self._defaults[table] = {row[1] for row in info if row[4] is not None}
+        return self._defaults[table]
 
     def _stand_aside(self, schema: Layer) -> None:
         """Drop the layer's insert triggers until ``finish``: rows go in without a call each.
