@@ -367,10 +367,12 @@ def _validate(
         number = work.numbers[i]
         values = every[i]
         row = PlannedRow(
-            number, cell_text(work.raws[i].get(schema.title_field)), located=work.located[i]
+            number,
+            cell_text(work.raws[i].get(schema.title_field)),
+            warnings=[Note(number, label, msg) for label, msg in prep.warnings] + work.warnings[i],
+            located=work.located[i],
+            defaulted=frozenset(prep.defaulted),
         )
-        row.warnings = [Note(number, label, msg) for label, msg in prep.warnings] + work.warnings[i]
-        row.defaulted = frozenset(prep.defaulted)
         problems = list(work.problems[i])
         try:
             clean = cleaned[i]
