@@ -182,7 +182,8 @@ class CleanRecord(dict[str, Any]):
         self._layer = layer
         kept = dict(values)
         for name in listed:  # a list changed in place must not change the copy too
-            kept[name] = list(kept[name])
+            if type(kept.get(name)) is list:
+                kept[name] = list(kept[name])
         self._as_cleaned = kept
 
     def cleaned_for(self, layer: Layer) -> bool:
