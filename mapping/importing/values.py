@@ -23,7 +23,7 @@ merging into an existing entry never overwrites a real value with a default.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -222,11 +222,12 @@ class _Preparer:
             p.values["source"] = f"import z pliku {self.source_name}"
             p.defaulted.add("source")
 
-    def _texts(self, p: Prepared, *names: str) -> list[str]:
-        return [cell_text(p.values.get(n)) for n in names if not is_blank_cell(p.values.get(n))]
+    def _texts(self, p: Prepared, *names: str) -> Iterator[str]:
+        # One by one: a guess stops at the first text that tells it.
+        return (cell_text(p.values.get(n)) for n in names if not is_blank_cell(p.values.get(n)))
 
     def _guess(
-        self, p: Prepared, name: str, guess: Callable[[list[str]], str | None], *sources: str
+        self, p: Prepared, name: str, guess: Callable[[Iterable[str]], str | None], *sources: str
     ) -> str | None:
         """Fill choice ``name`` from words: its own text first, then ``sources``.
 
@@ -256,7 +257,7 @@ class _Preparer:
         return given if own else None
 
     def _fallback(
-        self, p: Prepared, f: Field, given: str, guess: Callable[[list[str]], str | None]
+        self, p: Prepared, f: Field, given: str, guess: Callable[[Iterable[str]], str | None]
     ) -> None:
         """No word of the row tells ``f``: the file's default, its sheet or layer name, "inne"."""
         if given:  # an unknown word is kept where the team sees it
