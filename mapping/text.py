@@ -43,7 +43,21 @@ def fold(text: str) -> str:
     """
     text = text.strip().lower().replace("ł", "l")
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if decomposed.isascii():  # no combining mark in it
+        return decomposed
+    return decomposed.translate(_WITHOUT_COMBINING)
+
+
+class _CombiningDropped(dict[int, int | None]):
+    """A ``str.translate`` table that drops combining marks, filled as characters come."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_WITHOUT_COMBINING = _CombiningDropped()
 
 
 @lru_cache(maxsize=65536)

@@ -61,10 +61,22 @@ def _index(path: Path) -> tuple[list[tuple], str]:
     return rows, sql
 
 
-def test_a_bulk_insert_fills_the_spatial_index_as_its_trigger_would(tmp_path: Path) -> None:
+def _checked(path: Path) -> str:
+    """SQLite's own check of the R-tree's nodes ("ok", or what is wrong)."""
+    conn = sqlite3.connect(path)
+    try:
+        return str(conn.execute("SELECT rtreecheck('rtree_resources_geom')").fetchone()[0])
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("count", [450, 1500])  # entries added one by one, the tree packed
+def test_a_bulk_insert_fills_the_spatial_index_as_its_trigger_would(
+    tmp_path: Path, count: int
+) -> None:
     many = [
         resource_values(name=f"Klub {i}", geometry=Point(18.6 + i / 1000, 54.3 - i / 997))
-        for i in range(450)
+        for i in range(count)
     ]
     many[7]["geometry"] = None  # no location: not in the index
     bulk, one_by_one = GeoPackageStore(tmp_path / "a.gpkg"), GeoPackageStore(tmp_path / "b.gpkg")
@@ -74,14 +86,16 @@ def test_a_bulk_insert_fills_the_spatial_index_as_its_trigger_would(tmp_path: Pa
         for values in many:
             b.create("resources", values)
     assert _index(bulk.path) == _index(one_by_one.path)
-    assert len(_index(bulk.path)[0]) == 449
+    assert len(_index(bulk.path)[0]) == count - 1
+    assert _checked(bulk.path) == "ok"
     # A bulk insert that fails takes the index and its trigger back with it.
     with pytest.raises(MapError), bulk.batch("ala") as b:
         b.create_many("resources", many)
         raise MapError("przerwane")
     assert _index(bulk.path) == _index(one_by_one.path)
     bulk.create("resources", resource_values(geometry=Point(18.7, 54.4)), author="ala")
-    assert len(_index(bulk.path)[0]) == 450  # the trigger works again
+    assert len(_index(bulk.path)[0]) == count  # the trigger works again
+    assert _checked(bulk.path) == "ok"
     # The file's own insert trigger is back too: a row added outside gets id and history.
     conn = sqlite3.connect(bulk.path)
     add_spatial_functions(conn)  # as GDAL defines them for the layer's spatial index
@@ -130,3 +144,99 @@ def test_bulk_cleaning_with_problems_and_mixed_keys_equals_cleaning_each() -> No
     with pytest.raises(ValidationError) as single:
         clean_record(schema, many[5])
     assert str(bulk.value) == str(single.value)
+
+
+def test_a_bulk_insert_writes_the_history_rows_create_would_in_record_order(
+    tmp_path: Path,
+) -> None:
+    many = [resource_values(name=f"Klub {i}", geometry=Point(18.6, 54.3)) for i in range(300)]
+    bulk, one_by_one = GeoPackageStore(tmp_path / "a.gpkg"), GeoPackageStore(tmp_path / "b.gpkg")
+    with bulk.batch("ala", note="import") as b:
+        created = b.create_many("resources", many)
+    with one_by_one.batch("ala", note="import") as b:
+        for values in many:
+            b.create("resources", values)
+    kept = ["layer", "version", "action", "author", "note", "before", "after"]
+
+    def rows(store: GeoPackageStore) -> list[tuple]:
+        conn = sqlite3.connect(store.path)
+        try:
+            return conn.execute(
+                f"SELECT record_id, {', '.join(kept)} FROM history ORDER BY fid"
+            ).fetchall()
+        finally:
+            conn.close()
+
+    assert [r[0] for r in rows(bulk)] == [r["id"] for r in created]
+    assert len(set(r["id"] for r in created)) == len(many)
+    assert [r[1:] for r in rows(bulk)] == [r[1:] for r in rows(one_by_one)]
+    stored = bulk.read_layer("resources").drop(columns=["id", "created_at", "updated_at"])
+    expected = one_by_one.read_layer("resources").drop(columns=["id", "created_at", "updated_at"])
+    assert stored.equals(expected)
+
+
+def test_bulk_inserts_of_one_batch_are_indexed_as_their_rows_stand_at_commit(
+    tmp_path: Path,
+) -> None:
+    def points(start: int) -> list[dict]:
+        return [
+            resource_values(name=f"Klub {i}", geometry=Point(18.6 + i / 1000, 54.3))
+            for i in range(start, start + 300)
+        ]
+
+    def fill(store: GeoPackageStore, bulk: bool) -> None:
+        with store.batch("ala") as b:
+            first = (
+                b.create_many("resources", points(0))
+                if bulk
+                else [b.create("resources", v) for v in points(0)]
+            )
+            moved, cleared = first[3], first[4]
+            b.update("resources", moved["id"], {"geometry": Point(19.0, 54.0)}, expected_version=1)
+            b.update("resources", cleared["id"], {"geometry": None}, expected_version=1)
+            b.create("resources", resource_values(name="Pojedynczy", geometry=Point(18.9, 54.1)))
+            if bulk:
+                b.create_many("resources", points(300))
+            else:
+                for values in points(300):
+                    b.create("resources", values)
+
+    bulk, one_by_one = GeoPackageStore(tmp_path / "a.gpkg"), GeoPackageStore(tmp_path / "b.gpkg")
+    fill(bulk, bulk=True)
+    fill(one_by_one, bulk=False)
+    assert _index(bulk.path) == _index(one_by_one.path)
+    assert len(_index(bulk.path)[0]) == 600
+    assert _checked(bulk.path) == "ok"
+    conn = sqlite3.connect(bulk.path)
+    try:
+        triggers = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+    finally:
+        conn.close()
+    assert triggers["mapa_resources_insert"] == trigger_statements()["mapa_resources_insert"]
+    assert "rtree_resources_geom_insert" in triggers
+
+
+def test_records_cleaned_for_an_import_are_cleaned_again_once_changed(tmp_path: Path) -> None:
+    from mapping.store.records import clean_records_apart
+
+    schema = get_layer("resources")
+    many = [resource_values(name=f" Klub {i} ", target_groups="dzieci; seniorzy") for i in range(3)]
+    planned = clean_records_apart(schema, many)
+    store = GeoPackageStore(tmp_path / "a.gpkg")
+    with store.batch("ala") as b:
+        created = b.create_many("resources", planned)  # taken as cleaned
+    assert [r["name"] for r in created] == ["Klub 0", "Klub 1", "Klub 2"]
+    assert [r["target_groups"] for r in created] == [["dzieci", "seniorzy"]] * 3
+    changed = clean_records_apart(schema, many)
+    assert changed[1] is not None and changed[2] is not None
+    changed[1]["target_groups"].append("nie ma takiej grupy")  # changed in place
+    with pytest.raises(ValidationError, match="nie ma takiej grupy"), store.batch("ala") as b:
+        b.create_many("resources", changed)
+    changed = clean_records_apart(schema, many)
+    assert changed[2] is not None
+    changed[2]["kind"] = "nie ma takiego"
+    with pytest.raises(ValidationError, match="nie ma takiego"), store.batch("ala") as b:
+        b.create_many("resources", changed)
+    with pytest.raises(ValidationError), store.batch("ala") as b:  # cleaned for another layer
+        b.create_many("needs", clean_records_apart(schema, many))
+    assert len(store.read_layer("resources")) == 3

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mapping.collector import collector_paused
 from mapping.errors import MapError
 from mapping.frames import is_list_field
 from mapping.importing.completion import TO_COMPLETE_NOTE
@@ -227,6 +228,7 @@ def skip_added_meanwhile(plan: ImportPlan, store: Store) -> list[int]:
     return skipped
 
 
+@collector_paused()  # its rows are many (mapping.collector)
 def commit_import(
     plan: ImportPlan,
     store: Store,

@@ -66,6 +66,7 @@ _DMS = re.compile(
     r"^(\d{1,3})\s*[°º\s]\s*(\d{1,2})\s*['′\s]\s*(\d{1,2}(?:[.,]\d+)?)\s*(?:[\"″]|'')?\s*([NSEWnsew])?$"
 )
 _NUMBER = r"-?\d+(?:[.,]\d+)?"
+_PLAIN_NUMBER = re.compile(_NUMBER)
 
 
 def declared_crs(geometry: gpd.GeoSeries | None) -> tuple[str | None, str | None]:
@@ -100,6 +101,8 @@ def parse_coordinate(value: Any) -> float | None:
 
     Raises ValueError (Polish message) for text that is not a coordinate.
     """
+    if type(value) is str and _PLAIN_NUMBER.fullmatch(plain := value.strip()):
+        return float(plain.replace(",", "."))  # most cells: "54,35", as below, at once
     if is_blank_cell(value):
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):

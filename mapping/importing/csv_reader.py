@@ -87,8 +87,10 @@ def read_csv_file(path: Path) -> SourceTable:
                 "plik {file} nie jest poprawnym plikiem CSV: {error}", file=path.name, error=exc
             )
         ) from None
-    # The app's own CSV puts an apostrophe before text Excel would run as a formula.
-    records = [[restore_neutralised(c) if c[:1] == "'" else c for c in r] for r in records]
+    # The app's own CSV puts an apostrophe before text Excel would run as a formula
+    # (a file without any apostrophe has no such cell).
+    if "'" in text:
+        records = [[restore_neutralised(c) if c[:1] == "'" else c for c in r] for r in records]
     header_index = find_header_row(records)
     if header_index is None:
         raise SourceReadError(Message("plik {file} jest pusty", file=path.name))

@@ -34,6 +34,7 @@ __all__ = ["RADIUS_M", "SIMILARITY", "Candidate", "DuplicateMatch", "find_duplic
 
 RADIUS_M = 100.0
 SIMILARITY = 0.85
+_DIGITS = re.compile(r"\d+")
 _TO_METRES = Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
 
 
@@ -41,7 +42,7 @@ def name_similarity(a: str, b: str) -> float:
     """Similarity of two ``match_key`` values, 0–1 (0 when their numbers differ)."""
     if a == b:
         return 1.0
-    if re.findall(r"\d+", a) != re.findall(r"\d+", b):
+    if _DIGITS.findall(a) != _DIGITS.findall(b):
         return 0.0
     short, long = sorted((a, b), key=len)
     # "Biblioteka Publiczna Filia 5" in "Miejska Biblioteka Publiczna Filia 5"; but a
@@ -89,7 +90,10 @@ def _metric_points(geoms: Sequence[BaseGeometry | None]) -> np.ndarray:
     result = np.full(len(geoms), None, dtype=object)
     present = np.flatnonzero(has_location(geoms)).tolist()
     if present:
-        anchors = shapely.point_on_surface(np.array([geoms[i] for i in present], dtype=object))
+        anchors = np.array([geoms[i] for i in present], dtype=object)
+        shapes = shapely.get_type_id(anchors) != shapely.GeometryType.POINT
+        if shapes.any():  # a point is its own point on the surface
+            anchors[shapes] = shapely.point_on_surface(anchors[shapes])
         xy = shapely.get_coordinates(anchors)
         x, y = _TO_METRES.transform(xy[:, 0], xy[:, 1])
         result[present] = shapely.points(np.asarray(x), np.asarray(y))
@@ -151,7 +155,7 @@ _CHUNK = 20_000
 
 def _digit_signatures(keys: Sequence[str]) -> np.ndarray:
     """One number per name standing for the numbers in it (equal names → equal numbers)."""
-    return np.array([hash(tuple(re.findall(r"\d+", k))) for k in keys], dtype=np.int64)
+    return np.array([hash(tuple(_DIGITS.findall(k))) for k in keys], dtype=np.int64)
 
 
 def _best_near(

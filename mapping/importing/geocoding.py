@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
@@ -41,13 +42,22 @@ _CANONICAL = {
 _APARTMENT = {"m", "lok", "lokal", "mieszk", "mieszkanie", "kl", "klatka"}
 
 
+_POSTCODE = re.compile(r"\b\d{2}-\d{3}\b")
+_NOT_ADDRESS = re.compile(r"[^0-9a-z/]+")
+
+
+@lru_cache(maxsize=64)
+def _city_name(city: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(fold(city))}\b")
+
+
 def normalise_address(address: str, city: str | None = None) -> str:
     """An address reduced to comparable words: ``"al niepodleglosci 20/22"``."""
     text = fold(str(address))
-    text = re.sub(r"\b\d{2}-\d{3}\b", " ", text)  # postcode
+    text = _POSTCODE.sub(" ", text)  # postcode
     if city:
-        text = re.sub(rf"\b{re.escape(fold(city))}\b", " ", text)
-    text = re.sub(r"[^0-9a-z/]+", " ", text)
+        text = _city_name(city).sub(" ", text)
+    text = _NOT_ADDRESS.sub(" ", text)
     words: list[str] = []
     for word in text.split():
         if word in _APARTMENT and words and words[-1][0].isdigit():

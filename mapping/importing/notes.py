@@ -32,8 +32,10 @@ __all__ = [
 
 def choice_label(f: Field, code: str) -> str:
     """The label of choice ``code`` of ``f`` as a message (the code itself if unknown)."""
-    choice = next((c for c in f.choices if c.code == code), None)
-    return code if choice is None else named(choice.label, choice.label_en)
+    for c in f.choices:
+        if c.code == code:
+            return named(c.label, c.label_en)
+    return code
 
 
 def quoted(names: Iterable[str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from mapping.collector import collector_paused
 from mapping.errors import MapError
 from mapping.importing.boundaries import plan_boundaries
 from mapping.importing.columns import (
@@ -83,6 +84,7 @@ def _check_arguments(layer: str, city: str) -> None:
         raise MapError(Message("podaj miasto, do którego trafią dane"), field=Message("miasto"))
 
 
+@collector_paused()  # a large file builds many rows (mapping.collector)
 def plan_import(  # noqa: PLR0913 — the one entry point; all but four are keywords
     path: str | Path,
     layer: str,

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -141,6 +142,8 @@ def _source_geometries(work: _Work) -> list[BaseGeometry | None]:
             if geom is not None and not geom.is_empty:
                 geoms[i] = geom if valid[i] else _repaired(work, i, geom)
         _reader_geometry_notes(work)
+    placed: list[int] = []
+    coordinates: list[tuple[float, float]] = []
     for i, raw in enumerate(work.raws):
         if geoms[i] is not None:
             continue
@@ -158,7 +161,12 @@ def _source_geometries(work: _Work) -> list[BaseGeometry | None]:
             )
             continue
         if xy is not None:
-            geoms[i] = shapely.Point(*xy)
+            placed.append(i)
+            coordinates.append(xy)
+    if placed:  # the points made at once, not one by one
+        points = shapely.points(np.array(coordinates, dtype=float)).tolist()
+        for i, point in zip(placed, points, strict=True):
+            geoms[i] = point
     return geoms
 
 
@@ -359,10 +367,12 @@ def _validate(
         number = work.numbers[i]
         values = every[i]
         row = PlannedRow(
-            number, cell_text(work.raws[i].get(schema.title_field)), located=work.located[i]
+            number,
+            cell_text(work.raws[i].get(schema.title_field)),
+            warnings=[Note(number, label, msg) for label, msg in prep.warnings] + work.warnings[i],
+            located=work.located[i],
+            defaulted=frozenset(prep.defaulted),
         )
-        row.warnings = [Note(number, label, msg) for label, msg in prep.warnings] + work.warnings[i]
-        row.defaulted = frozenset(prep.defaulted)
         problems = list(work.problems[i])
         try:
             clean = cleaned[i]
@@ -429,15 +439,14 @@ def _mark_duplicates(work: _Work, planned: list[PlannedRow], frame: pd.DataFrame
         )
         for k in valid
     ]
-    cells = work.table.frame.itertuples(index=False, name=None)
-    signatures = [tuple(map(cell_text, row)) for row in cells]
+    # No whole-row signatures: find_duplicates does not look at them (same name and
+    # address, or name and place, find a repeated row).
     matches = find_duplicates(
         candidates,
         existing,
         title_field=schema.title_field,
         rows=[planned[k].row for k in valid],
         city=work.context.city,
-        signatures=[signatures[k] for k in valid],
     )
     for position, match in matches.items():
         row = planned[valid[position]]

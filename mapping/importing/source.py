@@ -83,6 +83,8 @@ class SourceTable:
 
 def is_blank_cell(value: Any) -> bool:
     """Whether a cell holds nothing (None, NaN, whitespace)."""
+    if type(value) is str:  # most cells: said at once
+        return not value.strip()
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -92,6 +94,12 @@ def is_blank_cell(value: Any) -> bool:
 
 def cell_text(value: Any) -> str:
     """A cell as text: Excel's 343709404.0 becomes "343709404", dates ISO."""
+    if type(value) is str:  # most cells: blank or not, the text stripped
+        return value.strip()
+    return _other_cell_text(value)
+
+
+def _other_cell_text(value: Any) -> str:
     if is_blank_cell(value):
         return ""
     if isinstance(value, bool):

@@ -23,7 +23,7 @@ merging into an existing entry never overwrites a real value with a default.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,15 +80,25 @@ def collect_values(
         target = mapping.get(str(header))
         if target:
             by_target.setdefault(target, []).append(position)
-    rows = []
-    for cells in frame.itertuples(index=False, name=None):
-        values: dict[str, Any] = {}
-        for target, positions in by_target.items():
-            present = [cells[p] for p in positions if not is_blank_cell(cells[p])]
+    # Column by column: a field read from one column (most) takes its cells as they are.
+    columns = {p: list(frame.iloc[:, p]) for ps in by_target.values() for p in ps}  # as itertuples
+    blank = {p: [is_blank_cell(v) for v in column] for p, column in columns.items()}
+    rows: list[dict[str, Any]] = [{} for _ in range(len(frame))]
+    for target, positions in by_target.items():
+        if len(positions) == 1:
+            (p,) = positions
+            for values, value, empty in zip(rows, columns[p], blank[p], strict=True):
+                if not empty:
+                    values[target] = value
+            continue
+        f = fields.get(target)
+        for i, values in enumerate(rows):
+            present = [columns[p][i] for p in positions if not blank[p][i]]
             if present:
-                values[target] = _combine(fields.get(target), present)
-        _compose_address(values)
-        rows.append(values)
+                values[target] = _combine(f, present)
+    if STREET in by_target or HOUSE_NUMBER in by_target:  # else there is nothing to compose
+        for values in rows:
+            _compose_address(values)
     return rows
 
 
@@ -109,28 +119,43 @@ class Prepared:
     incomplete: list[str] = field(default_factory=list)
 
 
+_PHONE_PREFIX = re.compile(r"^\s*(tel(efon)?|kom(órka|orka)?|phone)\.?\s*:?\s*", re.I)
+_PHONE_SEPARATOR = re.compile(r"\s*[,;]\s*")
+_BARE_HOST = re.compile(r"^[\w.-]+\.[a-z]{2,}(/\S*)?$", re.IGNORECASE)
+_MAILTO = re.compile(r"^mailto:", re.IGNORECASE)
+
+
 def _tidy_phone(text: str) -> str:
-    text = re.sub(r"^\s*(tel(efon)?|kom(órka|orka)?|phone)\.?\s*:?\s*", "", text, flags=re.I)
-    return " ".join(re.sub(r"\s*[,;]\s*", " / ", text).split())
+    text = _PHONE_PREFIX.sub("", text)
+    return " ".join(_PHONE_SEPARATOR.sub(" / ", text).split())
 
 
 def _tidy_url(text: str) -> str:
     text = text.strip()
-    if re.match(r"^[\w.-]+\.[a-z]{2,}(/\S*)?$", text, re.IGNORECASE) and "@" not in text:
+    if _BARE_HOST.match(text) and "@" not in text:
         return "https://" + text  # "mops.czestochowa.pl" as people write it
     return text
 
 
-def _tidy(f: Field, value: Any) -> Any:
-    if f.type == FieldType.PHONE:
-        return _tidy_phone(cell_text(value))
-    if f.type == FieldType.EMAIL:
-        return re.sub(r"^mailto:", "", cell_text(value), flags=re.IGNORECASE).replace(" ", "")
-    if f.type == FieldType.URL:
-        return _tidy_url(cell_text(value))
-    if f.type in (FieldType.TEXT, FieldType.LONGTEXT):
-        return cell_text(value)
+def _tidy_email(value: Any) -> str:
+    return _MAILTO.sub("", cell_text(value)).replace(" ", "")
+
+
+def _kept(value: Any) -> Any:
     return value
+
+
+def _tidier(f: Field) -> Callable[[Any], Any]:
+    """How a value of ``f`` is tidied (asked once per field, not once per cell)."""
+    if f.type == FieldType.PHONE:
+        return lambda value: _tidy_phone(cell_text(value))
+    if f.type == FieldType.EMAIL:
+        return _tidy_email
+    if f.type == FieldType.URL:
+        return lambda value: _tidy_url(cell_text(value))
+    if f.type in (FieldType.TEXT, FieldType.LONGTEXT):
+        return cell_text
+    return _kept
 
 
 def _labels(f: Field) -> str:
@@ -153,11 +178,14 @@ class _Preparer:
         self.city = city
         self.source_name = source_name
         self.fields = {f.name: f for f in self.schema.fields}
+        self.tidiers = {name: _tidier(f) for name, f in self.fields.items()}
         self.defaults = dict(defaults or {})
         self.context = list(context)
+        self._parsed_groups: dict[str, tuple[list[str], list[str]]] = {}
 
     def __call__(self, raw: Mapping[str, Any]) -> Prepared:
-        values = {k: _tidy(self.fields[k], v) for k, v in raw.items() if k in self.fields}
+        tidy = self.tidiers
+        values = {k: tidy[k](v) for k, v in raw.items() if k in tidy}
         prepared = Prepared(values)
         self._city(prepared)
         self._defaults(prepared)
@@ -194,11 +222,12 @@ class _Preparer:
             p.values["source"] = f"import z pliku {self.source_name}"
             p.defaulted.add("source")
 
-    def _texts(self, p: Prepared, *names: str) -> list[str]:
-        return [cell_text(p.values.get(n)) for n in names if not is_blank_cell(p.values.get(n))]
+    def _texts(self, p: Prepared, *names: str) -> Iterator[str]:
+        # One by one: a guess stops at the first text that tells it.
+        return (cell_text(p.values.get(n)) for n in names if not is_blank_cell(p.values.get(n)))
 
     def _guess(
-        self, p: Prepared, name: str, guess: Callable[[list[str]], str | None], *sources: str
+        self, p: Prepared, name: str, guess: Callable[[Iterable[str]], str | None], *sources: str
     ) -> str | None:
         """Fill choice ``name`` from words: its own text first, then ``sources``.
 
@@ -228,7 +257,7 @@ class _Preparer:
         return given if own else None
 
     def _fallback(
-        self, p: Prepared, f: Field, given: str, guess: Callable[[list[str]], str | None]
+        self, p: Prepared, f: Field, given: str, guess: Callable[[Iterable[str]], str | None]
     ) -> None:
         """No word of the row tells ``f``: the file's default, its sheet or layer name, "inne"."""
         if given:  # an unknown word is kept where the team sees it
@@ -292,7 +321,11 @@ class _Preparer:
         given = p.values.get("target_groups")
         if is_blank_cell(given) or isinstance(given, list):
             return
-        codes, unknown = parse_target_groups(cell_text(given), f)
+        text = cell_text(given)
+        parsed = self._parsed_groups.get(text)  # a file repeats a few group texts
+        if parsed is None:
+            parsed = self._parsed_groups[text] = parse_target_groups(text, f)
+        codes, unknown = list(parsed[0]), parsed[1]
         p.values["target_groups"] = codes
         if unknown:
             message = Message("pominięto nieznane grupy: {groups}", groups=", ".join(unknown))

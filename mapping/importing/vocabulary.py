@@ -141,12 +141,22 @@ _GROUP_RULES = [(code, re.compile(p)) for code, p in _GROUP_WORDS]
 _fold = lru_cache(maxsize=65536)(fold)
 
 
-@lru_cache(maxsize=64)
+#: Each field's folded codes and labels, by the field's identity: hashing a field
+#: hashes all its choices, too slow to do for every cell of a file.
+_CODES: dict[int, tuple[Field, dict[str, str]]] = {}
+
+
 def _choice_codes(f: Field) -> dict[str, str]:
+    known = _CODES.get(id(f))
+    if known is not None and known[0] is f:
+        return known[1]
     table: dict[str, str] = {}
     for choice in f.choices:
         for text in (choice.code, choice.label, choice.label_en):
             table.setdefault(fold(text), choice.code)
+    if len(_CODES) > 256:  # fields made on the fly (tests): forget the old ones
+        _CODES.clear()
+    _CODES[id(f)] = (f, table)
     return table
 
 
@@ -158,25 +168,34 @@ def match_choice(f: Field, text: str) -> str | None:
 def guess_kind(texts: Iterable[str | None]) -> str | None:
     """The resource kind named by the first text that names one (type, then name)."""
     for text in texts:
-        if not text:
-            continue
-        folded = _fold(text)
-        for code, pattern in _KIND_RULES:
-            if pattern.search(folded):
-                return code
+        if text and (code := _kind_in(text)) is not None:
+            return code
+    return None
+
+
+# A file's types repeat on every row: each text is read once.
+@lru_cache(maxsize=65536)
+def _kind_in(text: str) -> str | None:
+    folded = _fold(text)
+    for code, pattern in _KIND_RULES:
+        if pattern.search(folded):
+            return code
     return None
 
 
 def guess_category(texts: Iterable[str | None]) -> str | None:
     """The category named earliest in the first text that names one."""
     for text in texts:
-        if not text:
-            continue
-        folded = _fold(text)
-        hits = [(m.start(), code) for code, p in _CATEGORY_RULES if (m := p.search(folded))]
-        if hits:
-            return min(hits)[1]
+        if text and (code := _category_in(text)) is not None:
+            return code
     return None
+
+
+@lru_cache(maxsize=65536)
+def _category_in(text: str) -> str | None:
+    folded = _fold(text)
+    hits = [(m.start(), code) for code, p in _CATEGORY_RULES if (m := p.search(folded))]
+    return min(hits)[1] if hits else None
 
 
 def parse_target_groups(text: str, f: Field) -> tuple[list[str], list[str]]:

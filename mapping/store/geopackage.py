@@ -123,6 +123,7 @@ class GeoPackageStore(SingleWrites):
             writer = Writer(conn, author.strip(), uuid.uuid4().hex[:12], note)
             try:
                 yield writer
+                writer.finish()  # rows written in bulk indexed, their triggers back
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise

@@ -18,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 __all__ = [
     "add_spatial_functions",
+    "blob_bounds",
     "decode_geometries",
     "decode_geometry",
     "encode_geometries",
@@ -91,6 +92,33 @@ def decode_geometries(blobs: Sequence[bytes | None]) -> np.ndarray:
     """Decode many blobs at once (vectorised WKB parsing for large layers)."""
     wkbs = np.array([None if b is None else _wkb_part(bytes(b)) for b in blobs], dtype=object)
     return shapely.from_wkb(wkbs)
+
+
+#: A little-endian 2D point as the app writes it: header without envelope, ISO WKB Point.
+_POINT_BLOB = 8 + 21
+_POINT_WKB_HEAD = b"\x01\x01\x00\x00\x00"  # little-endian, type 1 (Point)
+
+
+def blob_bounds(blobs: Sequence[bytes]) -> np.ndarray:
+    """(min x, max x, min y, max y) of each blob, NaN for an empty geometry.
+
+    Points as the app writes them are read straight from their bytes, all at
+    once; any other blob is parsed.
+    """
+    bounds = np.full((len(blobs), 4), np.nan)
+    quick = [
+        i for i, b in enumerate(blobs)
+        if len(b) == _POINT_BLOB and b[:4] == b"GP\x00\x01" and b[8:13] == _POINT_WKB_HEAD
+    ]  # fmt: skip
+    if quick:
+        raw = np.frombuffer(b"".join(bytes(blobs[i]) for i in quick), dtype=np.uint8)
+        xy = raw.reshape(-1, _POINT_BLOB)[:, 13:].copy().view("<f8")
+        bounds[quick] = xy[:, [0, 0, 1, 1]]
+    rest = sorted(set(range(len(blobs))) - set(quick))
+    if rest:
+        found = shapely.bounds(decode_geometries([blobs[i] for i in rest]))
+        bounds[rest] = found[:, [0, 2, 1, 3]]
+    return bounds
 
 
 def _quick_bounds(blob: bytes) -> tuple[float, float, float, float] | None:

@@ -18,16 +18,14 @@ R-tree there itself).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
-import shapely
 
 from mapping.qgis_style import layer_qml
 from mapping.schema import LAYERS, Layer
-from mapping.store.gpkg_binary import add_spatial_functions
+from mapping.store.gpkg_binary import add_spatial_functions, blob_bounds
+from mapping.store.gpkg_rtree import pack_rtree, worth_packing
 
 __all__ = [
     "LAYER_STYLES",
@@ -36,7 +34,8 @@ __all__ = [
     "add_layer_styles",
     "add_spatial_index",
     "ensure_extras",
-    "indexed_in_bulk",
+    "index_rows_after",
+    "spatial_index_trigger",
 ]
 
 LAYER_STYLES = "layer_styles"
@@ -136,46 +135,42 @@ def _rtree_statements(table: str, column: str, fid: str) -> list[str]:
     ]
 
 
-@contextmanager
-def indexed_in_bulk(
-    conn: sqlite3.Connection,
-    table: str,
-    geometries: Sequence[Any],
-    column: str = "geom",
-    fid: str = "fid",
-) -> Iterator[None]:
-    """Put the rows the block inserts into the table's R-tree at once, not row by row.
+def spatial_index_trigger(conn: sqlite3.Connection, table: str) -> tuple[str, str] | None:
+    """The name and SQL of the trigger that puts a new row of ``table`` into its R-tree
+    (None: no index, as in an old file mid-upgrade)."""
+    name = f"rtree_{table}_geom_insert"
+    found = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)
+    ).fetchone()
+    return None if found is None else (name, found[0])
+
+
+def index_rows_after(conn: sqlite3.Connection, table: str, last: int) -> None:
+    """Put the rows of ``table`` after fid ``last`` into its R-tree at once, not row by row.
 
     The standard insert trigger calls ``ST_MinX`` … (Python functions on the
-    app's connection) five times a row, most of a bulk insert's time.  Inside
-    the caller's transaction (or savepoint, which takes it all back on an
-    error) the trigger is dropped, the index filled from the bounds of
-    ``geometries`` and the trigger created again as it was.  The block inserts
-    exactly these geometries' rows, in order (new fids rise in insertion order).
+    app's connection) five times a row, most of a bulk insert's time.  The
+    caller drops it for its inserts, fills the index here from the rows as they
+    are now (an update meanwhile included), then creates the trigger again.
     """
-    trigger = f"rtree_{table}_{column}_insert"
-    found = conn.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (trigger,)
-    ).fetchone()
-    if found is None:  # no index (an old file mid-upgrade): nothing to keep up to date
-        yield
+    rows = conn.execute(
+        f"SELECT fid, geom FROM {_quote(table)} WHERE fid > ? AND geom IS NOT NULL ORDER BY fid",
+        (last,),
+    ).fetchall()
+    if not rows:
         return
-    t, i = _quote(table), _quote(fid)
-    (last,) = conn.execute(f"SELECT coalesce(max({i}), 0) FROM {t}").fetchone()
-    conn.execute(f"DROP TRIGGER {_quote(trigger)}")
-    yield
-    fids = [row[0] for row in conn.execute(f"SELECT {i} FROM {t} WHERE {i} > ? ORDER BY {i}",
-                                           (last,))]  # fmt: skip
-    if len(fids) != len(geometries):
-        raise RuntimeError(f"{len(fids)} rows inserted into {table}, {len(geometries)} expected")
-    bounds = shapely.bounds(np.asarray(geometries, dtype=object))  # NaN: no geometry or empty
+    bounds = blob_bounds([row[1] for row in rows])  # NaN: an empty geometry, not indexed
     present = ~np.isnan(bounds[:, 0])
-    entries = np.column_stack([np.asarray(fids, dtype=float), bounds[:, [0, 2, 1, 3]]])[present]
+    fids = np.array([row[0] for row in rows], dtype=np.int64)[present]
+    boxes = bounds[present]
+    rtree = f"rtree_{table}_geom"
+    if worth_packing(conn, rtree, len(fids)):  # many: the whole tree written at once
+        pack_rtree(conn, rtree, fids, boxes)
+        return
     conn.executemany(
-        f"INSERT OR REPLACE INTO {_quote(f'rtree_{table}_{column}')} VALUES (?, ?, ?, ?, ?)",
-        [(int(row[0]), *row[1:]) for row in entries.tolist()],
+        f"INSERT OR REPLACE INTO {_quote(rtree)} VALUES (?, ?, ?, ?, ?)",
+        [(fid, *box) for fid, box in zip(fids.tolist(), boxes.tolist(), strict=True)],
     )
-    conn.execute(found[0])
 
 
 def add_spatial_index(

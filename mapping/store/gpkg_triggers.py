@@ -31,6 +31,7 @@ with :data:`OUTSIDE_BATCH_PREFIX`; ``mapping.store.deltas`` reads both forms.
 from __future__ import annotations
 
 import sqlite3
+from functools import cache
 
 from mapping.schema import LAYERS, SYSTEM_FIELDS, Layer
 from mapping.store.deltas import NO_STATE
@@ -292,6 +293,11 @@ END""",
 
 def trigger_statements() -> dict[str, str]:
     """Every trigger of a map, by name: its ``CREATE TRIGGER`` statement."""
+    return dict(_statements())
+
+
+@cache  # the schema is fixed: built once (a bulk write asks for one of them)
+def _statements() -> dict[str, str]:
     statements = {name: sql.strip() for name, sql in _HISTORY_GUARDS.items()}
     for layer in LAYERS.values():
         for suffix, build in (

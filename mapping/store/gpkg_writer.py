@@ -8,20 +8,22 @@ transaction and hands out a ``Writer``.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from mapping.collector import collector_paused
 from mapping.errors import ConflictError, MapError, NotFoundError
 from mapping.frames import column_names, encode_list
 from mapping.schema import SYSTEM_FIELDS, Layer, get_layer
 from mapping.store import gpkg_triggers
 from mapping.store.deltas import NO_STATE, changes_text
 from mapping.store.gpkg_binary import encode_geometries
-from mapping.store.gpkg_extras import indexed_in_bulk
+from mapping.store.gpkg_extras import index_rows_after, spatial_index_trigger
 from mapping.store.gpkg_rows import (
     GEOM,
     SRS_ID,
@@ -40,12 +42,45 @@ __all__ = ["Writer"]
 
 #: New records, and the same by column (as validated, with their system fields).
 _NewRecords = tuple[list[dict[str, Any]], dict[str, list[Any]]]
-#: From how many new records on they are written without per-row triggers (``Writer._bulk``).
+#: From how many new records on they are written without per-row triggers (``Writer._stand_aside``).
 _BULK = 200
+#: The history rows of new records, in the order of the JSON array of their ids.
+_HISTORY_CREATES = (
+    "INSERT INTO history (layer, record_id, version, action, author, at, batch_id, "
+    "note, before, after) SELECT ?, value, 1, 'create', ?, ?, ?, ?, NULL, ? "
+    "FROM json_each(?) ORDER BY key"
+)
 _HISTORY_INSERT = (
     "INSERT INTO history (layer, record_id, version, action, author, at, batch_id, "
     "note, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
+
+def _fresh_ids(count: int) -> list[str]:
+    """``count`` new ids of 12 hex digits: consecutive from a random 48-bit start.
+
+    As unlikely to meet an id in use as ``count`` random ones (a fresh id is
+    taken only if a run overlaps it), and the unique index and the history's
+    take them in order rather than at random places.
+    """
+    start = int.from_bytes(os.urandom(6), "big") % (2**48 - count)
+    return [f"{start + n:012x}" for n in range(count)]
+
+
+def _encoded_lists(column: Sequence[Any]) -> list[str | None]:
+    """``encode_list`` of each value, each distinct list once (an import's repeat)."""
+    encoded: dict[Any, str | None] = {}
+    out = []
+    for value in column:
+        key = tuple(value) if type(value) is list else value
+        try:
+            hit = encoded[key]
+        except KeyError:
+            hit = encoded[key] = encode_list(value)
+        except TypeError:  # an item that is not hashable: encoded on its own
+            hit = encode_list(value)
+        out.append(hit)
+    return out
 
 
 def _now() -> str:
@@ -78,6 +113,10 @@ class Writer:
         self.batch_id = batch_id
         self.note = note
         self.changes = 0
+        #: Layers whose insert triggers stand aside: the last fid before, the triggers' SQL.
+        self._aside: dict[str, tuple[int, list[str]]] = {}
+        #: Columns with a default of their own, by table (the schema holds during the batch).
+        self._defaults: dict[str, set[str]] = {}
 
     # -- reading inside the transaction ----------------------------------
     def current(self, layer: Layer, record_id: str) -> dict[str, Any]:
@@ -106,6 +145,7 @@ class Writer:
         self._insert_all(schema, new)
         return new[0][0]
 
+    @collector_paused()  # a bulk write builds its rows (mapping.collector)
     def create_many(self, layer: str, many: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """``create`` of each of ``many``, validated first and written in bulk.
 
@@ -179,8 +219,9 @@ class Writer:
         """Validated records with their system fields; an id already taken is an error."""
         now = _now()
         columns: dict[str, list[Any]] = {}
-        fresh = os.urandom(6 * len(many)).hex()  # 12 random hex digits each, as uuid4's
-        columns["id"] = [rid or fresh[12 * n : 12 * n + 12] for n, rid in enumerate(record_ids)]
+        columns["id"] = [
+            rid or fresh for rid, fresh in zip(record_ids, _fresh_ids(len(many)), strict=True)
+        ]
         system = {"version": 1, "created_at": now, "updated_at": now, "author": self.author,
                   "archived_at": None}  # fmt: skip
         columns.update((name, [value] * len(many)) for name, value in system.items())
@@ -220,25 +261,34 @@ class Writer:
         values = [columns[f.name] for f in SYSTEM_FIELDS]
         for name, listed in field_kinds(schema):
             column = columns[name]
-            values.append([encode_list(v) for v in column] if listed else column)
+            values.append(_encoded_lists(column) if listed else column)
         if schema.geometry:
             values.append(encode_geometries(columns["geometry"], SRS_ID))
+        # Columns empty in every row are left out (NULL all the same, and sqlite3 binds
+        # a None slowly); a column with a default of its own, never.
+        filled = {n for n, column in enumerate(values) if column.count(None) < len(column)}
+        if len(filled) < len(values):
+            defaults = self._with_default(schema.name)
+            filled.update(n for n, name in enumerate(cols) if name in defaults)
+            cols = [name for n, name in enumerate(cols) if n in filled]
+            values = [column for n, column in enumerate(values) if n in filled]
         rows = list(zip(*values, strict=True))
-        # A creation keeps no snapshot: the row holds the state (mapping.store.deltas).
-        history = [
-            (schema.name, rid, 1, "create", self.author, columns["updated_at"][0],
-             self.batch_id, self.note, None, NO_STATE)
-            for rid in columns["id"]
-        ]  # fmt: skip
+        if len(rows) >= _BULK:  # outside the savepoint: the triggers stay aside till ``finish``
+            self._stand_aside(schema)
         self.conn.execute("SAVEPOINT mapa_write")
         try:
-            self.conn.executemany(_HISTORY_INSERT, history)
-            with self._bulk(schema, columns["geometry"]):
-                self.conn.executemany(
-                    f"INSERT INTO {quote(schema.name)} ({', '.join(map(quote, cols))}) "
-                    f"VALUES ({', '.join('?' for _ in cols)})",
-                    rows,
-                )
+            # A creation keeps no snapshot: the row holds the state (mapping.store.deltas).
+            # One statement for the whole batch: only the record id differs from row to row.
+            self.conn.execute(
+                _HISTORY_CREATES,
+                (schema.name, self.author, columns["updated_at"][0], self.batch_id, self.note,
+                 NO_STATE, json.dumps(columns["id"])),
+            )  # fmt: skip
+            self.conn.executemany(
+                f"INSERT INTO {quote(schema.name)} ({', '.join(map(quote, cols))}) "
+                f"VALUES ({', '.join('?' for _ in cols)})",
+                rows,
+            )
         except BaseException:
             self.conn.execute("ROLLBACK TO mapa_write")
             self.conn.execute("RELEASE mapa_write")
@@ -246,24 +296,42 @@ class Writer:
         self.conn.execute("RELEASE mapa_write")
         self.changes += len(records)
 
-    @contextmanager
-    def _bulk(self, schema: Layer, geometries: Sequence[Any]) -> Iterator[None]:
-        """Many rows inserted in the block without a trigger call each (inside the savepoint).
+    def _with_default(self, table: str) -> set[str]:
+        """The columns of ``table`` with a default value (read once per batch)."""
+        if table not in self._defaults:
+            info = self.conn.execute(f"PRAGMA table_info({quote(table)})").fetchall()
+            self._defaults[table] = {row[1] for row in info if row[4] is not None}
+        return self._defaults[table]
+
+    def _stand_aside(self, schema: Layer) -> None:
+        """Drop the layer's insert triggers until ``finish``: rows go in without a call each.
 
         The file's insert trigger only looks each row up in the history the app
         has just written, and the spatial index's calls Python five times a row:
-        for a bulk insert both stand aside (``BEGIN IMMEDIATE`` holds the write
-        lock, so no other client inserts meanwhile) and come back as they were.
+        for bulk inserts both stand aside until the batch ends (``BEGIN IMMEDIATE``
+        holds the write lock, so no other client inserts meanwhile), when the rows
+        added since are indexed at once and the triggers come back as they were.
         """
-        if len(geometries) < _BULK:
-            yield
+        if schema.name in self._aside:
             return
+        table = quote(schema.name)
+        (last,) = self.conn.execute(f"SELECT coalesce(max(fid), 0) FROM {table}").fetchone()
+        index = spatial_index_trigger(self.conn, schema.name) if schema.geometry else None
+        if index is not None:
+            self.conn.execute(f"DROP TRIGGER {quote(index[0])}")
         trigger = gpkg_triggers.insert_trigger_name(schema)
         self.conn.execute(f"DROP TRIGGER IF EXISTS {quote(trigger)}")
-        index = indexed_in_bulk(self.conn, schema.name, geometries) if schema.geometry else None
-        with index or nullcontext():
-            yield
-        self.conn.execute(gpkg_triggers.trigger_statements()[trigger])
+        back = [index[1]] if index else []
+        self._aside[schema.name] = (last, [*back, gpkg_triggers.trigger_statements()[trigger]])
+
+    def finish(self) -> None:
+        """Before the commit: index the rows added in bulk, bring their triggers back."""
+        for name, (last, triggers) in self._aside.items():
+            if len(triggers) > 1:  # the layer has a spatial index
+                index_rows_after(self.conn, name, last)
+            for sql in triggers:
+                self.conn.execute(sql)
+        self._aside = {}
 
     def _insert(self, schema: Layer, record: Mapping[str, Any]) -> None:
         cols = [*column_names(schema), *([GEOM] if schema.geometry else [])]

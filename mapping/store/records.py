@@ -30,6 +30,7 @@ from mapping.validation import already_clean, clean_value, missing_location
 __all__ = [
     "HISTORY_FIELDS",
     "UNDO_NOTE_PREFIX",
+    "CleanRecord",
     "clean_columns",
     "clean_records",
     "clean_records_apart",
@@ -152,13 +153,42 @@ def clean_records_apart(
     """
     columns, problems = _cleaned(layer, many)
     names = list(columns)
-    return [
-        None if n in problems
-        else {**dict(zip(names, row, strict=True)),
-              **({"geometry": values["geometry"]} if "geometry" in values else {})}
-        for n, (values, row) in enumerate(zip(many, zip(*columns.values(), strict=True),
-                                              strict=True))
-    ]  # fmt: skip
+    listed = [name for name, f in zip(names, layer.fields, strict=True) if is_list_field(f.type)]
+    cleaned_all: list[dict[str, Any] | None] = []
+    for n, (values, row) in enumerate(zip(many, zip(*columns.values(), strict=True), strict=True)):
+        if n in problems:
+            cleaned_all.append(None)
+            continue
+        cleaned = dict(zip(names, row, strict=True))
+        if "geometry" in values:
+            cleaned["geometry"] = values["geometry"]
+        cleaned_all.append(CleanRecord(layer, cleaned, listed))
+    return cleaned_all
+
+
+class CleanRecord(dict[str, Any]):
+    """A record as ``clean_records_apart`` cleaned it for a layer.
+
+    Cleaning is idempotent: cleaning these values again gives them back.  So a
+    bulk write of the same layer (an import's commit, after its plan) takes
+    them as they are, as long as they are still exactly these — compared with
+    a copy kept aside; a record changed since is cleaned as any other is.
+    """
+
+    __slots__ = ("_as_cleaned", "_layer")
+
+    def __init__(self, layer: Layer, values: dict[str, Any], listed: Sequence[str] = ()) -> None:
+        super().__init__(values)
+        self._layer = layer
+        kept = dict(values)
+        for name in listed:  # a list changed in place must not change the copy too
+            if type(kept.get(name)) is list:
+                kept[name] = list(kept[name])
+        self._as_cleaned = kept
+
+    def cleaned_for(self, layer: Layer) -> bool:
+        """Whether this holds exactly what cleaning for ``layer`` gave."""
+        return self._layer is layer and dict.__eq__(self, self._as_cleaned) is True
 
 
 def _cleaned(
@@ -167,7 +197,12 @@ def _cleaned(
     """Clean columns, and the problems of each record that has any."""
     problems: dict[int, list[MapError]] = {}
     raw = _raw_columns(layer.field_names, many)
-    columns = {f.name: _clean_column(f, raw[f.name], problems) for f in layer.fields}
+    if many and all(type(v) is CleanRecord and v.cleaned_for(layer) for v in many):
+        # Cleaned already (an import's rows, planned): the values as they are, lists copied.
+        columns = {f.name: [list(v) for v in raw[f.name]] if is_list_field(f.type)
+                   else raw[f.name] for f in layer.fields}  # fmt: skip
+    else:
+        columns = {f.name: _clean_column(f, raw[f.name], problems) for f in layer.fields}
     if layer.geometry_required:
         for n, values in enumerate(many):
             if values.get("geometry") is None:
@@ -195,21 +230,28 @@ def _raw_columns(names: Sequence[str], many: Sequence[Mapping[str, Any]]) -> dic
 def _clean_column(f: Field, raw: list[Any], problems: dict[int, list[MapError]]) -> list[Any]:
     """``clean_value`` of field ``f`` of each value; problems collected per position."""
     kinds = set(map(type, raw))
-    keys: list[Any] | None = None
     if kinds <= {str, type(None)}:  # an import's case: each distinct text once, by value
-        keys = raw
-    elif kinds <= {list, type(None)} and all(type(x) is str for v in raw if v for x in v):
+        return _clean_by_key(f, raw, problems, texts=True)
+    if kinds <= {list, type(None)} and all(type(x) is str for v in raw if v for x in v):
         keys = [None if v is None else tuple(v) for v in raw]
-    if keys is None:
-        return _clean_each(f, raw, problems)
+        return _clean_by_key(f, keys, problems, texts=False)
+    return _clean_each(f, raw, problems)
+
+
+def _clean_by_key(
+    f: Field, keys: list[Any], problems: dict[int, list[MapError]], *, texts: bool
+) -> list[Any]:
+    """``_clean_column`` of texts (or lists of texts as tuples): each distinct key once."""
     cleaned: dict[Any, Any] = {}
     failed: dict[Any, MapError] = {}
     distinct = list(dict.fromkeys(keys))
-    if keys is raw:
-        texts = [key for key in distinct if key is not None]
-        if already_clean(f, texts):  # names, addresses: each its own, all clean
-            cleaned = dict(zip(texts, texts, strict=True))
-            distinct = [None] if None in distinct else []
+    if texts:
+        present = [key for key in distinct if key is not None]
+        if already_clean(f, present):  # names, addresses: each its own, all clean
+            if len(present) == len(distinct):  # and none missing: the column as it is
+                return list(keys)
+            cleaned = dict(zip(present, present, strict=True))
+            distinct = [None]
     for key in distinct:
         try:
             cleaned[key] = clean_value(f, list(key) if type(key) is tuple else key)
