@@ -42,7 +42,7 @@ from mapping.analysis.matching import (
 from mapping.analysis.unmatched import unmatched_needs
 from mapping.areas import area_keys
 from mapping.errors import MapError
-from mapping.frames import column_names, has_location, is_list_field
+from mapping.frames import column_names, has_location, is_list_field, texts_in
 from mapping.schema import LAYERS, AreaKind, FieldType
 from mapping.text import is_blank
 
@@ -404,7 +404,7 @@ def district_indicators(
             _with_districts(resources, live),
             max_distance_m=max_distance_m,
         )
-        unmatched = open_needs["id"].isin(set(needs["id"][gap.to_numpy()])).to_numpy()
+        unmatched = texts_in(open_needs["id"], set(needs["id"][gap.to_numpy()]))
         extra["needs_unmatched"] = _count(need_area[unmatched[need_record]], n_areas)
     table = pd.DataFrame(
         {

@@ -35,7 +35,7 @@ import pandas as pd
 
 from mapping import freshness
 from mapping.analysis.candidates import Candidates, find_candidates
-from mapping.frames import METRIC_CRS, decode_list, has_location
+from mapping.frames import METRIC_CRS, decode_list, has_location, texts_in
 from mapping.language import named, say, the_label
 from mapping.schema import (
     ACTIVE_RESOURCE_STATUSES,
@@ -475,7 +475,7 @@ def gap_mask(open_needs: pd.DataFrame, matched_ids: set[Any]) -> np.ndarray:
         if "linked_resources" in open_needs
         else np.zeros(len(open_needs), dtype=bool)
     )
-    return ~open_needs["id"].isin(matched_ids).to_numpy(dtype=bool) & ~linked
+    return ~texts_in(open_needs["id"], matched_ids) & ~linked
 
 
 def gaps(needs: gpd.GeoDataFrame, matches: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -517,7 +517,7 @@ def idle_resources(
     check_frame(resources, "resources", _RESOURCE_COLUMNS)
     active = is_active_resource(resources)
     stale = ~is_verified(resources, today=today, stale_days=stale_days)
-    unmatched = ~resources["id"].isin(set(matches["resource_id"]))
+    unmatched = ~texts_in(resources["id"], set(matches["resource_id"]))
     out = resources[active & stale & unmatched].copy()
     verified_on = freshness.verified_on(out)
     out["days_since_verified"] = (pd.Timestamp(today) - verified_on).dt.days.astype(float)

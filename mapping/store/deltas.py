@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from mapping.frames import WGS84, decode_list, is_list_field, records_to_frame
+from mapping.frames import WGS84, decode_list, is_list_field, records_to_frame, texts_in
 from mapping.schema import Layer
 from mapping.store.gpkg_binary import decode_geometry
 from mapping.store.records import HISTORY_FIELDS, snapshot, snapshot_record, snapshots
@@ -231,7 +231,7 @@ def layer_as_of(
     frame, fids = live
     if not later:  # nothing changed since: the layer as it is (the usual "today")
         return frame
-    keep = ~frame["id"].isin(list(later)).to_numpy()
+    keep = ~texts_in(frame["id"], later)  # many ids: pandas' isin takes one at a time
     frame, keys = frame[keep], list(np.asarray(fids, dtype=np.int64)[keep])
     past = []
     gone = np.iinfo(np.int64).max // 2  # deleted since: after every row, in history order
