@@ -16,6 +16,7 @@ import pytest
 
 from mapping.schema import Audience
 from mapping.ui import maps
+from mapping.webmap import served_data
 from mapping.webmap.layers import RecordLayer
 from mapping.webmap.served_data import (
     DATA_URL,
@@ -92,9 +93,12 @@ def test_a_removed_file_is_written_again_when_the_map_is_shown(tmp_path: Path) -
     assert path.read_text(encoding="utf-8") == files[path]
 
 
-def test_files_not_used_for_an_hour_go_beyond_the_newest(tmp_path: Path) -> None:
+def test_files_not_used_for_an_hour_go_beyond_the_newest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     made = [serve_layer_data(_map(MIN_SERVED + n)[0], tmp_path) for n in range(40)]
     assert len(list(tmp_path.glob("*.js"))) == 40  # all used within the hour
+    monkeypatch.setattr(served_data, "_MARKED", {})  # the marking interval has passed
     for files in made[:5]:  # the first five shown again (a map still on screen)
         ensure_written(files)
     later = 3601 + max(p.stat().st_ctime for p in tmp_path.glob("*.js"))
@@ -123,3 +127,11 @@ def test_data_files_only_where_anyone_reaching_the_server_may_see_them(
 def test_file_names_are_hashes_of_their_content(tmp_path: Path) -> None:
     (path,) = serve_layer_data(_map(MIN_SERVED)[0], tmp_path)
     assert re.fullmatch(r"[0-9a-f]{32}\.js", path.name)
+
+
+def test_a_file_in_use_is_not_touched_on_every_run(tmp_path: Path) -> None:
+    files = serve_layer_data(_map(MIN_SERVED)[0], tmp_path)
+    (path,) = files
+    before = path.stat().st_ctime_ns
+    ensure_written(files)  # the next run of the page, a moment later
+    assert path.stat().st_ctime_ns == before

@@ -292,7 +292,7 @@ def make_offline(
         raise ValueError("Mapa musi należeć do folium.Figure (utwórz ją przez folium.Map)")
     needed: list[str] = []
     keep_jquery = _needs_jquery(m)
-    for element in _walk(figure):
+    for element in walk(figure):
         if isinstance(element, branca.colormap.ColorMap):
             raise OfflineError(
                 "Skale barw branca (ColorMap) ładują d3 z internetu w streamlit-folium; "
@@ -311,16 +311,17 @@ def make_offline(
     return m
 
 
-def _walk(element: Element) -> Iterator[Element]:
+def walk(element: Element) -> Iterator[Element]:
+    """``element`` and every element under it, depth first."""
     yield element
     for child in element._children.values():
-        yield from _walk(child)
+        yield from walk(child)
 
 
 def _needs_jquery(m: folium.Map) -> bool:
     if getattr(m, "objects_to_stay_in_front", None):
         return True
-    for element in _walk(m):
+    for element in walk(m):
         if isinstance(element, folium.Popup):
             return True
         if isinstance(element, folium.GeoJson) and not element.embed:
@@ -352,7 +353,7 @@ def _local_names(element: JSCSSMixin, keep_jquery: bool) -> list[str]:
 
 
 def _uses_awesome_markers(m: folium.Map) -> bool:
-    return any(isinstance(e, folium.Icon) for e in _walk(m))
+    return any(isinstance(e, folium.Icon) for e in walk(m))
 
 
 def _links(names: list[str], kind: str, mode: AssetMode, prefix: str) -> list[tuple[str, str]]:

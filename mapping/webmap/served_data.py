@@ -28,7 +28,7 @@ from pathlib import Path
 
 import folium
 
-from mapping.webmap.assets import DATA_URL, STATIC_DIR, data_url
+from mapping.webmap.assets import DATA_URL, STATIC_DIR, data_url, walk
 from mapping.webmap.layers import RecordLayer
 
 __all__ = [
@@ -49,6 +49,9 @@ _KEPT = 32
 _MAX_AGE_S = 3600.0
 #: The files' modification time, 2000-01-01 (see ``ensure_written``).
 _LAST_MODIFIED = 946_684_800
+#: How often a file still in use is marked so (seconds), and when each was last.
+_MARK_EVERY_S = 300.0
+_MARKED: dict[Path, float] = {}
 
 
 def serve_layer_data(
@@ -64,7 +67,7 @@ def serve_layer_data(
     """
     layers = [
         e
-        for e in _walk(m)
+        for e in walk(m)
         if isinstance(e, RecordLayer) and not e.data_key and len(e.packed) >= MIN_SERVED
     ]
     keys = [data_key(layer.packed) for layer in layers]
@@ -106,9 +109,14 @@ def ensure_written(files: Mapping[Path, str]) -> None:
     used is then its status-change time (``st_ctime``), which setting the
     dates updates.
     """
+    now = time.time()
     for path, text in files.items():
         try:
-            os.utime(path, (time.time(), _LAST_MODIFIED))  # in use (``_forget_old``)
+            # In use (``_forget_old``): marked again at most every few minutes, not
+            # on every run of the page; a file removed meanwhile is written again.
+            if now - _MARKED.get(path, 0.0) > _MARK_EVERY_S or not path.exists():
+                os.utime(path, (now, _LAST_MODIFIED))
+                _MARKED[path] = now
             continue
         except FileNotFoundError:
             pass
@@ -119,8 +127,9 @@ def ensure_written(files: Mapping[Path, str]) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(text)
         os.chmod(temporary, 0o644)  # as the other static files (mkstemp makes it private)
-        os.utime(temporary, (time.time(), _LAST_MODIFIED))
+        os.utime(temporary, (now, _LAST_MODIFIED))
         os.replace(temporary, path)
+        _MARKED[path] = now
 
 
 def _forget_old(folder: Path, keep: set[Path], now: float) -> None:
@@ -134,10 +143,3 @@ def _forget_old(folder: Path, keep: set[Path], now: float) -> None:
     for used, path in entries[_KEPT:]:
         if path not in keep and now - used > _MAX_AGE_S:
             path.unlink(missing_ok=True)
-
-
-def _walk(element: folium.Element) -> list[folium.Element]:
-    found = [element]
-    for child in element._children.values():
-        found.extend(_walk(child))
-    return found
