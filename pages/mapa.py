@@ -53,5 +53,6 @@ if not built.has_polygons:
     )
 ui.show_map(built)
 with st.expander(ui.tr("Wskaźniki dzielnic")):
-    # A plain table: a data grid would be drawn (folded away) with every map view.
-    st.table(ui.translated_columns(indicator_table(built.areas)))
+    # A data grid, not st.table: st.table reads its cells as Markdown, and district
+    # names come from imported files (an image in a name would be fetched).
+    st.dataframe(ui.translated_columns(indicator_table(built.areas)), width="stretch")
